@@ -1,0 +1,44 @@
+//! One file per subcommand: read the arguments, call the engine, render.
+
+mod config;
+mod copy;
+mod init;
+
+use crate::cli::{Command, GlobalArgs};
+use crate::config::LoadedConfig;
+use crate::exit::Exit;
+use crate::ui::Ui;
+
+/// What every command gets: the global flags and the renderer.
+pub struct Ctx {
+    /// The global flags.
+    pub global: GlobalArgs,
+    /// Output settings.
+    pub ui: Ui,
+}
+
+impl Ctx {
+    /// Creates the context.
+    pub fn new(global: GlobalArgs, ui: Ui) -> Self {
+        Ctx { global, ui }
+    }
+
+    /// The configuration, which must exist (exit 2 when none is found).
+    pub fn require_config(&self) -> crate::error::Result<LoadedConfig> {
+        crate::config::load(self.global.config.as_deref(), true)
+    }
+
+    /// The configuration if one is found, else the built-in defaults.
+    pub fn optional_config(&self) -> crate::error::Result<LoadedConfig> {
+        crate::config::load(self.global.config.as_deref(), false)
+    }
+}
+
+/// Runs one command and returns its exit status.
+pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Config(cmd) => self::config::run(ctx, cmd),
+        Command::Copy(args) => copy::run(ctx, args).await,
+    }
+}

@@ -1,0 +1,295 @@
+//! The typed shape of `vimes.yaml`. Keys here are the contract of design.md;
+//! unknown keys are rejected so that a typo never silently disables a gate.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The whole `vimes.yaml`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Format version of the file; only 1 exists.
+    pub version: u32,
+    /// Named registries (e.g. `staging`, `production`).
+    #[serde(default)]
+    pub registries: BTreeMap<String, RegistryConfig>,
+    /// Where promotion takes images from and to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<PromotionConfig>,
+    /// Images vimes builds.
+    #[serde(default)]
+    pub images: BTreeMap<String, ImageConfig>,
+    /// Gates applied by scan, check, build and promote.
+    #[serde(default)]
+    pub policy: PolicyConfig,
+    /// Signing keys and attestation requirements.
+    #[serde(default)]
+    pub signing: SigningConfig,
+    /// External programs vimes runs.
+    #[serde(default)]
+    pub tools: ToolsConfig,
+    /// SBOM settings.
+    #[serde(default)]
+    pub sbom: SbomConfig,
+}
+
+/// The kind of server behind a registry entry.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistryType {
+    /// A Harbor instance (its REST API is used where /v2 is not enough).
+    #[default]
+    Harbor,
+    /// Any OCI distribution registry.
+    Oci,
+}
+
+/// One registry entry of `registries:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryConfig {
+    /// `host[:port]`, no scheme and no path.
+    pub url: String,
+    /// Path prefix under the host (a Harbor project); may be empty.
+    #[serde(default)]
+    pub project: String,
+    /// Harbor or plain OCI.
+    #[serde(default, rename = "type")]
+    pub kind: RegistryType,
+    /// Plain HTTP (loopback test registries only).
+    #[serde(default)]
+    pub insecure: bool,
+    /// Name of the environment variable holding the user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_env: Option<String>,
+    /// Name of the environment variable holding the password or token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// PEM file of an extra CA to trust for this registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// vimes never moves an existing tag in this registry.
+    #[serde(default)]
+    pub immutable: bool,
+}
+
+/// `promotion:`: registry names, both must exist under `registries:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PromotionConfig {
+    /// The registry promotion reads from (short image names resolve here).
+    pub from: String,
+    /// The registry promotion writes to.
+    pub to: String,
+}
+
+/// One image of `images:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageConfig {
+    /// Path under the registry project.
+    pub repository: String,
+    /// Build context directory.
+    #[serde(default = "default_context")]
+    pub context: String,
+    /// Dockerfile path relative to the context.
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+}
+
+fn default_context() -> String {
+    ".".into()
+}
+fn default_dockerfile() -> String {
+    "Dockerfile".into()
+}
+
+/// `policy:`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Severities that block promotion.
+    #[serde(default = "default_block")]
+    pub block: Vec<Severity>,
+    /// Do not block on findings without a fixed version.
+    #[serde(default)]
+    pub ignore_unfixed: bool,
+    /// Path of the signed exceptions file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<String>,
+    /// Public keys whose signature makes the exceptions file count.
+    #[serde(default)]
+    pub approvers: Vec<String>,
+    /// `host[/path]` prefixes images may come from.
+    #[serde(default)]
+    pub allowed_registries: Vec<String>,
+    /// Image references must be pinned by digest.
+    #[serde(default = "default_true")]
+    pub require_digest: bool,
+    /// Base images older than this many days are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_base_age_days: Option<u32>,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            block: default_block(),
+            ignore_unfixed: false,
+            exceptions: None,
+            approvers: Vec::new(),
+            allowed_registries: Vec::new(),
+            require_digest: true,
+            max_base_age_days: None,
+        }
+    }
+}
+
+fn default_block() -> Vec<Severity> {
+    vec![Severity::Critical, Severity::High]
+}
+fn default_true() -> bool {
+    true
+}
+
+/// Vulnerability severities as Trivy names them.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    /// Severity not known.
+    Unknown,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// `signing:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SigningConfig {
+    /// Private key: a path or `env://VAR`; password from `COSIGN_PASSWORD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Public keys trusted by `verify`.
+    #[serde(default)]
+    pub public_keys: Vec<String>,
+    /// Attestation types that must be present and signed.
+    #[serde(default)]
+    pub require_attestations: Vec<String>,
+    /// Signature storage format.
+    #[serde(default)]
+    pub format: SignatureFormat,
+}
+
+/// How signatures are stored in the registry.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureFormat {
+    /// cosign's `sha256-<hex>.sig` tag scheme.
+    #[default]
+    Legacy,
+    /// Sigstore bundle v0.3 through the referrers API.
+    Bundle,
+}
+
+/// `tools:`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ToolsConfig {
+    /// Trivy settings.
+    #[serde(default = "default_trivy")]
+    pub trivy: ToolConfig,
+    /// Syft settings.
+    #[serde(default = "default_syft")]
+    pub syft: ToolConfig,
+    /// Which image builder to run.
+    #[serde(default)]
+    pub builder: Builder,
+}
+
+impl Default for ToolsConfig {
+    fn default() -> Self {
+        ToolsConfig {
+            trivy: default_trivy(),
+            syft: default_syft(),
+            builder: Builder::Auto,
+        }
+    }
+}
+
+fn default_trivy() -> ToolConfig {
+    ToolConfig {
+        path: "trivy".into(),
+        server: None,
+        timeout_secs: 600,
+    }
+}
+fn default_syft() -> ToolConfig {
+    ToolConfig {
+        path: "syft".into(),
+        server: None,
+        timeout_secs: 600,
+    }
+}
+
+/// Settings of one external program.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ToolConfig {
+    /// Program path or name looked up on PATH.
+    pub path: String,
+    /// Server URL for client/server mode, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// Seconds before the program is killed.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_timeout() -> u64 {
+    600
+}
+
+/// The image builder to use.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Builder {
+    /// buildah, then podman, then docker.
+    #[default]
+    Auto,
+    /// buildah.
+    Buildah,
+    /// podman.
+    Podman,
+    /// docker.
+    Docker,
+}
+
+/// `sbom:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SbomConfig {
+    /// SBOM format Syft writes.
+    #[serde(default)]
+    pub format: SbomFormat,
+    /// Inventory database path (default: the user's data dir).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+}
+
+/// SBOM document formats.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum SbomFormat {
+    /// CycloneDX JSON.
+    #[default]
+    #[serde(rename = "cyclonedx-json")]
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    #[serde(rename = "spdx-json")]
+    SpdxJson,
+}

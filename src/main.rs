@@ -1,0 +1,61 @@
+//! vimes: container supply-chain gate. `main` parses, runs, and maps errors
+//! to the exit codes of the interface contract.
+
+mod cli;
+mod commands;
+mod config;
+mod error;
+mod exit;
+mod registry;
+mod ui;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A panic is a bug: say so plainly, keep the default 101 status.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!("vimes: internal error (this is a bug, please report it)");
+        default_hook(info);
+    }));
+
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    exit::Exit::Success.into()
+                }
+                _ => exit::Exit::Usage.into(),
+            };
+        }
+    };
+
+    let ui = ui::Ui::new(&cli.global);
+    ui::init_logging(&cli.global);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("vimes: cannot start the async runtime: {err}");
+            return exit::Exit::Internal.into();
+        }
+    };
+
+    let ctx = commands::Ctx::new(cli.global.clone(), ui.clone());
+    match runtime.block_on(commands::run(&ctx, cli.command)) {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            let exit = error::exit_for(&err);
+            ui.error(&err, error::kind_for(&err), exit);
+            exit.into()
+        }
+    }
+}

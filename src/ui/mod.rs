@@ -1,0 +1,101 @@
+//! Rendering: text and JSON on stdout, logs and errors on stderr. The engine
+//! never prints; commands hand their results here.
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::exit::Exit;
+use std::io::{IsTerminal, Write};
+
+/// How the user asked output to look.
+#[derive(Clone, Debug)]
+pub struct Ui {
+    /// Format of stdout.
+    pub format: OutputFormat,
+    /// Only results and errors.
+    pub quiet: bool,
+    /// Whether colours may be used on stderr.
+    pub color: bool,
+    /// Whether stdin and stderr are a terminal (prompts and progress allowed).
+    pub interactive: bool,
+}
+
+impl Ui {
+    /// Builds the UI settings from the global flags and the environment.
+    pub fn new(global: &GlobalArgs) -> Self {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stderr_tty = std::io::stderr().is_terminal();
+        Ui {
+            format: global.output,
+            quiet: global.quiet,
+            color: !global.no_color && !no_color_env && stderr_tty,
+            interactive: stderr_tty && std::io::stdin().is_terminal(),
+        }
+    }
+
+    /// Whether stdout carries JSON.
+    pub fn json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Prints a result: `text` in text mode, `value` as JSON in JSON mode.
+    pub fn result(&self, text: &str, value: &serde_json::Value) {
+        let mut out = std::io::stdout().lock();
+        let _ = if self.json() {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(value).unwrap_or_default()
+            )
+        } else if text.is_empty() {
+            Ok(())
+        } else {
+            writeln!(out, "{text}")
+        };
+    }
+
+    /// A progress or status line on stderr (silenced by `-q`).
+    pub fn status(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Reports an error: always on stderr; in JSON mode also as the stdout document.
+    pub fn error(&self, err: &anyhow::Error, kind: &str, exit: Exit) {
+        let message = format!("{err:#}");
+        if self.color {
+            eprintln!("\x1b[1;31merror\x1b[0m: {message}");
+        } else {
+            eprintln!("error: {message}");
+        }
+        if self.json() {
+            let doc = serde_json::json!({
+                "error": { "kind": kind, "message": message, "exit_code": exit.code() }
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+    }
+}
+
+/// Sets up `tracing` logging on stderr according to `-v` (warnings by default).
+pub fn init_logging(global: &GlobalArgs) {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VIMES_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!(
+            "vimes={level},oci_client={}",
+            if global.verbose >= 2 { level } else { "error" }
+        ))
+    });
+    let no_color = global.no_color || std::env::var_os("NO_COLOR").is_some();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(!no_color && std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real `vimes` binary against the real test bed.
+
+mod support;
+
+mod config_cmd;
+mod copy;

@@ -1,10 +1,78 @@
-//! `vimes copy SRC DST`.
+//! `vimes copy SRC DST`: copy an image by digest with its cosign attachments.
 
 use super::Ctx;
 use crate::cli::CopyArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::registry::copy::{copy_image, CopyOptions};
+use crate::registry::{ImageRef, RegistryClient};
 
 /// Runs `vimes copy`.
-pub async fn run(_ctx: &Ctx, _args: CopyArgs) -> anyhow::Result<Exit> {
-    Err(crate::error::Error::Usage("copy: not implemented yet".into()).into())
+pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
+    let loaded = ctx.optional_config()?;
+    let config = &loaded.config;
+    let source = resolve(config, &args.source, Side::Source)?;
+    let destination = resolve(config, &args.destination, Side::Destination)?;
+    let client = RegistryClient::new(config)?;
+    let immutable = client
+        .registry_config(&destination)
+        .is_some_and(|r| r.immutable);
+    let options = CopyOptions {
+        signatures: !args.no_signatures,
+        jobs: usize::from(args.jobs),
+        immutable,
+    };
+    ctx.ui.status(&format!("Copying {source} to {destination}"));
+    let report = copy_image(&client, &source, &destination, &options).await?;
+
+    let mut text = report.destination.clone();
+    if let Some(tag) = &report.tag {
+        text = format!("{text}\n{}:{tag}", destination.repository_name());
+    }
+    if !ctx.ui.quiet {
+        let summary = if report.unchanged {
+            "already present, nothing copied".to_string()
+        } else {
+            format!(
+                "{} blobs streamed ({} bytes), {} mounted, {} already there; {} manifests pushed",
+                report.blobs_copied,
+                report.bytes_copied,
+                report.blobs_mounted,
+                report.blobs_present,
+                report.manifests_pushed
+            )
+        };
+        ctx.ui.status(&summary);
+        for tag in &report.signature_tags {
+            ctx.ui.status(&format!("carried {tag}"));
+        }
+    }
+    ctx.ui.result(&text, &serde_json::to_value(&report)?);
+    Ok(Exit::Success)
+}
+
+enum Side {
+    Source,
+    Destination,
+}
+
+/// Full references are taken as written; a short `REPO[:TAG]` resolves under
+/// `promotion.from` (source) or `promotion.to` (destination).
+fn resolve(config: &Config, input: &str, side: Side) -> Result<ImageRef> {
+    if !ImageRef::is_short(input) {
+        return ImageRef::parse(input);
+    }
+    let Some(promotion) = &config.promotion else {
+        return ImageRef::parse(input);
+    };
+    let name = match side {
+        Side::Source => &promotion.from,
+        Side::Destination => &promotion.to,
+    };
+    let registry = config.registries.get(name).ok_or_else(|| Error::Config {
+        location: None,
+        message: format!("promotion names registry {name:?}, which is not under registries"),
+    })?;
+    ImageRef::parse_under(input, &registry.url, &registry.project)
 }

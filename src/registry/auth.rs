@@ -1,0 +1,324 @@
+//! Registry credentials, found the way docker finds them: explicit
+//! `username_env`/`password_env` from vimes.yaml first, then `REGISTRY_AUTH_FILE`,
+//! then `$DOCKER_CONFIG/config.json` or `~/.docker/config.json` (`credHelpers`,
+//! `credsStore`, `auths`). Secrets never reach a command line or a log.
+
+use crate::config::RegistryConfig;
+use crate::error::{Error, Result};
+use base64::Engine;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// Credentials for one registry host. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// No credentials: anonymous access.
+    Anonymous,
+    /// User name and password (or token) for Basic auth and the token flow.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password or token.
+        password: String,
+    },
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::Anonymous => write!(f, "Anonymous"),
+            Credentials::Basic { username, .. } => write!(f, "Basic({username}, <redacted>)"),
+        }
+    }
+}
+
+/// Where a credential came from, for `-v` logs and error hints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// No credential was found.
+    None,
+    /// `username_env`/`password_env` of vimes.yaml.
+    Environment,
+    /// A docker-style auth file (`auths`).
+    AuthFile(PathBuf),
+    /// A `docker-credential-<name>` helper.
+    Helper(String),
+}
+
+/// The docker config.json subset vimes reads.
+#[derive(Debug, Default, Deserialize)]
+struct DockerConfig {
+    #[serde(default)]
+    auths: HashMap<String, AuthEntry>,
+    #[serde(default, rename = "credHelpers")]
+    cred_helpers: HashMap<String, String>,
+    #[serde(default, rename = "credsStore")]
+    creds_store: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AuthEntry {
+    #[serde(default)]
+    auth: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HelperAnswer {
+    #[serde(rename = "Username")]
+    username: String,
+    #[serde(rename = "Secret")]
+    secret: String,
+}
+
+/// How long a credential helper may take before it is killed.
+const HELPER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Finds the credentials for `host`, using `registry` settings when vimes.yaml
+/// has an entry for that host.
+pub async fn credentials_for(
+    host: &str,
+    registry: Option<&RegistryConfig>,
+) -> Result<(Credentials, CredentialSource)> {
+    if let Some(reg) = registry {
+        if let Some(creds) = from_env_settings(host, reg)? {
+            return Ok((creds, CredentialSource::Environment));
+        }
+    }
+    for path in auth_files() {
+        let Some(config) = read_auth_file(&path)? else {
+            continue;
+        };
+        if let Some(found) = from_docker_config(host, &config, &path).await? {
+            return Ok(found);
+        }
+    }
+    Ok((Credentials::Anonymous, CredentialSource::None))
+}
+
+fn from_env_settings(host: &str, reg: &RegistryConfig) -> Result<Option<Credentials>> {
+    let (Some(user_var), Some(pass_var)) = (&reg.username_env, &reg.password_env) else {
+        return Ok(None);
+    };
+    let read = |var: &str| {
+        std::env::var(var).map_err(|_| Error::Config {
+            location: None,
+            message: format!(
+                "registry {host}: environment variable {var} (named in vimes.yaml) is not set"
+            ),
+        })
+    };
+    Ok(Some(Credentials::Basic {
+        username: read(user_var)?,
+        password: read(pass_var)?,
+    }))
+}
+
+/// The auth files to look in, most specific first.
+fn auth_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if let Some(path) = std::env::var_os("REGISTRY_AUTH_FILE") {
+        files.push(PathBuf::from(path));
+    }
+    if let Some(dir) = std::env::var_os("DOCKER_CONFIG") {
+        files.push(Path::new(&dir).join("config.json"));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        files.push(Path::new(&home).join(".docker").join("config.json"));
+    }
+    files
+}
+
+fn read_auth_file(path: &Path) -> Result<Option<DockerConfig>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::File {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Config {
+            location: Some(format!("{}:{}:{}", path.display(), e.line(), e.column())),
+            message: format!("not a valid docker config.json: {e}"),
+        })
+}
+
+async fn from_docker_config(
+    host: &str,
+    config: &DockerConfig,
+    path: &Path,
+) -> Result<Option<(Credentials, CredentialSource)>> {
+    let helper = config
+        .cred_helpers
+        .iter()
+        .find(|(key, _)| normalize_key(key) == host)
+        .map(|(_, name)| name.clone());
+    if let Some(name) = helper {
+        return run_helper(&name, host).await;
+    }
+    if let Some((_, entry)) = config
+        .auths
+        .iter()
+        .find(|(key, _)| normalize_key(key) == host)
+    {
+        if let Some(creds) = decode_entry(entry, path)? {
+            return Ok(Some((
+                creds,
+                CredentialSource::AuthFile(path.to_path_buf()),
+            )));
+        }
+    }
+    if let Some(store) = &config.creds_store {
+        return run_helper(store, host).await;
+    }
+    Ok(None)
+}
+
+/// `https://index.docker.io/v1/` → `docker.io`; `http://h:5000/x` → `h:5000`.
+fn normalize_key(key: &str) -> String {
+    let no_scheme = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    let host = no_scheme
+        .split('/')
+        .next()
+        .unwrap_or(no_scheme)
+        .to_ascii_lowercase();
+    match host.as_str() {
+        "index.docker.io" | "registry-1.docker.io" => super::reference::DOCKER_HUB.to_string(),
+        _ => host,
+    }
+}
+
+fn decode_entry(entry: &AuthEntry, path: &Path) -> Result<Option<Credentials>> {
+    if let (Some(u), Some(p)) = (&entry.username, &entry.password) {
+        return Ok(Some(Credentials::Basic {
+            username: u.clone(),
+            password: p.clone(),
+        }));
+    }
+    let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let invalid = || Error::Config {
+        location: Some(path.display().to_string()),
+        message: "an `auth` entry is not base64 of user:password".to_string(),
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(auth.trim())
+        .map_err(|_| invalid())?;
+    let text = String::from_utf8(decoded).map_err(|_| invalid())?;
+    let (username, password) = text.split_once(':').ok_or_else(invalid)?;
+    Ok(Some(Credentials::Basic {
+        username: username.to_string(),
+        password: password.to_string(),
+    }))
+}
+
+/// Runs `docker-credential-<name> get` as docker does: server URL on stdin,
+/// JSON on stdout. "not found" is not an error: the registry is then anonymous.
+async fn run_helper(name: &str, host: &str) -> Result<Option<(Credentials, CredentialSource)>> {
+    let program = format!("docker-credential-{name}");
+    let tool_err = |message: String| Error::Tool {
+        tool: program.clone(),
+        message,
+    };
+    let mut child = tokio::process::Command::new(&program)
+        .arg("get")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| tool_err(format!("cannot run the credential helper: {e}")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(host.as_bytes())
+            .await
+            .map_err(|e| tool_err(format!("cannot write to the credential helper: {e}")))?;
+    }
+    let output = tokio::time::timeout(HELPER_TIMEOUT, child.wait_with_output())
+        .await
+        .map_err(|_| tool_err(format!("timed out after {}s", HELPER_TIMEOUT.as_secs())))?
+        .map_err(|e| tool_err(format!("failed: {e}")))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stdout).to_string()
+            + &String::from_utf8_lossy(&output.stderr);
+        if said.to_ascii_lowercase().contains("credentials not found") {
+            return Ok(None);
+        }
+        return Err(tool_err(format!(
+            "exited with {}: {}",
+            output.status,
+            said.trim().chars().take(300).collect::<String>()
+        )));
+    }
+    let answer: HelperAnswer = serde_json::from_slice(&output.stdout).map_err(|e| {
+        tool_err(format!(
+            "printed something that is not its JSON answer: {e}"
+        ))
+    })?;
+    if answer.secret.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((
+        Credentials::Basic {
+            username: answer.username,
+            password: answer.secret,
+        },
+        CredentialSource::Helper(program),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_normalise_like_docker() {
+        assert_eq!(normalize_key("https://index.docker.io/v1/"), "docker.io");
+        assert_eq!(normalize_key("http://127.0.0.1:5000"), "127.0.0.1:5000");
+        assert_eq!(normalize_key("Harbor.example.com"), "harbor.example.com");
+    }
+
+    #[test]
+    fn decodes_auth_entries() {
+        let entry = AuthEntry {
+            auth: Some(base64::engine::general_purpose::STANDARD.encode("alice:s3:cret")),
+            ..Default::default()
+        };
+        let creds = decode_entry(&entry, Path::new("c.json")).unwrap().unwrap();
+        assert_eq!(
+            creds,
+            Credentials::Basic {
+                username: "alice".into(),
+                password: "s3:cret".into()
+            }
+        );
+        let bad = AuthEntry {
+            auth: Some("!!!".into()),
+            ..Default::default()
+        };
+        assert!(decode_entry(&bad, Path::new("c.json")).is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let c = Credentials::Basic {
+            username: "u".into(),
+            password: "hunter2".into(),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

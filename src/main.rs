@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod exit;
 mod registry;
+mod signing;
 mod ui;
 
 use clap::Parser;

@@ -2,18 +2,17 @@
 
 use super::Ctx;
 use crate::cli::CopyArgs;
-use crate::config::Config;
-use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::registry::copy::{copy_image, CopyOptions};
+use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 
 /// Runs `vimes copy`.
 pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
     let config = &loaded.config;
-    let source = resolve(config, &args.source, Side::Source)?;
-    let destination = resolve(config, &args.destination, Side::Destination)?;
+    let source = ImageRef::resolve(config, &args.source, Side::Source)?;
+    let destination = ImageRef::resolve(config, &args.destination, Side::Destination)?;
     let client = RegistryClient::new(config)?;
     let immutable = client
         .registry_config(&destination)
@@ -50,29 +49,4 @@ pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
     }
     ctx.ui.result(&text, &serde_json::to_value(&report)?);
     Ok(Exit::Success)
-}
-
-enum Side {
-    Source,
-    Destination,
-}
-
-/// Full references are taken as written; a short `REPO[:TAG]` resolves under
-/// `promotion.from` (source) or `promotion.to` (destination).
-fn resolve(config: &Config, input: &str, side: Side) -> Result<ImageRef> {
-    if !ImageRef::is_short(input) {
-        return ImageRef::parse(input);
-    }
-    let Some(promotion) = &config.promotion else {
-        return ImageRef::parse(input);
-    };
-    let name = match side {
-        Side::Source => &promotion.from,
-        Side::Destination => &promotion.to,
-    };
-    let registry = config.registries.get(name).ok_or_else(|| Error::Config {
-        location: None,
-        message: format!("promotion names registry {name:?}, which is not under registries"),
-    })?;
-    ImageRef::parse_under(input, &registry.url, &registry.project)
 }

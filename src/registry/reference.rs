@@ -2,6 +2,7 @@
 //! does it (docker.io defaults, `library/`, ports, digests), plus the short
 //! `REPO[:TAG]` form that resolves under the promotion source.
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use std::fmt;
 
@@ -101,6 +102,27 @@ impl ImageRef {
         })
     }
 
+    /// Resolves what a user typed: a full reference as written, a short
+    /// `REPO[:TAG]` under `promotion.from` (or `promotion.to` for `side`
+    /// [`Side::Destination`]); without a promotion section, docker's defaults.
+    pub fn resolve(config: &Config, input: &str, side: Side) -> Result<Self> {
+        if !ImageRef::is_short(input) {
+            return ImageRef::parse(input);
+        }
+        let Some(promotion) = &config.promotion else {
+            return ImageRef::parse(input);
+        };
+        let name = match side {
+            Side::Source => &promotion.from,
+            Side::Destination => &promotion.to,
+        };
+        let registry = config.registries.get(name).ok_or_else(|| Error::Config {
+            location: None,
+            message: format!("promotion names registry {name:?}, which is not under registries"),
+        })?;
+        ImageRef::parse_under(input, &registry.url, &registry.project)
+    }
+
     /// The same repository pinned to `digest` (tag dropped).
     pub fn with_digest(&self, digest: &str) -> Self {
         ImageRef {
@@ -159,6 +181,15 @@ impl fmt::Display for ImageRef {
         }
         Ok(())
     }
+}
+
+/// Which end of a promotion a short name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// `promotion.from`.
+    Source,
+    /// `promotion.to`.
+    Destination,
 }
 
 /// The cosign legacy tag for `digest` with `suffix` (`sig`, `att`, `sbom`).

@@ -1,0 +1,134 @@
+//! Signing an image digest and attaching attestations, in cosign's legacy
+//! layout. Re-signing with the same key is a no-op, so retries never
+//! duplicate signatures.
+
+use super::keys::SigningKey;
+use super::payload::{
+    b64, pae, unb64, Envelope, EnvelopeSignature, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE,
+};
+use super::store::{
+    self, AppendOutcome, LayerDescriptor, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
+    SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
+};
+use crate::error::Result;
+use crate::registry::{ImageRef, RegistryClient};
+use std::collections::BTreeMap;
+
+/// Signs `image` (which must carry its digest) with `key`; `annotations` go
+/// into the payload's `optional` section.
+pub async fn sign_image(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<AppendOutcome> {
+    let payload = SimpleSigning::new(&image.repository_name(), digest, annotations).to_bytes();
+    let signature = key.sign(&payload)?;
+    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let annotations = BTreeMap::from([(SIGNATURE_ANNOTATION.to_string(), b64(&signature))]);
+    let payload_digest = crate::registry::manifest::sha256_digest(&payload);
+    let same_signer = async |layer: &LayerDescriptor| -> Result<bool> {
+        // ECDSA signatures differ on every run, so "already signed" means the
+        // same payload with a signature this key verifies.
+        if layer.digest != payload_digest {
+            return Ok(false);
+        }
+        let Some(sig) = layer
+            .annotations
+            .get(SIGNATURE_ANNOTATION)
+            .and_then(|s| unb64(s))
+        else {
+            return Ok(false);
+        };
+        Ok(public.verifies(&sig, &payload))
+    };
+    store::append(
+        client,
+        image,
+        digest,
+        "sig",
+        payload.clone(),
+        SIMPLE_SIGNING_MEDIA_TYPE,
+        annotations,
+        same_signer,
+    )
+    .await
+}
+
+/// Attests `predicate` of `predicate_type` about `image@digest` with `key`.
+/// An attestation whose statement is identical and signed by the same key is
+/// not added twice.
+pub async fn attest_image(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Result<AppendOutcome> {
+    let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
+    let statement_bytes = serde_json::to_vec(&statement)
+        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
+    let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement_bytes))?;
+    let envelope = Envelope {
+        payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
+        payload: b64(&statement_bytes),
+        signatures: vec![EnvelopeSignature {
+            keyid: String::new(),
+            sig: b64(&signature),
+        }],
+    };
+    let blob = serde_json::to_vec(&envelope)
+        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the envelope: {e}")))?;
+    let annotations = BTreeMap::from([
+        (SIGNATURE_ANNOTATION.to_string(), String::new()),
+        (
+            PREDICATE_TYPE_ANNOTATION.to_string(),
+            predicate_type.to_string(),
+        ),
+    ]);
+    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let same = async |layer: &LayerDescriptor| -> Result<bool> {
+        if layer
+            .annotations
+            .get(PREDICATE_TYPE_ANNOTATION)
+            .map(String::as_str)
+            != Some(predicate_type)
+        {
+            return Ok(false);
+        }
+        let Ok(bytes) = client
+            .pull_blob(image, &layer.digest, super::verify::MAX_ATTESTATION_BYTES)
+            .await
+        else {
+            return Ok(false);
+        };
+        let Ok(existing) = serde_json::from_slice::<Envelope>(&bytes) else {
+            return Ok(false);
+        };
+        let Some(existing_statement) = unb64(&existing.payload) else {
+            return Ok(false);
+        };
+        if existing_statement != statement_bytes {
+            return Ok(false);
+        }
+        let message = pae(&existing.payload_type, &existing_statement);
+        Ok(existing
+            .signatures
+            .iter()
+            .filter_map(|s| unb64(&s.sig))
+            .any(|sig| public.verifies(&sig, &message)))
+    };
+    store::append(
+        client,
+        image,
+        digest,
+        "att",
+        blob,
+        DSSE_MEDIA_TYPE,
+        annotations,
+        same,
+    )
+    .await
+}

@@ -1,0 +1,356 @@
+//! Verification of cosign legacy signatures and attestations against trusted
+//! keys. Every layer examined is reported with the reason it did or did not
+//! count; the image is verified only if at least one signature counts and
+//! every required attestation type is present and signed.
+
+use super::keys::PublicKey;
+use super::payload::{
+    pae, unb64, Envelope, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE, SIMPLE_SIGNING_TYPE,
+};
+use super::store::{
+    self, DSSE_MEDIA_TYPE, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION, SIGNATURE_ANNOTATION,
+    SIMPLE_SIGNING_MEDIA_TYPE,
+};
+use super::AttestationType;
+use crate::error::Result;
+use crate::registry::{ImageRef, RegistryClient};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Largest simple-signing payload read.
+pub const MAX_PAYLOAD_BYTES: u64 = 1024 * 1024;
+/// Largest attestation envelope read (SBOMs can be large).
+pub const MAX_ATTESTATION_BYTES: u64 = 128 * 1024 * 1024;
+
+/// What to require.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyPolicy {
+    /// Annotations every accepted signature's payload must carry.
+    pub annotations: BTreeMap<String, String>,
+    /// Attestation types that must be present and signed.
+    pub required_attestations: Vec<AttestationType>,
+}
+
+/// The verdict on one layer.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerCheck {
+    /// Digest of the layer blob.
+    pub layer: String,
+    /// Whether it counts.
+    pub valid: bool,
+    /// The trusted key that verified it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The predicate type (attestations only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicate_type: Option<String>,
+    /// Why it does or does not count.
+    pub reason: String,
+}
+
+/// The outcome of verifying one image.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyReport {
+    /// `host/repository`.
+    pub repository: String,
+    /// The manifest digest verified.
+    pub digest: String,
+    /// Whether the image passed.
+    pub verified: bool,
+    /// Every signature layer examined.
+    pub signatures: Vec<LayerCheck>,
+    /// Every attestation layer examined.
+    pub attestations: Vec<LayerCheck>,
+    /// Required attestation types without a valid attestation.
+    pub missing_attestations: Vec<String>,
+    /// Why the image did not pass (empty when it did).
+    pub reasons: Vec<String>,
+}
+
+/// Verifies `image@digest` against `keys` and `policy`.
+pub async fn verify_image(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    keys: &[PublicKey],
+    policy: &VerifyPolicy,
+) -> Result<VerifyReport> {
+    let repository = image.repository_name();
+    let mut signatures = Vec::new();
+    if let Some(sigs) = store::read(client, image, digest, "sig").await? {
+        for layer in sigs.layers.iter().take(MAX_LAYERS) {
+            signatures.push(check_signature(client, image, digest, keys, policy, layer).await);
+        }
+        if sigs.layers.len() > MAX_LAYERS {
+            signatures.push(LayerCheck {
+                layer: String::new(),
+                valid: false,
+                key: None,
+                predicate_type: None,
+                reason: format!(
+                    "{} more layers not examined (limit {MAX_LAYERS})",
+                    sigs.layers.len() - MAX_LAYERS
+                ),
+            });
+        }
+    }
+    let mut attestations = Vec::new();
+    if !policy.required_attestations.is_empty() {
+        if let Some(atts) = store::read(client, image, digest, "att").await? {
+            for layer in atts.layers.iter().take(MAX_LAYERS) {
+                attestations.push(check_attestation(client, image, digest, keys, layer).await);
+            }
+        }
+    }
+    let mut reasons = Vec::new();
+    if signatures.is_empty() {
+        reasons.push(format!("no signatures found for {repository}@{digest}"));
+    } else if !signatures.iter().any(|s| s.valid) {
+        reasons.push("no signature is valid for a trusted key".to_string());
+    }
+    let missing_attestations: Vec<String> = policy
+        .required_attestations
+        .iter()
+        .filter(|t| {
+            !attestations.iter().any(|a| {
+                a.valid
+                    && a.predicate_type
+                        .as_deref()
+                        .is_some_and(|p| t.matches_uri(p))
+            })
+        })
+        .map(|t| t.name().to_string())
+        .collect();
+    if !missing_attestations.is_empty() {
+        reasons.push(format!(
+            "required attestations missing or not validly signed: {}",
+            missing_attestations.join(", ")
+        ));
+    }
+    Ok(VerifyReport {
+        repository,
+        digest: digest.to_string(),
+        verified: reasons.is_empty(),
+        signatures,
+        attestations,
+        missing_attestations,
+        reasons,
+    })
+}
+
+fn rejected(layer: &str, predicate_type: Option<String>, reason: impl Into<String>) -> LayerCheck {
+    LayerCheck {
+        layer: layer.to_string(),
+        valid: false,
+        key: None,
+        predicate_type,
+        reason: reason.into(),
+    }
+}
+
+async fn check_signature(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    keys: &[PublicKey],
+    policy: &VerifyPolicy,
+    layer: &store::LayerDescriptor,
+) -> LayerCheck {
+    let id = layer.digest.as_str();
+    if layer.media_type != SIMPLE_SIGNING_MEDIA_TYPE {
+        return rejected(
+            id,
+            None,
+            format!(
+                "layer media type {:?} is not a simple-signing payload",
+                layer.media_type
+            ),
+        );
+    }
+    let Some(encoded) = layer.annotations.get(SIGNATURE_ANNOTATION) else {
+        return rejected(id, None, "no signature annotation");
+    };
+    let Some(signature) = unb64(encoded).filter(|s| !s.is_empty()) else {
+        return rejected(id, None, "signature annotation is not valid base64");
+    };
+    if layer.size > MAX_PAYLOAD_BYTES {
+        return rejected(
+            id,
+            None,
+            format!(
+                "payload of {} bytes is over the {MAX_PAYLOAD_BYTES}-byte limit",
+                layer.size
+            ),
+        );
+    }
+    let payload = match client
+        .pull_blob(image, &layer.digest, MAX_PAYLOAD_BYTES)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return rejected(id, None, format!("payload unreadable: {e}")),
+    };
+    let Some(key) = keys.iter().find(|k| k.verifies(&signature, &payload)) else {
+        return rejected(
+            id,
+            None,
+            "signature does not verify with any trusted key (wrong key or tampered payload)",
+        );
+    };
+    let parsed: SimpleSigning = match serde_json::from_slice(&payload) {
+        Ok(p) => p,
+        Err(e) => {
+            return rejected(
+                id,
+                None,
+                format!("payload is not a simple-signing document: {e}"),
+            )
+        }
+    };
+    if parsed.critical.kind != SIMPLE_SIGNING_TYPE {
+        return rejected(
+            id,
+            None,
+            format!(
+                "payload type {:?} is not {SIMPLE_SIGNING_TYPE:?}",
+                parsed.critical.kind
+            ),
+        );
+    }
+    if parsed.critical.image.docker_manifest_digest != digest {
+        return rejected(
+            id,
+            None,
+            format!(
+                "signed digest {} is not this image's {digest}",
+                parsed.critical.image.docker_manifest_digest
+            ),
+        );
+    }
+    if !same_repository(
+        &parsed.critical.identity.docker_reference,
+        &image.repository_name(),
+    ) {
+        return rejected(
+            id,
+            None,
+            format!(
+                "signed for repository {:?}, not {}",
+                parsed.critical.identity.docker_reference,
+                image.repository_name()
+            ),
+        );
+    }
+    for (k, v) in &policy.annotations {
+        let found = parsed.optional.as_ref().and_then(|o| o.get(k));
+        if found.and_then(|f| f.as_str()) != Some(v.as_str()) {
+            return rejected(id, None, format!("annotation {k}={v} missing"));
+        }
+    }
+    LayerCheck {
+        layer: id.to_string(),
+        valid: true,
+        key: Some(key.name.clone()),
+        predicate_type: None,
+        reason: format!("valid signature by {} ({})", key.name, key.fingerprint),
+    }
+}
+
+/// cosign binds the repository; sigstore-rs historically wrote `repo:tag`, so a
+/// tag suffix is tolerated but a different repository is not.
+fn same_repository(signed: &str, expected: &str) -> bool {
+    if signed == expected {
+        return true;
+    }
+    ImageRef::parse(signed).is_ok_and(|r| r.repository_name() == expected && r.digest.is_none())
+}
+
+async fn check_attestation(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    keys: &[PublicKey],
+    layer: &store::LayerDescriptor,
+) -> LayerCheck {
+    let id = layer.digest.as_str();
+    let annotated = layer.annotations.get(PREDICATE_TYPE_ANNOTATION).cloned();
+    if layer.media_type != DSSE_MEDIA_TYPE {
+        return rejected(
+            id,
+            annotated,
+            format!(
+                "layer media type {:?} is not a DSSE envelope",
+                layer.media_type
+            ),
+        );
+    }
+    if layer.size > MAX_ATTESTATION_BYTES {
+        return rejected(id, annotated, "envelope over the size limit");
+    }
+    let bytes = match client
+        .pull_blob(image, &layer.digest, MAX_ATTESTATION_BYTES)
+        .await
+    {
+        Ok(b) => b,
+        Err(e) => return rejected(id, annotated, format!("envelope unreadable: {e}")),
+    };
+    let envelope: Envelope = match serde_json::from_slice(&bytes) {
+        Ok(e) => e,
+        Err(e) => return rejected(id, annotated, format!("not a DSSE envelope: {e}")),
+    };
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return rejected(
+            id,
+            annotated,
+            format!("payload type {:?} is not in-toto", envelope.payload_type),
+        );
+    }
+    let Some(statement_bytes) = unb64(&envelope.payload) else {
+        return rejected(id, annotated, "payload is not valid base64");
+    };
+    let message = pae(&envelope.payload_type, &statement_bytes);
+    let key = envelope
+        .signatures
+        .iter()
+        .filter_map(|s| unb64(&s.sig))
+        .find_map(|sig| keys.iter().find(|k| k.verifies(&sig, &message)));
+    let Some(key) = key else {
+        return rejected(
+            id,
+            annotated,
+            "no envelope signature verifies with a trusted key",
+        );
+    };
+    let statement: Statement = match serde_json::from_slice(&statement_bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            return rejected(
+                id,
+                annotated,
+                format!("payload is not an in-toto statement: {e}"),
+            )
+        }
+    };
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    if !statement
+        .subject
+        .iter()
+        .any(|s| s.digest.get("sha256").map(String::as_str) == Some(hex))
+    {
+        return rejected(
+            id,
+            Some(statement.predicate_type),
+            format!("statement subject is not {digest}"),
+        );
+    }
+    LayerCheck {
+        layer: id.to_string(),
+        valid: true,
+        key: Some(key.name.clone()),
+        reason: format!(
+            "valid {} attestation by {}",
+            statement.predicate_type, key.name
+        ),
+        predicate_type: Some(statement.predicate_type),
+    }
+}

@@ -66,7 +66,40 @@ pub enum Command {
     /// Copy an image by digest, with its cosign signatures and attestations.
     #[command(after_help = COPY_EXAMPLES)]
     Copy(CopyArgs),
+    /// Manage cosign-compatible signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign an image digest in cosign's format.
+    #[command(after_help = SIGN_EXAMPLES)]
+    Sign(SignArgs),
+    /// Attach a signed in-toto attestation to an image digest.
+    #[command(after_help = ATTEST_EXAMPLES)]
+    Attest(AttestArgs),
+    /// Verify an image's signatures and required attestations.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
 }
+
+const SIGN_EXAMPLES: &str = "Examples:
+  # sign with the key from vimes.yaml (password from COSIGN_PASSWORD)
+  vimes sign harbor.example.com/production/api:1.4
+
+  # another key, with annotations in the payload
+  vimes sign --key env://SIGNING_KEY -a build=1234 -a team=payments api:1.4";
+
+const ATTEST_EXAMPLES: &str = "Examples:
+  vimes attest --type cyclonedx --predicate sbom.cdx.json api:1.4
+  vimes attest --type custom --predicate review.json harbor.example.com/production/api@sha256:...";
+
+const VERIFY_EXAMPLES: &str = "Examples:
+  # keys and required attestations from vimes.yaml
+  vimes verify harbor.example.com/production/api:1.4
+
+  # any of several keys; a signature must carry the annotation
+  vimes verify --key team-a.pub --key team-b.pub -a build=1234 api@sha256:...
+
+  # in a script
+  vimes --output json verify IMAGE | jq .verified";
 
 const COPY_EXAMPLES: &str = "Examples:
   # copy a tagged image between registries, signatures included
@@ -144,4 +177,70 @@ pub struct CopyArgs {
     /// Layers transferred at once between registries.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub jobs: u16,
+}
+
+/// `vimes key ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub).
+    Generate(KeyGenerateArgs),
+}
+
+/// `vimes key generate`.
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// File name prefix of the key pair.
+    #[arg(long, default_value = "cosign", value_name = "NAME")]
+    pub output_prefix: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+    /// Allow an empty password (the key is then effectively unencrypted).
+    #[arg(long)]
+    pub allow_empty_password: bool,
+}
+
+/// `vimes sign IMAGE`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Image to sign (resolved to its digest first).
+    pub image: String,
+    /// Private key (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Annotation put into the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+}
+
+/// `vimes attest IMAGE`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// Image to attest (resolved to its digest first).
+    pub image: String,
+    /// The predicate document (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub predicate: PathBuf,
+    /// Predicate type: cyclonedx, spdx, vuln, slsaprovenance, openvex, custom.
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    pub predicate_type: String,
+    /// Private key (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+/// `vimes verify IMAGE`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Image to verify.
+    pub image: String,
+    /// Trusted public key (repeatable); default: signing.public_keys.
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<String>,
+    /// Annotation a signature must carry (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// Attestation type that must be present, in addition to signing.require_attestations.
+    #[arg(long = "require-attestation", value_name = "TYPE")]
+    pub require_attestations: Vec<String>,
 }

@@ -1,8 +1,13 @@
 //! One file per subcommand: read the arguments, call the engine, render.
 
+mod attest;
 mod config;
 mod copy;
 mod init;
+mod key;
+mod sign;
+mod signing_args;
+mod verify;
 
 use crate::cli::{Command, GlobalArgs};
 use crate::config::LoadedConfig;
@@ -40,5 +45,9 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Init(args) => init::run(ctx, args),
         Command::Config(cmd) => self::config::run(ctx, cmd),
         Command::Copy(args) => copy::run(ctx, args).await,
+        Command::Key(cmd) => key::run(ctx, cmd),
+        Command::Sign(args) => sign::run(ctx, args).await,
+        Command::Attest(args) => attest::run(ctx, args).await,
+        Command::Verify(args) => verify::run(ctx, args).await,
     }
 }

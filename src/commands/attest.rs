@@ -1,0 +1,49 @@
+//! `vimes attest IMAGE --predicate FILE --type TYPE`.
+
+use super::signing_args::{resolve_digest, signing_key};
+use super::Ctx;
+use crate::cli::AttestArgs;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::registry::reference::Side;
+use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::sign::attest_image;
+use crate::signing::AttestationType;
+
+/// Runs `vimes attest`.
+pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
+    let loaded = ctx.optional_config()?;
+    let kind = AttestationType::from_name(&args.predicate_type).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown attestation type {:?}; expected one of {}",
+            args.predicate_type,
+            AttestationType::ALL.map(|t| t.name()).join(", ")
+        ))
+    })?;
+    let text = std::fs::read_to_string(&args.predicate).map_err(|source| Error::File {
+        path: args.predicate.clone(),
+        source,
+    })?;
+    let predicate: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: not JSON: {e}", args.predicate.display())))?;
+    let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
+    let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+    let client = RegistryClient::new(&loaded.config)?;
+    let digest = resolve_digest(&client, &image, Error::Usage).await?;
+    let outcome = attest_image(&client, &image, &digest, &key, kind.uri(), predicate).await?;
+    let subject = format!("{}@{digest}", image.repository_name());
+    let text = if outcome.added {
+        format!("Attested {subject} ({})", kind.uri())
+    } else {
+        format!("{subject} already carries this attestation")
+    };
+    let json = serde_json::json!({
+        "image": subject,
+        "digest": digest,
+        "predicate_type": kind.uri(),
+        "attestation_tag": outcome.tag,
+        "added": outcome.added,
+    });
+    ctx.ui.result(&text, &json);
+    Ok(Exit::Success)
+}

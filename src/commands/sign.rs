@@ -1,0 +1,42 @@
+//! `vimes sign IMAGE`.
+
+use super::signing_args::{annotations, resolve_digest, signing_key};
+use super::Ctx;
+use crate::cli::SignArgs;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::registry::reference::Side;
+use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::sign::sign_image;
+
+/// Runs `vimes sign`.
+pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
+    let loaded = ctx.optional_config()?;
+    let annotations = annotations(&args.annotations)?;
+    let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
+    // The key is checked before the registry is touched.
+    let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+    let client = RegistryClient::new(&loaded.config)?;
+    let digest = resolve_digest(&client, &image, Error::Usage).await?;
+    let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;
+    let subject = format!("{}@{digest}", image.repository_name());
+    let text = if outcome.added {
+        format!(
+            "Signed {subject}\n{}:{}",
+            image.repository_name(),
+            outcome.tag
+        )
+    } else {
+        format!("{subject} already carries this key's signature")
+    };
+    let json = serde_json::json!({
+        "image": subject,
+        "digest": digest,
+        "signature_tag": outcome.tag,
+        "signature_manifest": outcome.manifest_digest,
+        "added": outcome.added,
+        "key_fingerprint": key.fingerprint,
+    });
+    ctx.ui.result(&text, &json);
+    Ok(Exit::Success)
+}

@@ -1,0 +1,74 @@
+//! What the signing commands share at the CLI edge: the key password (from
+//! `COSIGN_PASSWORD` or a hidden prompt on a TTY), key loading, annotations,
+//! and resolving an image to its digest.
+
+use super::Ctx;
+use crate::config::LoadedConfig;
+use crate::error::{Error, Result};
+use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::keys::{self, SigningKey, PASSWORD_ENV};
+use std::collections::BTreeMap;
+use zeroize::Zeroizing;
+
+/// The key password: `COSIGN_PASSWORD` if set, else a hidden prompt on a TTY.
+pub fn password(ctx: &Ctx, confirm: bool) -> Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(PASSWORD_ENV) {
+        return Ok(Zeroizing::new(value));
+    }
+    if !ctx.ui.interactive || ctx.global.yes {
+        return Err(Error::Usage(format!(
+            "no key password: set {PASSWORD_ENV} (no terminal to ask on)"
+        )));
+    }
+    let mut prompt = dialoguer::Password::new().with_prompt("Password for the private key");
+    if confirm {
+        prompt = prompt.with_confirmation("Confirm the password", "The passwords do not match");
+    }
+    prompt
+        .interact()
+        .map(Zeroizing::new)
+        .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))
+}
+
+/// Loads the signing key named by `--key` or `signing.key`, decrypting it.
+pub fn signing_key(ctx: &Ctx, loaded: &LoadedConfig, explicit: Option<&str>) -> Result<SigningKey> {
+    let (reference, base) = match explicit {
+        Some(k) => (k.to_string(), None),
+        None => match &loaded.config.signing.key {
+            Some(k) => (k.clone(), loaded.path.as_deref().and_then(|p| p.parent())),
+            None => {
+                return Err(Error::Usage(
+                    "no signing key: pass --key or set signing.key in vimes.yaml".into(),
+                ))
+            }
+        },
+    };
+    let pem = keys::read_key_reference(&reference, base)?;
+    let password = password(ctx, false)?;
+    keys::load_signing_key(&pem, password.as_bytes(), &reference)
+}
+
+/// Parses repeated `-a key=value` flags.
+pub fn annotations(pairs: &[String]) -> Result<BTreeMap<String, String>> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(Error::Usage(format!(
+                "annotation {pair:?} is not KEY=VALUE"
+            ))),
+        })
+        .collect()
+}
+
+/// Resolves `image` to its manifest digest; a missing image is `missing`'s error.
+pub async fn resolve_digest(
+    client: &RegistryClient,
+    image: &ImageRef,
+    missing: impl FnOnce(String) -> Error,
+) -> Result<String> {
+    match client.get_manifest(image).await? {
+        Some(m) => Ok(m.digest),
+        None => Err(missing(format!("image {image} not found in its registry"))),
+    }
+}

@@ -7,7 +7,7 @@ use super::payload::{
     b64, pae, unb64, Envelope, EnvelopeSignature, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE,
 };
 use super::store::{
-    self, AppendOutcome, LayerDescriptor, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
+    self, AppendOutcome, LayerDescriptor, NewLayer, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
     SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
 };
 use crate::error::Result;
@@ -48,9 +48,11 @@ pub async fn sign_image(
         image,
         digest,
         "sig",
-        payload.clone(),
-        SIMPLE_SIGNING_MEDIA_TYPE,
-        annotations,
+        NewLayer {
+            blob: payload.clone(),
+            media_type: SIMPLE_SIGNING_MEDIA_TYPE,
+            annotations,
+        },
         same_signer,
     )
     .await
@@ -125,9 +127,11 @@ pub async fn attest_image(
         image,
         digest,
         "att",
-        blob,
-        DSSE_MEDIA_TYPE,
-        annotations,
+        NewLayer {
+            blob,
+            media_type: DSSE_MEDIA_TYPE,
+            annotations,
+        },
         same,
     )
     .await

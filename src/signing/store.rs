@@ -97,19 +97,31 @@ pub struct AppendOutcome {
     pub added: bool,
 }
 
-/// Appends a layer (`blob` with `media_type` and `annotations`) to the
-/// attachment manifest of `subject`, unless `already_present` says one of the
-/// existing layers is equivalent.
+/// A layer to attach.
+pub struct NewLayer {
+    /// The blob (payload or envelope).
+    pub blob: Vec<u8>,
+    /// Its media type.
+    pub media_type: &'static str,
+    /// Its annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Appends `new` to the attachment manifest (`suffix`) of `subject`, unless
+/// `already_present` says one of the existing layers is equivalent.
 pub async fn append(
     client: &RegistryClient,
     repository: &ImageRef,
     subject: &str,
     suffix: &str,
-    blob: Vec<u8>,
-    media_type: &str,
-    annotations: BTreeMap<String, String>,
+    new: NewLayer,
     already_present: impl AsyncFn(&LayerDescriptor) -> Result<bool>,
 ) -> Result<AppendOutcome> {
+    let NewLayer {
+        blob,
+        media_type,
+        annotations,
+    } = new;
     let existing = read(client, repository, subject, suffix).await?;
     let mut layers = Vec::new();
     if let Some(existing) = &existing {

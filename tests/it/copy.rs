@@ -1,1 +1,551 @@
-//! copy tests
+//! `vimes copy` against real registries: mounts, streams, indexes, cosign
+//! attachments, TLS + auth, credential helpers, immutability, bad input.
+
+use crate::support::{
+    attestation_tag, push_cosign_attestation, push_cosign_signature, push_image, push_index,
+    require_tool, signature_tag, Registry, TestEnv, TestImage,
+};
+
+fn registry_yaml(entries: &[(&str, &Registry, &str)]) -> String {
+    let mut yaml = String::from("version: 1\nregistries:\n");
+    for (name, reg, extra) in entries {
+        yaml.push_str(&format!(
+            "  {name}:\n    url: \"{}\"\n    type: oci\n{}{extra}",
+            reg.host(),
+            if reg.is_tls() {
+                String::new()
+            } else {
+                "    insecure: true\n".to_string()
+            },
+        ));
+    }
+    yaml
+}
+
+fn bed() -> bool {
+    require_tool("docker-registry")
+}
+
+#[test]
+fn same_registry_copy_mounts_blobs_and_writes_the_tag_last() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let image = TestImage::random(1, 3, 4096);
+    let digest = push_image(&reg, "staging/app", Some("1.0"), &image);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("local", &reg, "")]));
+    let src = format!("{}/staging/app:1.0", reg.host());
+    let dst = format!("{}/production/app", reg.host());
+    let out = env.run(&["--output", "json", "copy", &src, &dst]);
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(report["digest"], digest.as_str());
+    assert_eq!(report["destination"], format!("{dst}@{digest}").as_str());
+    assert_eq!(
+        report["tag"], "1.0",
+        "the source tag is kept when DST names none"
+    );
+    assert_eq!(
+        report["blobs_mounted"], 4,
+        "config + 3 layers mounted: {report}"
+    );
+    assert_eq!(report["blobs_copied"], 0);
+    let client = reg.client();
+    let (_, bytes, got) = client
+        .get_manifest("production/app", "1.0")
+        .expect("tag at destination");
+    assert_eq!(got, digest);
+    assert_eq!(bytes, image.manifest, "manifest bytes are copied unchanged");
+    for blob in image.blob_digests() {
+        assert!(client.blob_exists("production/app", &blob));
+    }
+}
+
+#[test]
+fn cross_registry_copy_streams_verified_blobs_and_is_idempotent() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let image = TestImage::random(2, 4, 256 * 1024);
+    let digest = push_image(&a, "staging/api", Some("2.1"), &image);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let src = format!("{}/staging/api:2.1", a.host());
+    let dst = format!("{}/production/api:stable", b.host());
+    let out = env.run(&["--output", "json", "copy", &src, &dst]);
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(report["blobs_copied"], 5);
+    assert_eq!(
+        report["bytes_copied"].as_u64(),
+        Some(image.blobs_size() as u64)
+    );
+    assert_eq!(report["unchanged"], false);
+    let client = b.client();
+    assert_eq!(
+        client.get_manifest("production/api", "stable").map(|m| m.2),
+        Some(digest.clone())
+    );
+    for (blob, data) in image
+        .blob_digests()
+        .iter()
+        .zip(std::iter::once(&image.config).chain(&image.layers))
+    {
+        assert_eq!(
+            client.get_blob("production/api", blob).as_deref(),
+            Some(data.as_slice())
+        );
+    }
+
+    // Same copy again: nothing written.
+    let again = env.run(&["--output", "json", "copy", &src, &dst]);
+    again.assert_code(0);
+    let report = again.json();
+    assert_eq!(report["unchanged"], true, "{report}");
+    assert_eq!(report["manifests_pushed"], 0);
+    assert_eq!(report["blobs_copied"], 0);
+
+    // Text mode prints the destination repo@digest first.
+    let text = env.run(&["copy", &src, &dst]);
+    text.assert_code(0);
+    assert_eq!(
+        text.stdout.lines().next(),
+        Some(format!("{}/production/api@{digest}", b.host()).as_str())
+    );
+}
+
+#[test]
+fn multi_platform_index_is_copied_with_every_child() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let amd = TestImage::random_platform(3, "linux", "amd64", 2, 2048);
+    let arm = TestImage::random_platform(4, "linux", "arm64", 2, 2048);
+    let index = push_index(
+        &a,
+        "base/multi",
+        Some("1"),
+        &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
+    );
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        &format!("{}/base/multi:1", a.host()),
+        &format!("{}/mirror/multi", b.host()),
+    ]);
+    out.assert_code(0);
+    assert_eq!(out.json()["digest"], index.as_str());
+    let client = b.client();
+    assert_eq!(
+        client.get_manifest("mirror/multi", "1").map(|m| m.2),
+        Some(index)
+    );
+    for child in [&amd, &arm] {
+        assert_eq!(
+            client
+                .get_manifest("mirror/multi", &child.digest)
+                .map(|m| m.1),
+            Some(child.manifest.clone())
+        );
+        for blob in child.blob_digests() {
+            assert!(client.blob_exists("mirror/multi", &blob), "{blob} missing");
+        }
+    }
+}
+
+#[test]
+fn cosign_signature_and_attestation_tags_travel_with_the_image() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let image = TestImage::random(5, 1, 1024);
+    let digest = push_image(&a, "staging/signed", Some("1"), &image);
+    let sig = push_cosign_signature(&a, "staging/signed", &digest);
+    let att = push_cosign_attestation(&a, "staging/signed", &digest);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        &format!("{}/staging/signed:1", a.host()),
+        &format!("{}/prod/signed:1", b.host()),
+    ]);
+    out.assert_code(0);
+    let tags: Vec<String> = out.json()["signature_tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(tags, vec![signature_tag(&digest), attestation_tag(&digest)]);
+    let client = b.client();
+    assert_eq!(
+        client
+            .get_manifest("prod/signed", &signature_tag(&digest))
+            .map(|m| m.2),
+        Some(sig)
+    );
+    assert_eq!(
+        client
+            .get_manifest("prod/signed", &attestation_tag(&digest))
+            .map(|m| m.2),
+        Some(att)
+    );
+
+    // --no-signatures leaves them behind.
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        "--no-signatures",
+        &format!("{}/staging/signed:1", a.host()),
+        &format!("{}/bare/signed:1", b.host()),
+    ]);
+    out.assert_code(0);
+    assert!(!client.manifest_exists("bare/signed", &signature_tag(&digest)));
+}
+
+#[test]
+fn tls_registry_with_auth_from_environment_variables() {
+    if !bed() {
+        return;
+    }
+    let plain = Registry::plain();
+    let secure = Registry::tls_auth("alice", "s3cret-pw");
+    let image = TestImage::random(6, 2, 1024);
+    let digest = push_image(&plain, "staging/app", Some("1"), &image);
+    let ca = secure.ca_cert_path().unwrap();
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[
+        ("staging", &plain, ""),
+        ("production", &secure, &format!("    username_env: PROD_USER\n    password_env: PROD_PASSWORD\n    ca_file: \"{}\"\n", ca.display())),
+    ]));
+    env.env("PROD_USER", "alice")
+        .env("PROD_PASSWORD", "s3cret-pw");
+    let dst = format!("{}/production/app:1", secure.host());
+    let out = env.run(&["copy", &format!("{}/staging/app:1", plain.host()), &dst]);
+    out.assert_code(0);
+    assert!(!out.stdout.contains("s3cret-pw") && !out.stderr.contains("s3cret-pw"));
+    assert_eq!(
+        secure
+            .client()
+            .get_manifest("production/app", "1")
+            .map(|m| m.2),
+        Some(digest)
+    );
+
+    // Wrong password: exit 4, the registry named, nothing written.
+    env.env("PROD_PASSWORD", "wrong");
+    let out = env.run(&[
+        "copy",
+        &format!("{}/staging/app:1", plain.host()),
+        &format!("{}/production/other:1", secure.host()),
+    ]);
+    out.assert_code(4);
+    out.assert_stderr_contains(&secure.host());
+    out.assert_stderr_contains("authentication");
+    assert!(
+        !out.stderr.contains("wrong"),
+        "the password must not be printed: {}",
+        out.stderr
+    );
+    assert!(!secure.client().manifest_exists("production/other", "1"));
+}
+
+#[test]
+fn credentials_from_docker_config_with_a_credential_helper() {
+    if !bed() {
+        return;
+    }
+    let plain = Registry::plain();
+    let secure = Registry::tls_auth("robot", "helper-secret");
+    let image = TestImage::random(7, 1, 512);
+    let digest = push_image(&plain, "staging/app", Some("1"), &image);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    env.env(
+        "SSL_CERT_FILE",
+        secure.ca_cert_path().unwrap().display().to_string(),
+    );
+    env.docker_config(&format!(
+        r#"{{"credHelpers": {{"{}": "vtest"}}}}"#,
+        secure.host()
+    ));
+    env.credential_helper("vtest", &[(&secure.host(), "robot", "helper-secret")]);
+    let out = env.run(&[
+        "copy",
+        &format!("{}/staging/app:1", plain.host()),
+        &format!("{}/prod/app:1", secure.host()),
+    ]);
+    out.assert_code(0);
+    assert_eq!(
+        secure.client().get_manifest("prod/app", "1").map(|m| m.2),
+        Some(digest.clone())
+    );
+    assert_eq!(
+        env.credential_helper_calls("vtest"),
+        vec![format!("get {}", secure.host())]
+    );
+
+    // credsStore answering "not found" means anonymous: the registry refuses (exit 4).
+    let mut env2 = TestEnv::new();
+    env2.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    env2.env(
+        "SSL_CERT_FILE",
+        secure.ca_cert_path().unwrap().display().to_string(),
+    );
+    env2.docker_config(r#"{"credsStore": "empty"}"#);
+    env2.credential_helper("empty", &[]);
+    let out = env2.run(&[
+        "copy",
+        &format!("{}/staging/app:1", plain.host()),
+        &format!("{}/prod/other:1", secure.host()),
+    ]);
+    out.assert_code(4);
+
+    // auths with base64 user:password work too.
+    let mut env3 = TestEnv::new();
+    env3.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    env3.env(
+        "SSL_CERT_FILE",
+        secure.ca_cert_path().unwrap().display().to_string(),
+    );
+    use base64_auth as b;
+    env3.docker_config(&format!(
+        r#"{{"auths": {{"https://{}": {{"auth": "{}"}}}}}}"#,
+        secure.host(),
+        b::encode("robot:helper-secret")
+    ));
+    let out = env3.run(&[
+        "copy",
+        &format!("{}/staging/app:1", plain.host()),
+        &format!("{}/prod/third:1", secure.host()),
+    ]);
+    out.assert_code(0);
+}
+
+/// Minimal base64 for the auths entry, so the test does not share vimes' encoder.
+mod base64_auth {
+    pub fn encode(input: &str) -> String {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bytes = input.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = (u32::from(chunk[0]) << 16)
+                | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*chunk.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
+
+#[test]
+fn immutable_registry_refuses_to_move_a_tag_and_writes_nothing() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let first = TestImage::random(8, 1, 512);
+    let second = TestImage::random(9, 1, 512);
+    push_image(&a, "staging/app", Some("1"), &first);
+    push_image(&a, "staging/app", Some("2"), &second);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[
+        ("staging", &a, ""),
+        ("production", &b, "    immutable: true\n"),
+    ]));
+    let dst = format!("{}/production/app:release", b.host());
+    env.run(&["copy", &format!("{}/staging/app:1", a.host()), &dst])
+        .assert_code(0);
+    // Same digest again is fine.
+    env.run(&["copy", &format!("{}/staging/app:1", a.host()), &dst])
+        .assert_code(0);
+    let out = env.run(&["copy", &format!("{}/staging/app:2", a.host()), &dst]);
+    out.assert_code(1);
+    out.assert_stderr_contains("immutable");
+    let client = b.client();
+    assert_eq!(
+        client
+            .get_manifest("production/app", "release")
+            .map(|m| m.2),
+        Some(first.digest.clone())
+    );
+    assert!(
+        !client.manifest_exists("production/app", &second.digest),
+        "DST must be untouched"
+    );
+    for blob in second.layer_digests() {
+        assert!(!client.blob_exists("production/app", &blob));
+    }
+}
+
+#[test]
+fn short_names_resolve_under_the_promotion_registries() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let image = TestImage::docker_v2(10);
+    let digest = push_image(&a, "staging/payments/api", Some("1.4"), &image);
+    let mut env = TestEnv::new();
+    env.config_yaml(&format!(
+        "{}promotion:\n  from: staging\n  to: production\n",
+        registry_yaml(&[
+            ("staging", &a, "    project: staging\n"),
+            ("production", &b, "    project: production\n")
+        ])
+    ));
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        "payments/api:1.4",
+        "payments/api:1.4",
+    ]);
+    out.assert_code(0);
+    assert_eq!(
+        out.json()["destination"],
+        format!("{}/production/payments/api@{digest}", b.host()).as_str()
+    );
+    let (media_type, bytes, _) = b
+        .client()
+        .get_manifest("production/payments/api", "1.4")
+        .unwrap();
+    assert_eq!(
+        media_type, image.media_type,
+        "Docker schema 2 stays Docker schema 2"
+    );
+    assert_eq!(bytes, image.manifest);
+}
+
+#[test]
+fn invalid_references_are_usage_errors() {
+    let env = TestEnv::new();
+    for bad in [
+        "UPPER/case:1",
+        "host:5000/a:",
+        "https://example.com/a",
+        "a@sha256:short",
+    ] {
+        let out = env.run(&["copy", bad, "127.0.0.1:1/x"]);
+        out.assert_code(2);
+        out.assert_stderr_contains("invalid image reference");
+    }
+}
+
+#[test]
+fn unreachable_registry_is_exit_4_naming_it() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut env = TestEnv::new();
+    env.config_yaml(&format!("version: 1\nregistries:\n  gone:\n    url: \"127.0.0.1:{port}\"\n    type: oci\n    insecure: true\n"));
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        &format!("127.0.0.1:{port}/a/b:1"),
+        &format!("127.0.0.1:{port}/c/d:1"),
+    ]);
+    out.assert_code(4);
+    out.assert_stderr_contains(&format!("127.0.0.1:{port}"));
+    let doc = out.json();
+    assert_eq!(doc["error"]["kind"], "registry");
+    assert_eq!(doc["error"]["exit_code"], 4);
+}
+
+#[test]
+fn untrusted_tls_certificate_is_exit_4() {
+    if !bed() {
+        return;
+    }
+    let secure = Registry::tls();
+    let mut env = TestEnv::new();
+    env.config_yaml("version: 1\n");
+    let out = env.run(&[
+        "copy",
+        &format!("{}/a/b:1", secure.host()),
+        &format!("{}/c/d:1", secure.host()),
+    ]);
+    out.assert_code(4);
+    out.assert_stderr_contains("certificate");
+}
+
+#[test]
+fn corrupted_blob_is_refused_and_nothing_reaches_the_destination() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let image = TestImage::random(11, 2, 64 * 1024);
+    push_image(&a, "staging/bad", Some("1"), &image);
+    a.corrupt_blob(&image.layer_digests()[1]);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let out = env.run(&[
+        "--output",
+        "json",
+        "copy",
+        &format!("{}/staging/bad:1", a.host()),
+        &format!("{}/prod/bad:1", b.host()),
+    ]);
+    out.assert_code(4);
+    out.assert_stderr_contains("digest mismatch");
+    assert_eq!(out.json()["error"]["kind"], "digest_mismatch");
+    let client = b.client();
+    assert!(!client.manifest_exists("prod/bad", "1"));
+    assert!(!client.manifest_exists("prod/bad", &image.digest));
+    assert!(!client.blob_exists("prod/bad", &image.layer_digests()[1]));
+}
+
+#[test]
+fn index_naming_a_missing_child_is_refused() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    let amd = TestImage::random_platform(12, "linux", "amd64", 1, 512);
+    let arm = TestImage::random_platform(13, "linux", "arm64", 1, 512);
+    let index = push_index(
+        &a,
+        "base/broken",
+        Some("1"),
+        &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
+    );
+    a.client().delete_manifest("base/broken", &arm.digest);
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let out = env.run(&[
+        "copy",
+        &format!("{}/base/broken:1", a.host()),
+        &format!("{}/mirror/broken:1", b.host()),
+    ]);
+    out.assert_code(4);
+    out.assert_stderr_contains(&arm.digest);
+    assert!(!b.client().manifest_exists("mirror/broken", &index));
+    assert!(!b.client().manifest_exists("mirror/broken", "1"));
+}

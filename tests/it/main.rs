@@ -4,3 +4,5 @@ mod support;
 
 mod config_cmd;
 mod copy;
+mod cosign_compat;
+mod signing;

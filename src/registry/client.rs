@@ -274,20 +274,12 @@ impl RegistryClient {
                 let (src, dst) = (&src, &dst);
                 async move {
                     let pulled = self.oci.pull_blob_stream(src, &oci_desc).await?;
-                    let verified = pulled.stream.map(move |chunk| {
-                        chunk.map_err(|e| {
-                            if let Some(inner) = e.get_ref() {
-                                if let Some(d) =
-                                    inner.downcast_ref::<oci_client::errors::DigestError>()
-                                {
-                                    if let Ok(mut slot) = mismatch.lock() {
-                                        *slot = Some(d.to_string());
-                                    }
-                                }
-                            }
-                            OciDistributionError::IoError(e)
-                        })
-                    });
+                    let verified = verify_stream(
+                        pulled.stream,
+                        oci_desc.digest.clone(),
+                        oci_desc.size as u64,
+                        mismatch,
+                    );
                     self.oci
                         .push_blob_stream(
                             dst,
@@ -377,6 +369,49 @@ impl RegistryClient {
         .await
         .map(|_| ())
     }
+}
+
+/// Checks a blob stream against its digest and size *before* handing on the
+/// last bytes: on a mismatch the final chunk is replaced by an error, so the
+/// upload never completes and the destination never commits the blob.
+fn verify_stream(
+    stream: futures_util::stream::BoxStream<
+        'static,
+        std::result::Result<bytes::Bytes, std::io::Error>,
+    >,
+    expected: String,
+    size: u64,
+    mismatch: Arc<Mutex<Option<String>>>,
+) -> impl futures_util::Stream<Item = std::result::Result<bytes::Bytes, OciDistributionError>> {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut seen: u64 = 0;
+    let wanted = expected.clone();
+    let record = move |actual: String| {
+        if let Ok(mut slot) = mismatch.lock() {
+            *slot = Some(actual.clone());
+        }
+        OciDistributionError::IoError(std::io::Error::other(format!(
+            "digest mismatch: expected {expected}, got {actual}"
+        )))
+    };
+    stream.map(move |chunk| {
+        let chunk = chunk.map_err(OciDistributionError::IoError)?;
+        seen += chunk.len() as u64;
+        hasher.update(&chunk);
+        if seen > size {
+            return Err(record(format!(
+                "more than the {size} bytes the manifest declares"
+            )));
+        }
+        if seen == size {
+            let actual = format!("sha256:{}", hex::encode(hasher.clone().finalize()));
+            if actual != wanted {
+                return Err(record(actual));
+            }
+        }
+        Ok(chunk)
+    })
 }
 
 fn reqwest_header(

@@ -78,6 +78,9 @@ pub enum Command {
     /// Verify an image's signatures and required attestations.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Print the admission policy that makes a cluster enforce vimes.yaml's keys and attestations.
+    #[command(subcommand)]
+    Admission(AdmissionCommand),
 }
 
 const SIGN_EXAMPLES: &str = "Examples:
@@ -243,4 +246,13 @@ pub struct VerifyArgs {
     /// Attestation type that must be present, in addition to signing.require_attestations.
     #[arg(long = "require-attestation", value_name = "TYPE")]
     pub require_attestations: Vec<String>,
+}
+
+/// `vimes admission ...`.
+#[derive(Debug, Subcommand)]
+pub enum AdmissionCommand {
+    /// Kyverno ClusterPolicy (kyverno.io/v1).
+    Kyverno,
+    /// sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1).
+    PolicyController,
 }

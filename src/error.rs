@@ -25,13 +25,12 @@ pub enum Error {
     },
 
     /// A file vimes had to read or write could not be (exit 2).
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", path.display())]
     File {
         /// The file in question.
         path: PathBuf,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying I/O error (shown in the message, so not a `source`).
+        error: std::io::Error,
     },
 
     /// An image reference could not be parsed (exit 2).

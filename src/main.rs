@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod error;
 mod exit;
+mod policy;
 mod registry;
 mod signing;
 mod ui;

@@ -20,9 +20,9 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
             AttestationType::ALL.map(|t| t.name()).join(", ")
         ))
     })?;
-    let text = std::fs::read_to_string(&args.predicate).map_err(|source| Error::File {
+    let text = std::fs::read_to_string(&args.predicate).map_err(|error| Error::File {
         path: args.predicate.clone(),
-        source,
+        error,
     })?;
     let predicate: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not JSON: {e}", args.predicate.display())))?;

@@ -55,9 +55,9 @@ fn generate(ctx: &Ctx, args: KeyGenerateArgs) -> anyhow::Result<Exit> {
 /// Writes with the mode set at creation, so the key is never world-readable.
 fn write_file(path: &PathBuf, contents: &[u8], mode: u32) -> Result<(), Error> {
     use std::os::unix::fs::OpenOptionsExt;
-    let file_error = |source| Error::File {
+    let file_error = |error| Error::File {
         path: path.clone(),
-        source,
+        error,
     };
     let _ = std::fs::remove_file(path);
     let mut file = std::fs::OpenOptions::new()

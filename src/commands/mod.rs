@@ -1,5 +1,6 @@
 //! One file per subcommand: read the arguments, call the engine, render.
 
+mod admission;
 mod attest;
 mod config;
 mod copy;
@@ -49,5 +50,6 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Sign(args) => sign::run(ctx, args).await,
         Command::Attest(args) => attest::run(ctx, args).await,
         Command::Verify(args) => verify::run(ctx, args).await,
+        Command::Admission(cmd) => admission::run(ctx, cmd),
     }
 }

@@ -138,10 +138,10 @@ fn read_auth_file(path: &Path) -> Result<Option<DockerConfig>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
+        Err(error) => {
             return Err(Error::File {
                 path: path.to_path_buf(),
-                source,
+                error,
             })
         }
     };

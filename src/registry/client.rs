@@ -74,9 +74,9 @@ impl RegistryClient {
         }
         let mut extra_root_certificates = Vec::new();
         for path in ca_files {
-            let data = std::fs::read(&path).map_err(|source| Error::File {
+            let data = std::fs::read(&path).map_err(|error| Error::File {
                 path: path.clone(),
-                source,
+                error,
             })?;
             extra_root_certificates.push(Certificate {
                 encoding: CertificateEncoding::Pem,
@@ -132,8 +132,42 @@ impl RegistryClient {
         Ok(auth)
     }
 
-    /// Runs `op` with bounded exponential backoff on transient failures.
-    async fn with_retry<T, F, Fut>(&self, image: &ImageRef, what: &str, mut op: F) -> Result<T>
+    /// Runs `op` with bounded exponential backoff on transient failures and
+    /// turns a final failure into an [`Error`] naming the registry and `what`.
+    async fn with_retry<T, F, Fut>(&self, image: &ImageRef, what: &str, op: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
+    {
+        self.retrying(image, what, op)
+            .await
+            .map_err(|(err, attempts)| registry_error(image, what, &err, attempts))
+    }
+
+    /// Like [`Self::with_retry`], but `None` when the registry says "not found".
+    async fn with_retry_optional<T, F, Fut>(
+        &self,
+        image: &ImageRef,
+        what: &str,
+        op: F,
+    ) -> Result<Option<T>>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
+    {
+        match self.retrying(image, what, op).await {
+            Ok(value) => Ok(Some(value)),
+            Err((err, _)) if is_not_found(&err) => Ok(None),
+            Err((err, attempts)) => Err(registry_error(image, what, &err, attempts)),
+        }
+    }
+
+    async fn retrying<T, F, Fut>(
+        &self,
+        image: &ImageRef,
+        what: &str,
+        mut op: F,
+    ) -> std::result::Result<T, (OciDistributionError, u32)>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
@@ -149,15 +183,7 @@ impl RegistryClient {
                     delay = (delay * 2).min(self.retry.max_delay);
                     attempt += 1;
                 }
-                Err(err) => {
-                    let mut e = registry_error(image, what, &err);
-                    if attempt > 1 {
-                        if let Error::Registry { message, .. } = &mut e {
-                            message.push_str(&format!(" (after {attempt} attempts)"));
-                        }
-                    }
-                    return Err(e);
-                }
+                Err(err) => return Err((err, attempt)),
             }
         }
     }
@@ -168,20 +194,14 @@ impl RegistryClient {
         let auth = self.auth_for(image).await?;
         let reference = image.to_oci();
         let what = format!("fetching manifest {image}");
-        let result = self
-            .with_retry(image, &what, || {
+        let found = self
+            .with_retry_optional(image, &what, || {
                 self.oci
                     .pull_manifest_raw(&reference, &auth, MANIFEST_MEDIA_TYPES)
             })
-            .await;
-        let (bytes, _) = match result {
-            Ok(found) => found,
-            Err(Error::Registry { .. })
-                if self.last_was_not_found(image, &reference, &auth).await =>
-            {
-                return Ok(None)
-            }
-            Err(e) => return Err(e),
+            .await?;
+        let Some((bytes, _)) = found else {
+            return Ok(None);
         };
         let manifest = Manifest::from_bytes(bytes.to_vec()).map_err(|reason| Error::Registry {
             registry: image.registry.clone(),
@@ -200,19 +220,17 @@ impl RegistryClient {
         Ok(Some(manifest))
     }
 
-    /// oci-client folds 404 into its error types; ask once more to tell "not
-    /// found" apart from other failures without string matching on messages.
-    async fn last_was_not_found(
-        &self,
-        image: &ImageRef,
-        reference: &oci_client::Reference,
-        auth: &RegistryAuth,
-    ) -> bool {
-        let _ = image;
-        match self.oci.fetch_manifest_digest(reference, auth).await {
-            Err(e) => is_not_found(&e),
-            Ok(_) => false,
-        }
+    /// The tags of `image`'s repository (empty when the repository does not exist).
+    pub async fn list_tags(&self, image: &ImageRef) -> Result<Vec<String>> {
+        let auth = self.auth_for(image).await?;
+        let reference = image.to_oci();
+        let what = format!("listing tags of {}", image.repository_name());
+        let found = self
+            .with_retry_optional(image, &what, || {
+                self.oci.list_tags(&reference, &auth, None, None)
+            })
+            .await?;
+        Ok(found.map(|r| r.tags).unwrap_or_default())
     }
 
     /// Whether the repository of `image` holds the blob `digest`.
@@ -525,7 +543,12 @@ fn describe(err: &OciDistributionError) -> String {
     }
 }
 
-fn registry_error(image: &ImageRef, what: &str, err: &OciDistributionError) -> Error {
+fn registry_error(
+    image: &ImageRef,
+    what: &str,
+    err: &OciDistributionError,
+    attempts: u32,
+) -> Error {
     if let OciDistributionError::DigestError(d) = err {
         return Error::DigestMismatch {
             registry: image.registry.clone(),
@@ -534,8 +557,13 @@ fn registry_error(image: &ImageRef, what: &str, err: &OciDistributionError) -> E
             actual: d.to_string(),
         };
     }
+    let retried = if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    };
     Error::Registry {
         registry: image.registry.clone(),
-        message: format!("{what}: {}", describe(err)),
+        message: format!("{what}: {}{retried}", describe(err)),
     }
 }

@@ -121,10 +121,14 @@ pub async fn copy_image(
 
     let mut signature_tags = Vec::new();
     if options.signatures {
+        // One tag listing instead of a lookup per subject and suffix.
+        let source_tags: BTreeSet<String> = client.list_tags(source).await?.into_iter().collect();
         for d in attachment_subjects(&manifest) {
             for suffix in COSIGN_SUFFIXES {
                 let t = cosign_tag(&d, suffix);
-                if engine.copy_attachment(source, destination, &t).await? {
+                if source_tags.contains(&t)
+                    && engine.copy_attachment(source, destination, &t).await?
+                {
                     signature_tags.push(t);
                 }
             }

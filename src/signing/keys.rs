@@ -31,9 +31,10 @@ pub fn generate(password: &[u8]) -> Result<GeneratedKeyPair> {
     let public_pem = pair
         .public_key_to_pem()
         .map_err(|e| key_error("export the public key", &e))?;
+    // cosign writes LF line endings; the PEM encoder here writes CRLF.
     Ok(GeneratedKeyPair {
-        private_pem,
-        public_pem,
+        private_pem: Zeroizing::new(private_pem.replace("\r\n", "\n")),
+        public_pem: public_pem.replace("\r\n", "\n"),
     })
 }
 
@@ -69,7 +70,7 @@ pub fn read_key_reference(reference: &str, base: Option<&Path>) -> Result<Zeroiz
     let path = resolve_path(reference, base);
     std::fs::read(&path)
         .map(Zeroizing::new)
-        .map_err(|source| Error::File { path, source })
+        .map_err(|error| Error::File { path, error })
 }
 
 /// Paths in vimes.yaml are relative to the file's directory.

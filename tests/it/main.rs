@@ -2,6 +2,7 @@
 
 mod support;
 
+mod admission;
 mod config_cmd;
 mod copy;
 mod cosign_compat;

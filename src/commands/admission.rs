@@ -1,0 +1,84 @@
+//! `vimes admission kyverno|policy-controller`: print the admission policy
+//! that makes a cluster enforce the keys and attestations of vimes.yaml.
+
+use super::Ctx;
+use crate::cli::AdmissionCommand;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::policy::admission;
+use crate::signing::keys::{read_key_reference, resolve_path};
+use std::io::Write;
+use std::path::Path;
+
+/// Runs `vimes admission ...`: YAML on stdout (JSON with `--output json`).
+pub fn run(ctx: &Ctx, cmd: AdmissionCommand) -> anyhow::Result<Exit> {
+    let loaded = ctx.require_config()?;
+    let config_path = loaded.path.as_deref();
+    // Key paths in vimes.yaml are relative to the file's directory.
+    let base = config_path.and_then(Path::parent);
+    let keys = read_public_keys(&loaded.config.signing.public_keys, base)?;
+
+    let generated = match cmd {
+        AdmissionCommand::Kyverno => admission::kyverno_policy(&loaded.config, &keys),
+        AdmissionCommand::PolicyController => {
+            admission::policy_controller_policy(&loaded.config, &keys)
+        }
+    };
+    let value = generated.map_err(|err| locate(err, config_path))?;
+
+    if ctx.ui.json() {
+        ctx.ui.result("", &value);
+    } else {
+        // One YAML document per resource, so `kubectl apply -f -` and GitOps
+        // tools see plain manifests.
+        let yaml = serde_saphyr::to_string_multiple(&admission::documents(&value))
+            .map_err(|e| anyhow::anyhow!("cannot render the policy as YAML: {e}"))?;
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = std::io::stdout().lock().write_all(yaml.as_bytes());
+    }
+    Ok(Exit::Success)
+}
+
+/// Reads every `signing.public_keys` reference (a path relative to vimes.yaml,
+/// or `env://VAR`) as `(reference, PEM)`; the engine checks the PEM.
+fn read_public_keys(
+    references: &[String],
+    base: Option<&Path>,
+) -> Result<Vec<(String, String)>, Error> {
+    references
+        .iter()
+        .map(|reference| {
+            let bytes = read_key_reference(reference, base)?;
+            let pem = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                Error::Usage(format!(
+                    "{}: not a PEM public key (not UTF-8 text)",
+                    display_name(reference, base)
+                ))
+            })?;
+            Ok((display_name(reference, base), pem))
+        })
+        .collect()
+}
+
+/// The name a key is reported under: the resolved path, or the env reference.
+fn display_name(reference: &str, base: Option<&Path>) -> String {
+    if reference.starts_with("env://") {
+        reference.to_string()
+    } else {
+        resolve_path(reference, base).display().to_string()
+    }
+}
+
+/// Configuration errors from the engine point at the file they come from.
+fn locate(err: Error, config_path: Option<&Path>) -> Error {
+    match err {
+        Error::Config {
+            location: None,
+            message,
+        } => Error::Config {
+            location: config_path.map(|p| p.display().to_string()),
+            message,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,4 @@
+//! Policy decisions: what may run, and the admission policies that make a
+//! cluster enforce the same rules as vimes itself.
+
+pub mod admission;

@@ -78,10 +78,22 @@ pub enum Command {
     /// Verify an image's signatures and required attestations.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Scan an image with Trivy and apply the vulnerability gate.
+    #[command(after_help = SCAN_EXAMPLES)]
+    Scan(ScanArgs),
+    /// Manage signed vulnerability exceptions.
+    #[command(subcommand)]
+    Exceptions(ExceptionsCommand),
     /// Print the admission policy that makes a cluster enforce vimes.yaml's keys and attestations.
     #[command(subcommand)]
     Admission(AdmissionCommand),
 }
+
+const SCAN_EXAMPLES: &str = "Examples:
+  vimes scan payments/api:1.4                 # short name under promotion.from
+  vimes --output sarif scan IMAGE > trivy.sarif
+  vimes --output json scan IMAGE | jq '.verdict.passed'
+  vimes scan --no-cache IMAGE                 # run Trivy even if a cached report exists";
 
 const SIGN_EXAMPLES: &str = "Examples:
   # sign with the key from vimes.yaml (password from COSIGN_PASSWORD)
@@ -255,4 +267,96 @@ pub enum AdmissionCommand {
     Kyverno,
     /// sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1).
     PolicyController,
+}
+
+/// `vimes scan IMAGE`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Image to scan (resolved to its digest first).
+    pub image: String,
+    /// Run Trivy even when a report for this digest, Trivy version and DB is cached.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// `vimes exceptions ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExceptionsCommand {
+    /// Add an exception (the file must then be signed again).
+    Add(ExceptionAddArgs),
+    /// Sign the exceptions file with an approver's key (writes FILE.sig).
+    Sign(ExceptionSignArgs),
+    /// Check the file's signature against policy.approvers (exit 1 if it does not count).
+    Verify(ExceptionFileArgs),
+    /// List the exceptions and whether each is in force.
+    List(ExceptionFileArgs),
+    /// Export the approved, unexpired exceptions for other tools.
+    Export(ExceptionExportArgs),
+}
+
+/// Which exceptions file (default: policy.exceptions).
+#[derive(Debug, Args)]
+pub struct ExceptionFileArgs {
+    /// The exceptions file.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `vimes exceptions add`.
+#[derive(Debug, Args)]
+pub struct ExceptionAddArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// CVE or GHSA id.
+    #[arg(long)]
+    pub id: String,
+    /// Why the risk is accepted.
+    #[arg(long)]
+    pub reason: String,
+    /// Last valid day, YYYY-MM-DD (UTC).
+    #[arg(long)]
+    pub expires: String,
+    /// Who approved it.
+    #[arg(long)]
+    pub approved_by: String,
+    /// Repository glob it is limited to (repeatable).
+    #[arg(long = "image", value_name = "GLOB")]
+    pub images: Vec<String>,
+    /// Package it is limited to (repeatable).
+    #[arg(long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+}
+
+/// `vimes exceptions sign`.
+#[derive(Debug, Args)]
+pub struct ExceptionSignArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// The approver's private key (path or env://VAR); password from COSIGN_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+}
+
+/// `vimes exceptions export`.
+#[derive(Debug, Args)]
+pub struct ExceptionExportArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Trivy's .trivyignore.yaml.
+    Trivyignore,
+    /// An OpenVEX v0.2.0 document.
+    Openvex,
+    /// Harbor's CVE allowlist JSON.
+    Harbor,
 }

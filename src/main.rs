@@ -6,9 +6,11 @@ mod commands;
 mod config;
 mod error;
 mod exit;
+mod pipeline;
 mod policy;
 mod registry;
 mod signing;
+mod tools;
 mod ui;
 
 use clap::Parser;

@@ -4,8 +4,10 @@ mod admission;
 mod attest;
 mod config;
 mod copy;
+mod exceptions;
 mod init;
 mod key;
+mod scan;
 mod sign;
 mod signing_args;
 mod verify;
@@ -51,5 +53,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Attest(args) => attest::run(ctx, args).await,
         Command::Verify(args) => verify::run(ctx, args).await,
         Command::Admission(cmd) => admission::run(ctx, cmd),
+        Command::Scan(args) => scan::run(ctx, args).await,
+        Command::Exceptions(cmd) => exceptions::run(ctx, cmd),
     }
 }

@@ -2,3 +2,8 @@
 //! cluster enforce the same rules as vimes itself.
 
 pub mod admission;
+pub mod date;
+pub mod exceptions;
+pub mod export;
+pub mod gate;
+pub mod sarif;

@@ -1,0 +1,216 @@
+//! `vimes exceptions add|sign|verify|list|export`.
+
+use super::signing_args::password;
+use super::Ctx;
+use crate::cli::{ExceptionFileArgs, ExceptionsCommand, ExportFormat};
+use crate::config::LoadedConfig;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::pipeline::scan::load_exceptions;
+use crate::policy::date::Date;
+use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus};
+use crate::policy::export;
+use crate::signing::keys::{load_signing_key, read_key_reference, resolve_path};
+use std::path::PathBuf;
+
+/// Runs `vimes exceptions ...`.
+pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
+    let loaded = ctx.optional_config()?;
+    match cmd {
+        ExceptionsCommand::Add(args) => {
+            let path = file_path(&loaded, &args.file)?;
+            let mut file = match std::fs::read_to_string(&path) {
+                Ok(text) => exceptions::parse(&text, &path)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => ExceptionsFile {
+                    version: 1,
+                    exceptions: vec![],
+                },
+                Err(error) => return Err(Error::File { path, error }.into()),
+            };
+            let entry = Exception {
+                id: args.id.clone(),
+                images: args.images,
+                packages: args.packages,
+                reason: args.reason,
+                expires: args.expires,
+                approved_by: args.approved_by,
+            };
+            file.exceptions.push(entry);
+            let text = format!(
+                "# vimes vulnerability exceptions. Only counts when FILE.sig is a valid\n# signature by a key in policy.approvers (vimes exceptions sign).\n{}",
+                serde_saphyr::to_string(&file).map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?
+            );
+            // Validate exactly what will be written (dates, ids, empty fields).
+            exceptions::parse(&text, &path)?;
+            std::fs::write(&path, text).map_err(|error| Error::File {
+                path: path.clone(),
+                error,
+            })?;
+            ctx.ui
+                .status("The file changed: it counts again only after `vimes exceptions sign`.");
+            ctx.ui.result(
+                &format!("Added {} to {}", args.id, path.display()),
+                &serde_json::json!({ "file": path, "added": args.id }),
+            );
+            Ok(Exit::Success)
+        }
+        ExceptionsCommand::Sign(args) => {
+            let path = file_path(&loaded, &args.file)?;
+            let pem = read_key_reference(&args.key, None)?;
+            let key = load_signing_key(&pem, password(ctx, false)?.as_bytes(), &args.key)?;
+            let sig = exceptions::sign(&path, &key)?;
+            ctx.ui.result(
+                &format!("Signed {} ({})\nSignature written to {}", path.display(), key.fingerprint, sig.display()),
+                &serde_json::json!({ "file": path, "signature": sig, "key_fingerprint": key.fingerprint }),
+            );
+            Ok(Exit::Success)
+        }
+        ExceptionsCommand::Verify(args) => {
+            let loaded_ex = load(&loaded, &args)?;
+            let today = Date::today();
+            let expired: Vec<&str> = loaded_ex
+                .entries
+                .iter()
+                .filter(|e| e.state(today) == exceptions::EntryState::Expired)
+                .map(|e| e.id.as_str())
+                .collect();
+            let (ok, text) = match &loaded_ex.signature {
+                SignatureStatus::Valid { key, fingerprint } => (
+                    true,
+                    format!("Verified: signed by approver {key} ({fingerprint})"),
+                ),
+                SignatureStatus::Unsigned => (
+                    false,
+                    format!(
+                        "NOT verified: {} has no signature",
+                        loaded_ex.path.display()
+                    ),
+                ),
+                SignatureStatus::Invalid { reason } => (false, format!("NOT verified: {reason}")),
+            };
+            let mut text = text;
+            if !expired.is_empty() {
+                text.push_str(&format!("\nExpired (not applied): {}", expired.join(", ")));
+            }
+            ctx.ui.result(&text, &serde_json::json!({ "file": loaded_ex.path, "verified": ok, "signature": loaded_ex.signature, "expired": expired }));
+            Ok(if ok {
+                Exit::Success
+            } else {
+                Exit::PolicyDenied
+            })
+        }
+        ExceptionsCommand::List(args) => {
+            let loaded_ex = load(&loaded, &args)?;
+            let today = Date::today();
+            let mut text = format!(
+                "{} ({})\n",
+                loaded_ex.path.display(),
+                match &loaded_ex.signature {
+                    SignatureStatus::Valid { key, .. } => format!("signed by approver {key}"),
+                    SignatureStatus::Unsigned => "UNSIGNED: not applied".into(),
+                    SignatureStatus::Invalid { reason } =>
+                        format!("INVALID SIGNATURE: not applied: {reason}"),
+                }
+            );
+            let mut rows = Vec::new();
+            for e in &loaded_ex.entries {
+                let state = if !loaded_ex.trusted() {
+                    "not applied"
+                } else if e.state(today) == exceptions::EntryState::Active {
+                    "active"
+                } else {
+                    "expired"
+                };
+                let scope = [e.images.join(","), e.packages.join(",")]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+                text.push_str(&format!(
+                    "  {:<20} {:<12} {:<11} {:<24} {}\n",
+                    e.id,
+                    e.expires,
+                    state,
+                    e.approved_by,
+                    if scope.is_empty() {
+                        "all images".into()
+                    } else {
+                        scope
+                    }
+                ));
+                rows.push(serde_json::json!({ "exception": e, "state": state }));
+            }
+            ctx.ui.result(text.trim_end(), &serde_json::json!({ "file": loaded_ex.path, "signature": loaded_ex.signature, "exceptions": rows }));
+            Ok(Exit::Success)
+        }
+        ExceptionsCommand::Export(args) => {
+            let loaded_ex = load(&loaded, &args.file)?;
+            if !loaded_ex.trusted() {
+                return Err(Error::Policy(format!(
+                    "{} is not signed by an approver; refusing to export unapproved exceptions",
+                    loaded_ex.path.display()
+                ))
+                .into());
+            }
+            let today = Date::today();
+            let active = export::active(&loaded_ex.entries, today);
+            let text = match args.format {
+                ExportFormat::Trivyignore => serde_saphyr::to_string(&export::trivyignore(&active))
+                    .map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?,
+                ExportFormat::Openvex => serde_json::to_string_pretty(&export::openvex(
+                    &active,
+                    &format!("{today}T00:00:00Z"),
+                ))?,
+                ExportFormat::Harbor => {
+                    serde_json::to_string_pretty(&export::harbor_allowlist(&active))?
+                }
+            };
+            match &args.output_file {
+                Some(out) => {
+                    std::fs::write(out, &text).map_err(|error| Error::File {
+                        path: out.clone(),
+                        error,
+                    })?;
+                    ctx.ui.status(&format!(
+                        "Wrote {} ({} exceptions)",
+                        out.display(),
+                        active.len()
+                    ));
+                }
+                None => print!("{text}"),
+            }
+            Ok(Exit::Success)
+        }
+    }
+}
+
+fn file_path(loaded: &LoadedConfig, args: &ExceptionFileArgs) -> Result<PathBuf, Error> {
+    if let Some(f) = &args.file {
+        // Relative to the working directory, not to vimes.yaml.
+        return Ok(std::env::current_dir()
+            .map(|d| d.join(f))
+            .unwrap_or_else(|_| f.clone()));
+    }
+    let base = loaded.path.as_deref().and_then(|p| p.parent());
+    loaded
+        .config
+        .policy
+        .exceptions
+        .as_ref()
+        .map(|f| resolve_path(f, base))
+        .ok_or_else(|| {
+            Error::Usage("no exceptions file: pass --file or set policy.exceptions".into())
+        })
+}
+
+fn load(
+    loaded: &LoadedConfig,
+    args: &ExceptionFileArgs,
+) -> Result<exceptions::LoadedExceptions, Error> {
+    let path = file_path(loaded, args)?;
+    let mut config = loaded.config.clone();
+    config.policy.exceptions = Some(path.display().to_string());
+    let base = loaded.path.as_deref().and_then(|p| p.parent());
+    load_exceptions(&config, base)?.ok_or_else(|| Error::Usage("no exceptions file".into()))
+}

@@ -1,0 +1,127 @@
+//! `vimes scan IMAGE`: Trivy plus the gate; exit 1 when blocked.
+
+use super::signing_args::resolve_digest;
+use super::Ctx;
+use crate::cli::{OutputFormat, ScanArgs};
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::pipeline::scan::{scan_image, ScanOptions, ScanOutcome};
+use crate::policy::gate::{severity_name, Decision};
+use crate::policy::sarif::to_sarif;
+use crate::registry::reference::Side;
+use crate::registry::{ImageRef, RegistryClient};
+
+/// Runs `vimes scan`.
+pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
+    let loaded = ctx.optional_config()?;
+    let config = &loaded.config;
+    let image = ImageRef::resolve(config, &args.image, Side::Source)?;
+    let client = RegistryClient::new(config)?;
+    let digest = match &image.digest {
+        Some(d) => d.clone(),
+        None => resolve_digest(&client, &image, Error::Usage).await?,
+    };
+    ctx.ui
+        .status(&format!("Scanning {}@{digest}", image.repository_name()));
+    let options = ScanOptions {
+        no_cache: args.no_cache,
+    };
+    let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+    let outcome = scan_image(
+        config,
+        config_dir,
+        &image,
+        &digest,
+        client.registry_config(&image),
+        &options,
+    )
+    .await?;
+    match ctx.ui.format {
+        OutputFormat::Sarif => {
+            let doc = to_sarif(
+                &outcome.verdict,
+                &format!("{}@{}", outcome.repository, outcome.digest),
+                &outcome.trivy_version,
+            );
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        OutputFormat::Json => ctx.ui.result("", &serde_json::to_value(&outcome)?),
+        OutputFormat::Text => ctx
+            .ui
+            .result(&render_text(&outcome), &serde_json::Value::Null),
+    }
+    Ok(if outcome.verdict.passed {
+        Exit::Success
+    } else {
+        Exit::PolicyDenied
+    })
+}
+
+/// A table grouped by severity, most severe first, with the decision marked.
+pub fn render_text(outcome: &ScanOutcome) -> String {
+    let v = &outcome.verdict;
+    let mut out = format!(
+        "{}@{}\nTrivy {}{}{}\n",
+        outcome.repository,
+        outcome.digest,
+        outcome.trivy_version,
+        outcome
+            .db_updated_at
+            .as_deref()
+            .map(|d| format!(", DB updated {d}"))
+            .unwrap_or_default(),
+        if outcome.cached {
+            " (cached report)"
+        } else {
+            ""
+        }
+    );
+    for (severity, counts) in v.counts.iter().rev() {
+        out.push_str(&format!(
+            "\n{} ({} found, {} blocking, {} waived)\n",
+            severity_name(*severity),
+            counts.total,
+            counts.blocked,
+            counts.waived
+        ));
+        for g in v
+            .findings
+            .iter()
+            .filter(|g| g.finding.severity == *severity)
+        {
+            let mark = match &g.decision {
+                Decision::Blocked => "BLOCKED".to_string(),
+                Decision::Waived {
+                    exception,
+                    approved_by,
+                    ..
+                } => format!("waived ({exception}, {approved_by})"),
+                Decision::Allowed => "allowed".to_string(),
+                Decision::IgnoredUnfixed => "ignored (unfixed)".to_string(),
+            };
+            let f = &g.finding;
+            out.push_str(&format!(
+                "  {:<20} {:<24} {:<28} {:<28} {mark}\n",
+                f.id,
+                f.package,
+                f.installed,
+                f.fixed.as_deref().unwrap_or("(no fix)")
+            ));
+        }
+    }
+    if v.findings.is_empty() {
+        out.push_str("\nNo vulnerabilities found.\n");
+    }
+    for e in &v.exceptions {
+        out.push_str(&format!(
+            "exception {}: {} ({})\n",
+            e.id, e.outcome, e.detail
+        ));
+    }
+    out.push_str(&if v.passed {
+        "\nPASSED: nothing blocks this image.".to_string()
+    } else {
+        format!("\nBLOCKED:\n  {}", v.reasons.join("\n  "))
+    });
+    out
+}

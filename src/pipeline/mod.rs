@@ -1,0 +1,4 @@
+//! Multi-step workflows built from the engine's parts: scan gate, review,
+//! promotion.
+
+pub mod scan;

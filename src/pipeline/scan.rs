@@ -1,0 +1,261 @@
+//! The scan step: resolve to a digest, run Trivy on it (or reuse a cached
+//! report for the same digest, Trivy version and DB), and gate the findings.
+
+use crate::config::{Config, RegistryConfig};
+use crate::error::{Error, Result};
+use crate::policy::date::Date;
+use crate::policy::exceptions::{self, LoadedExceptions};
+use crate::policy::gate::{self, Verdict};
+use crate::registry::auth::{self, Credentials};
+use crate::registry::ImageRef;
+use crate::signing::keys::{load_public_keys, resolve_path};
+use crate::tools::trivy::{self, Report, ScanRequest};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where vimes' own caches live (`$XDG_CACHE_HOME/vimes`, else `~/.cache/vimes`).
+pub fn vimes_cache_dir() -> PathBuf {
+    cache_home().join("vimes")
+}
+
+fn cache_home() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Trivy's shared cache dir: `TRIVY_CACHE_DIR`, else Trivy's own default.
+pub fn trivy_base_cache() -> PathBuf {
+    std::env::var_os("TRIVY_CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_home().join("trivy"))
+}
+
+/// Options of one scan.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// Run Trivy even when a cached report exists.
+    pub no_cache: bool,
+}
+
+/// Everything a scan established, for rendering and for promotion evidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanOutcome {
+    /// `host/repo`.
+    pub repository: String,
+    /// The digest scanned.
+    pub digest: String,
+    /// Trivy's version.
+    pub trivy_version: String,
+    /// The DB's `UpdatedAt`, when known (standalone mode).
+    pub db_updated_at: Option<String>,
+    /// Whether the report came from the cache.
+    pub cached: bool,
+    /// Trivy's own wall time (zero on a cache hit).
+    pub trivy_seconds: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The raw report.
+    #[serde(skip)]
+    pub report: Report,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedVersion {
+    path: String,
+    size: u64,
+    modified: u64,
+    version: String,
+}
+
+/// Trivy's version, cached per binary (path, size, mtime): running it costs
+/// more than a whole cached re-gate should.
+async fn trivy_version(program: &str) -> Result<String> {
+    let Some(path) = crate::tools::runner::resolve_program(program) else {
+        return Err(Error::Tool {
+            tool: "trivy".into(),
+            message: format!(
+                "{program} not found (install it, or set tools.trivy.path in vimes.yaml)"
+            ),
+        });
+    };
+    let real = std::fs::canonicalize(&path).unwrap_or(path);
+    let meta = std::fs::metadata(&real).ok();
+    let size = meta.as_ref().map_or(0, |m| m.len());
+    let modified = meta
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    let file = vimes_cache_dir().join("trivy-version.json");
+    if let Ok(bytes) = std::fs::read(&file) {
+        if let Ok(c) = serde_json::from_slice::<CachedVersion>(&bytes) {
+            if c.path == real.display().to_string() && c.size == size && c.modified == modified {
+                trivy::check_version(&c.version)?;
+                return Ok(c.version);
+            }
+        }
+    }
+    let version = trivy::version(&real.display().to_string()).await?;
+    let record = CachedVersion {
+        path: real.display().to_string(),
+        size,
+        modified,
+        version: version.clone(),
+    };
+    let _ = std::fs::create_dir_all(vimes_cache_dir());
+    if let Ok(bytes) = serde_json::to_vec(&record) {
+        let _ = std::fs::write(&file, bytes);
+    }
+    Ok(version)
+}
+
+/// A private Trivy cache dir for this process, with the shared DB hard-linked
+/// (or copied) in: Trivy locks its cache, so concurrent scans must not share one.
+struct PrivateCache {
+    dir: PathBuf,
+}
+
+impl PrivateCache {
+    fn create(base: &Path) -> Result<Self> {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("vimes-trivy-{}-{stamp}", std::process::id()));
+        let io = |error| Error::File {
+            path: dir.clone(),
+            error,
+        };
+        for sub in ["db", "java-db"] {
+            let from = base.join(sub);
+            let Ok(entries) = std::fs::read_dir(&from) else {
+                continue;
+            };
+            std::fs::create_dir_all(dir.join(sub)).map_err(io)?;
+            for entry in entries.flatten() {
+                let target = dir.join(sub).join(entry.file_name());
+                if std::fs::hard_link(entry.path(), &target).is_err() {
+                    std::fs::copy(entry.path(), &target).map_err(io)?;
+                }
+            }
+        }
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        Ok(PrivateCache { dir })
+    }
+}
+
+impl Drop for PrivateCache {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Loads the exceptions file named in the policy, with the approvers' keys.
+pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<LoadedExceptions>> {
+    let Some(file) = &config.policy.exceptions else {
+        return Ok(None);
+    };
+    let path = resolve_path(file, base);
+    let approvers: Vec<String> = config
+        .policy
+        .approvers
+        .iter()
+        .map(|k| {
+            if k.starts_with("env://") {
+                k.clone()
+            } else {
+                resolve_path(k, base).display().to_string()
+            }
+        })
+        .collect();
+    let keys = load_public_keys(&approvers, None)?;
+    exceptions::load(&path, &keys).map(Some)
+}
+
+/// Scans `image@digest` and gates the result.
+pub async fn scan_image(
+    config: &Config,
+    config_dir: Option<&Path>,
+    image: &ImageRef,
+    digest: &str,
+    registry: Option<&RegistryConfig>,
+    options: &ScanOptions,
+) -> Result<ScanOutcome> {
+    let exceptions = load_exceptions(config, config_dir)?;
+    let tool = &config.tools.trivy;
+    let version = trivy_version(&tool.path).await?;
+    let base = trivy_base_cache();
+    let db_updated_at = if tool.server.is_none() {
+        trivy::db_updated_at(&base)
+    } else {
+        None
+    };
+    let cache_key = db_updated_at.as_ref().map(|db| {
+        let mut h = Sha256::new();
+        h.update(format!("{digest}\n{version}\n{db}\n").as_bytes());
+        hex::encode(h.finalize())
+    });
+    let cache_file = cache_key.map(|k| vimes_cache_dir().join("scans").join(format!("{k}.json")));
+
+    let cached = match (&cache_file, options.no_cache) {
+        (Some(file), false) => std::fs::read(file)
+            .ok()
+            .and_then(|b| trivy::parse_report(&b).ok()),
+        _ => None,
+    };
+    let (report, was_cached, seconds) = match cached {
+        Some(report) => (report, true, 0.0),
+        None => {
+            let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
+                Credentials::Basic { username, password } => Some((username, password)),
+                Credentials::Anonymous => None,
+            };
+            let private = PrivateCache::create(&base)?;
+            let request = ScanRequest {
+                program: tool.path.clone(),
+                image: format!("{}@{digest}", image.repository_name()),
+                credentials,
+                insecure: registry.is_some_and(|r| r.insecure),
+                ca_file: registry
+                    .and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
+                server: tool
+                    .server
+                    .clone()
+                    .map(|s| (s, std::env::var("TRIVY_TOKEN").ok())),
+                cache_dir: private.dir.clone(),
+                skip_db_update: true,
+                db_repository: None,
+                offline: false,
+                timeout: Duration::from_secs(tool.timeout_secs),
+            };
+            let output = trivy::scan(&request).await?;
+            if let Some(file) = &cache_file {
+                if let Some(dir) = file.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                let _ = std::fs::write(file, &output.raw);
+            }
+            (output.report, false, output.elapsed.as_secs_f64())
+        }
+    };
+    let verdict = gate::evaluate(
+        &report,
+        &config.policy,
+        exceptions.as_ref(),
+        &image.repository_name(),
+        Date::today(),
+    );
+    Ok(ScanOutcome {
+        repository: image.repository_name(),
+        digest: digest.to_string(),
+        trivy_version: version,
+        db_updated_at,
+        cached: was_cached,
+        trivy_seconds: seconds,
+        verdict,
+        report,
+    })
+}

@@ -1,0 +1,5 @@
+//! External programs, each behind one module with a typed invocation and a
+//! typed parsed result, sharing one runner.
+
+pub mod runner;
+pub mod trivy;

@@ -1,0 +1,332 @@
+//! Trivy: a typed invocation (image by digest, credentials for that registry
+//! only, a private cache dir per process) and a typed parse of its JSON report
+//! (SchemaVersion 2).
+
+use super::runner::{Finished, Invocation};
+use crate::config::Severity;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The oldest Trivy whose JSON report and flags vimes relies on.
+pub const MIN_VERSION: (u64, u64) = (0, 50);
+
+/// How to run one scan.
+#[derive(Clone, Debug)]
+pub struct ScanRequest {
+    /// Trivy program (path or name on PATH).
+    pub program: String,
+    /// `host/repo@sha256:...`: always a digest, never a tag.
+    pub image: String,
+    /// Registry credentials, given only to this child and only for this registry.
+    pub credentials: Option<(String, String)>,
+    /// Plain HTTP / untrusted TLS allowed (registry marked insecure).
+    pub insecure: bool,
+    /// Extra CA file to trust (registry `ca_file`).
+    pub ca_file: Option<PathBuf>,
+    /// Client/server mode: server URL and token.
+    pub server: Option<(String, Option<String>)>,
+    /// A cache dir owned by this process only (Trivy locks its cache).
+    pub cache_dir: PathBuf,
+    /// Do not try to download the vulnerability DB.
+    pub skip_db_update: bool,
+    /// Alternative DB repository.
+    pub db_repository: Option<String>,
+    /// No network requests to identify dependencies.
+    pub offline: bool,
+    /// Killed after this long.
+    pub timeout: Duration,
+}
+
+/// What one Trivy run produced.
+#[derive(Clone, Debug)]
+pub struct ScanOutput {
+    /// The raw JSON report (kept for the cache and `--output json`).
+    pub raw: Vec<u8>,
+    /// The parsed report.
+    pub report: Report,
+    /// How long Trivy itself ran.
+    pub elapsed: Duration,
+}
+
+/// Trivy's version (`trivy version --format json`), checked against [`MIN_VERSION`].
+pub async fn version(program: &str) -> Result<String> {
+    let done = Invocation::new("trivy", program, Duration::from_secs(60))
+        .args(["version", "--format", "json"])
+        .run()
+        .await?;
+    if done.code != Some(0) {
+        return Err(failed("trivy version", &done));
+    }
+    #[derive(Deserialize)]
+    struct V {
+        #[serde(rename = "Version")]
+        version: String,
+    }
+    let v: V = serde_json::from_slice(&done.stdout).map_err(|e| Error::Tool {
+        tool: "trivy".into(),
+        message: format!("`trivy version` printed something unexpected: {e}"),
+    })?;
+    check_version(&v.version)?;
+    Ok(v.version)
+}
+
+/// Refuses versions older than [`MIN_VERSION`] or not of the form `X.Y...`.
+pub fn check_version(version: &str) -> Result<()> {
+    let mut parts = version.trim_start_matches('v').split(['.', '-']);
+    let major = parts.next().and_then(|p| p.parse::<u64>().ok());
+    let minor = parts.next().and_then(|p| p.parse::<u64>().ok());
+    match (major, minor) {
+        (Some(major), Some(minor)) if (major, minor) >= MIN_VERSION => Ok(()),
+        (Some(_), Some(_)) => Err(Error::Tool {
+            tool: "trivy".into(),
+            message: format!(
+                "version {version} is too old (vimes needs {}.{} or newer)",
+                MIN_VERSION.0, MIN_VERSION.1
+            ),
+        }),
+        _ => Err(Error::Tool {
+            tool: "trivy".into(),
+            message: format!("cannot read its version from {version:?}"),
+        }),
+    }
+}
+
+/// Runs `trivy image` on the digest and parses the report.
+pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
+    let mut invocation = Invocation::new("trivy", &request.program, request.timeout).args([
+        "image",
+        "--format",
+        "json",
+        "--scanners",
+        "vuln",
+        "--quiet",
+        "--cache-dir",
+    ]);
+    invocation
+        .args
+        .push(request.cache_dir.display().to_string());
+    if request.skip_db_update {
+        invocation = invocation.args(["--skip-db-update", "--skip-java-db-update"]);
+    }
+    if let Some(repo) = &request.db_repository {
+        invocation = invocation.args(["--db-repository", repo.as_str()]);
+    }
+    if request.offline {
+        invocation = invocation.args(["--offline-scan"]);
+    }
+    if request.insecure {
+        invocation = invocation.args(["--insecure"]);
+    }
+    if let Some((url, token)) = &request.server {
+        invocation = invocation.args(["--server", url.as_str()]);
+        if let Some(token) = token {
+            // The token goes through the environment, never argv.
+            invocation = invocation.env("TRIVY_TOKEN", token.clone());
+        }
+    }
+    // Trivy sends env credentials to every registry it talks to
+    // (aquasecurity/trivy#478): set them for this one child, for this one image.
+    invocation
+        .env_remove
+        .extend(["TRIVY_USERNAME", "TRIVY_PASSWORD", "TRIVY_REGISTRY_TOKEN"].map(String::from));
+    if let Some((user, password)) = &request.credentials {
+        invocation = invocation
+            .env("TRIVY_USERNAME", user.clone())
+            .env("TRIVY_PASSWORD", password.clone());
+    }
+    if let Some(ca) = &request.ca_file {
+        invocation = invocation.env("SSL_CERT_FILE", ca.display().to_string());
+    }
+    invocation = invocation
+        .env("TRIVY_NO_PROGRESS", "true")
+        .env("TRIVY_DISABLE_VEX_NOTICE", "true")
+        .args([request.image.as_str()]);
+    let done = invocation.run().await?;
+    if done.code != Some(0) {
+        return Err(failed(&format!("scanning {}", request.image), &done));
+    }
+    let report = parse_report(&done.stdout)?;
+    Ok(ScanOutput {
+        raw: done.stdout,
+        report,
+        elapsed: done.elapsed,
+    })
+}
+
+fn failed(what: &str, done: &Finished) -> Error {
+    let status = done.code.map_or_else(
+        || "was killed by a signal".to_string(),
+        |c| format!("exited with {c}"),
+    );
+    Error::Tool {
+        tool: "trivy".into(),
+        message: format!("{what}: {status}: {}", done.stderr_tail(6)),
+    }
+}
+
+/// A Trivy JSON report (the parts vimes uses; other fields are ignored).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Report {
+    /// Must be 2.
+    #[serde(rename = "SchemaVersion")]
+    pub schema_version: u32,
+    /// What was scanned.
+    #[serde(rename = "ArtifactName", default)]
+    pub artifact_name: String,
+    /// Image metadata.
+    #[serde(rename = "Metadata", default)]
+    pub metadata: Metadata,
+    /// One result per target (OS packages, language packages ...).
+    #[serde(rename = "Results", default)]
+    pub results: Vec<ScanResult>,
+}
+
+/// `Metadata`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Metadata {
+    /// Detected OS.
+    #[serde(rename = "OS", default)]
+    pub os: Option<Os>,
+    /// `repo@digest` names.
+    #[serde(rename = "RepoDigests", default)]
+    pub repo_digests: Vec<String>,
+}
+
+/// `Metadata.OS`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Os {
+    /// e.g. `debian`.
+    #[serde(rename = "Family", default)]
+    pub family: String,
+    /// e.g. `12.2`.
+    #[serde(rename = "Name", default)]
+    pub name: String,
+}
+
+/// One entry of `Results`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ScanResult {
+    /// e.g. `host/repo@sha256:... (debian 12.2)` or `Python`.
+    #[serde(rename = "Target", default)]
+    pub target: String,
+    /// `os-pkgs`, `lang-pkgs`.
+    #[serde(rename = "Class", default)]
+    pub class: String,
+    /// e.g. `debian`, `python-pkg`.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// Absent when there are none.
+    #[serde(rename = "Vulnerabilities", default)]
+    pub vulnerabilities: Vec<Vulnerability>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Vulnerability {
+    /// CVE or GHSA id.
+    #[serde(rename = "VulnerabilityID")]
+    pub id: String,
+    /// Package name.
+    #[serde(rename = "PkgName")]
+    pub package: String,
+    /// Package identifiers.
+    #[serde(rename = "PkgIdentifier", default)]
+    pub identifier: Option<PkgIdentifier>,
+    /// Installed version.
+    #[serde(rename = "InstalledVersion", default)]
+    pub installed_version: String,
+    /// First fixed version; empty when there is no fix.
+    #[serde(rename = "FixedVersion", default)]
+    pub fixed_version: String,
+    /// `fixed`, `affected`, `will_not_fix`, ...
+    #[serde(rename = "Status", default)]
+    pub status: String,
+    /// Severity; an unknown word is a parse error (fail closed).
+    #[serde(rename = "Severity")]
+    pub severity: Severity,
+    /// Short title.
+    #[serde(rename = "Title", default)]
+    pub title: String,
+    /// Advisory URL.
+    #[serde(rename = "PrimaryURL", default)]
+    pub primary_url: String,
+}
+
+/// `PkgIdentifier`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct PkgIdentifier {
+    /// Package URL.
+    #[serde(rename = "PURL", default)]
+    pub purl: String,
+}
+
+/// Parses a Trivy JSON report; refuses unknown schema versions and unknown
+/// severities rather than guessing (exit 3).
+pub fn parse_report(bytes: &[u8]) -> Result<Report> {
+    #[derive(Deserialize)]
+    struct Version {
+        #[serde(rename = "SchemaVersion")]
+        schema_version: Option<u32>,
+    }
+    let bad = |message: String| Error::Tool {
+        tool: "trivy".into(),
+        message,
+    };
+    let version: Version = serde_json::from_slice(bytes)
+        .map_err(|e| bad(format!("printed output that is not its JSON report: {e}")))?;
+    match version.schema_version {
+        Some(2) => {}
+        Some(other) => {
+            return Err(bad(format!(
+                "report SchemaVersion {other} is not supported (only 2)"
+            )))
+        }
+        None => return Err(bad("report has no SchemaVersion".into())),
+    }
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("report could not be read: {e}")))
+}
+
+/// The DB's `UpdatedAt` from `<cache>/db/metadata.json`, if present.
+pub fn db_updated_at(cache_dir: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Meta {
+        #[serde(rename = "UpdatedAt")]
+        updated_at: String,
+    }
+    let text = std::fs::read(cache_dir.join("db").join("metadata.json")).ok()?;
+    serde_json::from_slice::<Meta>(&text)
+        .ok()
+        .map(|m| m.updated_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        check_version("0.59.1").unwrap();
+        check_version("v1.0.0").unwrap();
+        assert!(check_version("0.49.9").is_err());
+        assert!(check_version("dev").is_err());
+    }
+
+    #[test]
+    fn refuses_unknown_schema_and_severity() {
+        assert!(parse_report(br#"{"SchemaVersion":3}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("SchemaVersion 3"));
+        assert!(parse_report(b"not json").is_err());
+        let weird = br#"{"SchemaVersion":2,"Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","Severity":"APOCALYPTIC"}]}]}"#;
+        let err = parse_report(weird).unwrap_err();
+        assert_eq!(err.exit(), crate::exit::Exit::Tool);
+        let ok =
+            br#"{"SchemaVersion":2,"Results":[{"Target":"t","Class":"os-pkgs","NewField":1}]}"#;
+        assert!(parse_report(ok).unwrap().results[0]
+            .vulnerabilities
+            .is_empty());
+    }
+}

@@ -81,6 +81,8 @@ pub enum Command {
     /// Scan an image with Trivy and apply the vulnerability gate.
     #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
+    /// Record a human review of an image's findings (TTY prompt, or --yes).
+    Review(ReviewArgs),
     /// Manage signed vulnerability exceptions.
     #[command(subcommand)]
     Exceptions(ExceptionsCommand),
@@ -359,4 +361,20 @@ pub enum ExportFormat {
     Openvex,
     /// Harbor's CVE allowlist JSON.
     Harbor,
+}
+
+/// `vimes review IMAGE`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Image to review (resolved to its digest first).
+    pub image: String,
+    /// Who is reviewing (default: git user.email, else $USER).
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Record a rejection (non-interactive).
+    #[arg(long)]
+    pub reject: bool,
+    /// Also write the record to this file.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }

@@ -2,9 +2,45 @@
 
 use super::Ctx;
 use crate::cli::ConfigCommand;
+use crate::config;
 use crate::exit::Exit;
+use std::io::Write;
 
 /// Runs `vimes config ...`.
-pub fn run(_ctx: &Ctx, _cmd: ConfigCommand) -> anyhow::Result<Exit> {
-    Err(crate::error::Error::Usage("config: not implemented yet".into()).into())
+pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<Exit> {
+    match cmd {
+        ConfigCommand::Schema => {
+            // The schema is JSON whatever --output says: it is a document
+            // for editors and validators, not a report.
+            let schema = config::json_schema();
+            print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
+        }
+        ConfigCommand::Show => {
+            // Without a file, the built-in defaults are what vimes runs with,
+            // so they are worth showing too (the header says so).
+            let loaded = ctx.optional_config()?;
+            if ctx.ui.json() {
+                let value = config::redacted(&loaded.config);
+                print(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
+            } else {
+                let header = match &loaded.path {
+                    Some(path) => format!("# from {}", path.display()),
+                    None => "# built-in defaults (no vimes.yaml found)".to_string(),
+                };
+                let shown = config::redacted_config(&loaded.config);
+                let yaml = serde_saphyr::to_string(&shown)
+                    .map_err(|e| anyhow::anyhow!("cannot render the configuration: {e}"))?;
+                print(&format!("{header}\n{yaml}"))?;
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not worth an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

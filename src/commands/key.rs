@@ -59,6 +59,9 @@ fn write_file(path: &PathBuf, contents: &[u8], mode: u32) -> Result<(), Error> {
         path: path.clone(),
         error,
     };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(file_error)?;
+    }
     let _ = std::fs::remove_file(path);
     let mut file = std::fs::OpenOptions::new()
         .write(true)

@@ -7,6 +7,7 @@ mod copy;
 mod exceptions;
 mod init;
 mod key;
+mod review;
 mod scan;
 mod sign;
 mod signing_args;
@@ -55,5 +56,6 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Admission(cmd) => admission::run(ctx, cmd),
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),
+        Command::Review(args) => review::run(ctx, args).await,
     }
 }

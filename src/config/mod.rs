@@ -1,11 +1,33 @@
-//! vimes.yaml: discovery, interpolation, validation, schema.
+//! vimes.yaml: discovery, `${VAR}` interpolation, parsing with
+//! `file:line:column` errors, cross-checks, schema, redacted view and the
+//! template `vimes init` writes. This layer never prints.
 
+mod interpolate;
+mod load;
+mod lookup;
 mod model;
+mod parse;
+mod redact;
+mod schema;
+mod shapes;
+mod template;
+mod tree;
+mod validate;
 
+#[cfg(test)]
+mod parse_tests;
+#[cfg(test)]
+mod schema_tests;
+
+pub use load::load;
 pub use model::*;
+pub use redact::{redacted, redacted_config};
+pub use schema::json_schema;
+pub use shapes::{check_registry_url, check_repo_path};
+pub use template::{render as render_template, InitAnswers};
 
 use crate::error::Result;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A configuration together with the file it came from.
 #[derive(Clone, Debug)]
@@ -16,14 +38,8 @@ pub struct LoadedConfig {
     pub config: Config,
 }
 
-/// Finds and loads vimes.yaml (STUB: replaced by the real loader).
-pub fn load(explicit: Option<&Path>, required: bool) -> Result<LoadedConfig> {
-    let _ = (explicit, required);
-    Ok(LoadedConfig {
-        path: None,
-        config: Config {
-            version: 1,
-            ..Default::default()
-        },
-    })
+/// Parses and validates configuration text as `load` would a file shown as
+/// `name` in errors (interpolating from the process environment).
+pub fn parse_str(text: &str, name: &str) -> Result<Config> {
+    load::load_str(text, name, &load::process_env)
 }

@@ -1,4 +1,5 @@
 //! Multi-step workflows built from the engine's parts: scan gate, review,
 //! promotion.
 
+pub mod review;
 pub mod scan;

@@ -9,7 +9,7 @@ use crate::policy::gate::{self, Verdict};
 use crate::registry::auth::{self, Credentials};
 use crate::registry::ImageRef;
 use crate::signing::keys::{load_public_keys, resolve_path};
-use crate::tools::trivy::{self, Report, ScanRequest};
+use crate::tools::trivy::{self, ScanRequest};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
@@ -59,9 +59,6 @@ pub struct ScanOutcome {
     pub trivy_seconds: f64,
     /// The verdict.
     pub verdict: Verdict,
-    /// The raw report.
-    #[serde(skip)]
-    pub report: Report,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -256,6 +253,5 @@ pub async fn scan_image(
         cached: was_cached,
         trivy_seconds: seconds,
         verdict,
-        report,
     })
 }

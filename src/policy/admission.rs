@@ -207,7 +207,7 @@ pub fn production_prefix(config: &Config) -> Result<String> {
              entries of `registries`",
         ));
     };
-    let Some(registry) = config.registries.get(&promotion.to) else {
+    let Some(registry) = config.registry(&promotion.to) else {
         let known: Vec<&str> = config.registries.keys().map(String::as_str).collect();
         return Err(config_error(format!(
             "promotion.to names registry {:?}, which is not defined under `registries` (defined: {})",

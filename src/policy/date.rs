@@ -81,6 +81,26 @@ impl fmt::Display for Date {
     }
 }
 
+/// The current time as RFC 3339 UTC (`2026-11-29T04:33:44Z`).
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
+
+/// Seconds since the epoch as RFC 3339 UTC.
+pub fn rfc3339(secs: u64) -> String {
+    let date = Date::from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,7 @@ pub fn harbor_allowlist(entries: &[&Exception]) -> Value {
         .iter()
         .filter_map(|e| Date::parse(&e.expires))
         .min()
-        .map(|d| end_of_day_epoch(d));
+        .map(end_of_day_epoch);
     json!({ "items": items, "expires_at": expires_at })
 }
 

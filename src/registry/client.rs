@@ -111,7 +111,9 @@ impl RegistryClient {
 
     /// The vimes.yaml entry for the registry `image` lives in, if any.
     pub fn registry_config(&self, image: &ImageRef) -> Option<&RegistryConfig> {
-        registry_for(&self.config, &image.registry, &image.repository)
+        self.config
+            .registry_for_host(&image.registry, &image.repository)
+            .map(|(_, r)| r)
     }
 
     /// The oci-client auth for a host, looked up once and cached.
@@ -436,28 +438,6 @@ fn reqwest_header(
     value: &str,
 ) -> std::result::Result<http::HeaderValue, http::header::InvalidHeaderValue> {
     http::HeaderValue::from_str(value)
-}
-
-/// The vimes.yaml registry entry for `host`: the one whose project prefixes
-/// `repository` (longest wins), else the first entry for the host.
-pub fn registry_for<'a>(
-    config: &'a Config,
-    host: &str,
-    repository: &str,
-) -> Option<&'a RegistryConfig> {
-    let same_host = || {
-        config
-            .registries
-            .values()
-            .filter(move |r| r.url.eq_ignore_ascii_case(host))
-    };
-    same_host()
-        .filter(|r| {
-            let p = r.project.trim_matches('/');
-            !p.is_empty() && (repository == p || repository.starts_with(&format!("{p}/")))
-        })
-        .max_by_key(|r| r.project.len())
-        .or_else(|| same_host().next())
 }
 
 fn is_transient(err: &OciDistributionError) -> bool {

@@ -109,16 +109,17 @@ impl ImageRef {
         if !ImageRef::is_short(input) {
             return ImageRef::parse(input);
         }
-        let Some(promotion) = &config.promotion else {
+        if config.promotion.is_none() {
             return ImageRef::parse(input);
+        }
+        // load() has already checked that promotion names existing registries.
+        let entry = match side {
+            Side::Source => config.promotion_source(),
+            Side::Destination => config.promotion_target(),
         };
-        let name = match side {
-            Side::Source => &promotion.from,
-            Side::Destination => &promotion.to,
-        };
-        let registry = config.registries.get(name).ok_or_else(|| Error::Config {
+        let (_, registry) = entry.ok_or_else(|| Error::Config {
             location: None,
-            message: format!("promotion names registry {name:?}, which is not under registries"),
+            message: "promotion names a registry that is not under registries".to_string(),
         })?;
         ImageRef::parse_under(input, &registry.url, &registry.project)
     }

@@ -6,4 +6,6 @@ mod admission;
 mod config_cmd;
 mod copy;
 mod cosign_compat;
+mod scan;
 mod signing;
+mod trivy_bed;

@@ -5,6 +5,7 @@
 pub mod env;
 pub mod oci;
 pub mod registry;
+pub mod trivy;
 
 mod selftest;
 

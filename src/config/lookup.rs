@@ -1,0 +1,124 @@
+//! Lookups other code does on a loaded [`Config`].
+
+use super::model::{Config, RegistryConfig};
+
+impl Config {
+    /// The registry entry called `name`.
+    pub fn registry(&self, name: &str) -> Option<&RegistryConfig> {
+        self.registries.get(name)
+    }
+
+    /// The registry promotion reads from (`promotion.from`), with its name.
+    pub fn promotion_source(&self) -> Option<(&str, &RegistryConfig)> {
+        let name = &self.promotion.as_ref()?.from;
+        self.registries
+            .get_key_value(name)
+            .map(|(n, r)| (n.as_str(), r))
+    }
+
+    /// The registry promotion writes to (`promotion.to`), with its name.
+    pub fn promotion_target(&self) -> Option<(&str, &RegistryConfig)> {
+        let name = &self.promotion.as_ref()?.to;
+        self.registries
+            .get_key_value(name)
+            .map(|(n, r)| (n.as_str(), r))
+    }
+
+    /// The registry entry that covers `repository_path` on `host`: among the
+    /// entries whose `url` is `host`, the one whose `project` is the longest
+    /// prefix of the path (at a `/` boundary). When no project matches, the
+    /// host's first entry (by name) is returned anyway, because settings such
+    /// as `insecure`, `ca_file` and credentials belong to the host.
+    pub fn registry_for_host(
+        &self,
+        host: &str,
+        repository_path: &str,
+    ) -> Option<(&str, &RegistryConfig)> {
+        let on_host = || {
+            self.registries
+                .iter()
+                .filter(|(_, r)| r.url.eq_ignore_ascii_case(host))
+        };
+        let covers = |project: &str| {
+            let project = project.trim_matches('/');
+            project.is_empty()
+                || repository_path == project
+                || repository_path
+                    .strip_prefix(project)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let mut best: Option<(&String, &RegistryConfig)> = None;
+        for (name, reg) in on_host().filter(|(_, r)| covers(&r.project)) {
+            // Strictly longer wins, so ties keep the first name in order.
+            if best.is_none_or(|(_, b)| reg.project.len() > b.project.len()) {
+                best = Some((name, reg));
+            }
+        }
+        best.or_else(|| on_host().next())
+            .map(|(name, reg)| (name.as_str(), reg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::PromotionConfig;
+    use super::*;
+
+    fn reg(url: &str, project: &str) -> RegistryConfig {
+        RegistryConfig {
+            url: url.into(),
+            project: project.into(),
+            ..Default::default()
+        }
+    }
+
+    fn config() -> Config {
+        let mut c = Config {
+            version: 1,
+            ..Default::default()
+        };
+        c.registries.insert("base".into(), reg("h.example.com", ""));
+        c.registries
+            .insert("prod".into(), reg("h.example.com", "production"));
+        c.registries
+            .insert("team".into(), reg("h.example.com", "production/team"));
+        c.registries
+            .insert("stage".into(), reg("h.example.com", "staging"));
+        c.registries
+            .insert("other".into(), reg("localhost:5000", "x"));
+        c.promotion = Some(PromotionConfig {
+            from: "stage".into(),
+            to: "prod".into(),
+        });
+        c
+    }
+
+    #[test]
+    fn longest_matching_project_wins() {
+        let c = config();
+        let name = |h: &str, p: &str| c.registry_for_host(h, p).map(|(n, _)| n);
+        assert_eq!(name("h.example.com", "production/team/api"), Some("team"));
+        assert_eq!(name("h.example.com", "production/api"), Some("prod"));
+        assert_eq!(name("h.example.com", "production"), Some("prod"));
+        // "production2" is not under "production": only the empty project covers it.
+        assert_eq!(name("h.example.com", "production2/api"), Some("base"));
+        assert_eq!(name("H.EXAMPLE.COM", "staging/api"), Some("stage"));
+        // A host whose projects do not match still yields its first entry.
+        assert_eq!(name("localhost:5000", "y/api"), Some("other"));
+        assert_eq!(name("nowhere.example.com", "x"), None);
+    }
+
+    #[test]
+    fn promotion_ends_and_names() {
+        let c = config();
+        assert_eq!(c.promotion_source().map(|(n, _)| n), Some("stage"));
+        assert_eq!(
+            c.promotion_target().map(|(n, r)| (n, r.project.as_str())),
+            Some(("prod", "production"))
+        );
+        assert!(c.registry("team").is_some());
+        assert!(c.registry("nope").is_none());
+        let empty = Config::default();
+        assert!(empty.promotion_source().is_none());
+    }
+}

@@ -1,0 +1,281 @@
+//! The JSON Schema (draft 2020-12) of vimes.yaml, written by hand so that its
+//! descriptions can explain each key. A unit test keeps it in step with
+//! `model.rs`: same property names, same defaults, same enums.
+
+use super::validate::ATTESTATION_TYPES;
+use serde_json::{json, Value};
+
+/// Host name, IPv4 or `[IPv6]`, with an optional port.
+const HOST_PORT: &str = r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:[0-9]{1,5})?";
+/// Lowercase repository path segments joined by `/`.
+const REPO_PATH: &str = r"[a-z0-9]([a-z0-9._-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*";
+/// An environment variable name.
+const ENV_NAME: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
+/// The JSON Schema of vimes.yaml (after `${VAR}` interpolation).
+pub fn json_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "vimes.yaml",
+        "description": "Configuration of vimes, the container supply-chain gate. \
+            ${VAR} and ${VAR:-default} are replaced from the environment before the file is \
+            read ($$ is a literal $); this schema describes the result.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["version"],
+        "properties": {
+            "version": {
+                "description": "Format version of the file; only 1 exists.",
+                "type": "integer",
+                "const": 1
+            },
+            "registries": {
+                "description": "Named registries (e.g. staging, production).",
+                "type": "object",
+                "propertyNames": { "pattern": "^[a-z0-9][a-z0-9_-]*$" },
+                "additionalProperties": { "$ref": "#/$defs/registry" },
+                "default": {}
+            },
+            "promotion": {
+                "description": "Where promotion takes images from and to; both name entries of registries.",
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "required": ["from", "to"],
+                "properties": {
+                    "from": {
+                        "description": "The registry promotion reads from (short image names resolve here).",
+                        "type": "string"
+                    },
+                    "to": {
+                        "description": "The registry promotion writes to; must differ from `from`.",
+                        "type": "string"
+                    }
+                }
+            },
+            "images": {
+                "description": "Images vimes builds, by name.",
+                "type": "object",
+                "propertyNames": { "pattern": "^[a-z0-9][a-z0-9._-]*$" },
+                "additionalProperties": { "$ref": "#/$defs/image" },
+                "default": {}
+            },
+            "policy": {
+                "description": "Gates applied by scan, check, build and promote.",
+                "type": "object",
+                "additionalProperties": false,
+                "default": {},
+                "properties": {
+                    "block": {
+                        "description": "Vulnerability severities that block promotion.",
+                        "type": "array",
+                        "items": { "$ref": "#/$defs/severity" },
+                        "default": ["CRITICAL", "HIGH"]
+                    },
+                    "ignore_unfixed": {
+                        "description": "Do not block on findings that have no fixed version.",
+                        "type": "boolean",
+                        "default": false
+                    },
+                    "exceptions": {
+                        "description": "Path of the signed vulnerability exceptions file.",
+                        "type": ["string", "null"]
+                    },
+                    "approvers": {
+                        "description": "Public keys whose signature makes the exceptions file count.",
+                        "type": "array",
+                        "items": { "type": "string" },
+                        "default": []
+                    },
+                    "allowed_registries": {
+                        "description": "host[:port][/path] prefixes images may come from.",
+                        "type": "array",
+                        "items": {
+                            "type": "string",
+                            "pattern": format!("^{HOST_PORT}(/{REPO_PATH})?$")
+                        },
+                        "default": []
+                    },
+                    "require_digest": {
+                        "description": "Image references (base images, manifests) must be pinned by digest.",
+                        "type": "boolean",
+                        "default": true
+                    },
+                    "max_base_age_days": {
+                        "description": "Base images older than this many days are refused.",
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "maximum": u32::MAX
+                    }
+                }
+            },
+            "signing": {
+                "description": "Signing keys and attestation requirements.",
+                "type": "object",
+                "additionalProperties": false,
+                "default": {},
+                "properties": {
+                    "key": {
+                        "description": "Private key: a path, or env://VAR; its password comes from COSIGN_PASSWORD.",
+                        "type": ["string", "null"]
+                    },
+                    "public_keys": {
+                        "description": "Public keys (PEM files) trusted by verify.",
+                        "type": "array",
+                        "items": { "type": "string" },
+                        "default": []
+                    },
+                    "require_attestations": {
+                        "description": "Attestation types that must be present and signed.",
+                        "type": "array",
+                        "items": { "enum": ATTESTATION_TYPES },
+                        "default": []
+                    },
+                    "format": {
+                        "description": "How signatures are stored: legacy (cosign .sig tags, read by every verifier) or bundle (Sigstore bundle via the referrers API).",
+                        "enum": ["legacy", "bundle"],
+                        "default": "legacy"
+                    }
+                }
+            },
+            "tools": {
+                "description": "External programs vimes runs.",
+                "type": "object",
+                "additionalProperties": false,
+                "default": {},
+                "properties": {
+                    "trivy": {
+                        "description": "Trivy (vulnerability scanner).",
+                        "$ref": "#/$defs/tool",
+                        "default": { "path": "trivy", "timeout_secs": 600 }
+                    },
+                    "syft": {
+                        "description": "Syft (SBOM generator).",
+                        "$ref": "#/$defs/tool",
+                        "default": { "path": "syft", "timeout_secs": 600 }
+                    },
+                    "builder": {
+                        "description": "Image builder; auto tries buildah, then podman, then docker.",
+                        "enum": ["auto", "buildah", "podman", "docker"],
+                        "default": "auto"
+                    }
+                }
+            },
+            "sbom": {
+                "description": "SBOM settings.",
+                "type": "object",
+                "additionalProperties": false,
+                "default": {},
+                "properties": {
+                    "format": {
+                        "description": "SBOM format Syft writes.",
+                        "enum": ["cyclonedx-json", "spdx-json"],
+                        "default": "cyclonedx-json"
+                    },
+                    "inventory": {
+                        "description": "Inventory database path; default: the user's data directory (XDG).",
+                        "type": ["string", "null"]
+                    }
+                }
+            }
+        },
+        "$defs": {
+            "registry": {
+                "description": "One registry.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["url"],
+                "properties": {
+                    "url": {
+                        "description": "host[:port], without scheme or path.",
+                        "type": "string",
+                        "pattern": format!("^{HOST_PORT}$")
+                    },
+                    "project": {
+                        "description": "Path prefix under the host (a Harbor project); may be empty.",
+                        "type": "string",
+                        "pattern": format!("^({REPO_PATH})?$"),
+                        "default": ""
+                    },
+                    "type": {
+                        "description": "harbor (its REST API is used where /v2 is not enough) or oci (any OCI distribution registry).",
+                        "enum": ["harbor", "oci"],
+                        "default": "harbor"
+                    },
+                    "insecure": {
+                        "description": "Plain HTTP; for loopback test registries only.",
+                        "type": "boolean",
+                        "default": false
+                    },
+                    "username_env": {
+                        "description": "Name of the environment variable holding the user name (set together with password_env); without both, docker's credentials are used.",
+                        "type": ["string", "null"],
+                        "pattern": ENV_NAME
+                    },
+                    "password_env": {
+                        "description": "Name of the environment variable holding the password or token.",
+                        "type": ["string", "null"],
+                        "pattern": ENV_NAME
+                    },
+                    "ca_file": {
+                        "description": "PEM file of an extra CA to trust for this registry.",
+                        "type": ["string", "null"]
+                    },
+                    "immutable": {
+                        "description": "vimes never moves an existing tag in this registry.",
+                        "type": "boolean",
+                        "default": false
+                    }
+                }
+            },
+            "image": {
+                "description": "One image vimes builds.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["repository"],
+                "properties": {
+                    "repository": {
+                        "description": "Path under the registry project.",
+                        "type": "string",
+                        "pattern": format!("^{REPO_PATH}$")
+                    },
+                    "context": {
+                        "description": "Build context directory.",
+                        "type": "string",
+                        "default": "."
+                    },
+                    "dockerfile": {
+                        "description": "Dockerfile path relative to the context.",
+                        "type": "string",
+                        "default": "Dockerfile"
+                    }
+                }
+            },
+            "tool": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["path"],
+                "properties": {
+                    "path": {
+                        "description": "Program path, or a name looked up on PATH.",
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "server": {
+                        "description": "Server URL for client/server mode, if any.",
+                        "type": ["string", "null"]
+                    },
+                    "timeout_secs": {
+                        "description": "Seconds before the program is killed.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "default": 600
+                    }
+                }
+            },
+            "severity": {
+                "description": "Vulnerability severity as Trivy names it.",
+                "enum": ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+            }
+        }
+    })
+}

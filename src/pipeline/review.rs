@@ -1,0 +1,147 @@
+//! The human review of a scan: who looked at which digest, what they saw,
+//! and what they decided. The record is kept locally (so `promote` can attach
+//! it as a signed attestation) and printed.
+
+use super::scan::ScanOutcome;
+use crate::error::{Error, Result};
+use crate::policy::date::now_rfc3339;
+use crate::policy::gate::Decision;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The reviewer's decision.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// Approved for promotion.
+    Approved,
+    /// Rejected.
+    Rejected,
+}
+
+/// A review record (the predicate of the review attestation).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReviewRecord {
+    /// `host/repo`.
+    pub repository: String,
+    /// The digest reviewed.
+    pub digest: String,
+    /// Who reviewed.
+    pub reviewer: String,
+    /// When (RFC 3339 UTC).
+    pub reviewed_at: String,
+    /// Approved or rejected.
+    pub decision: ReviewDecision,
+    /// Whether a person answered a prompt (false: `--yes` in a script).
+    pub interactive: bool,
+    /// Trivy version of the scan reviewed.
+    pub trivy_version: String,
+    /// Trivy DB `UpdatedAt`, when known.
+    pub db_updated_at: Option<String>,
+    /// Findings by decision.
+    pub summary: ReviewSummary,
+}
+
+/// Counts of what the reviewer saw.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReviewSummary {
+    /// Findings below the blocking severity.
+    pub allowed: usize,
+    /// Findings waived by signed exceptions (ids).
+    pub waived: Vec<String>,
+    /// Unfixed findings ignored by policy.
+    pub ignored_unfixed: usize,
+    /// Blocking findings (a blocked scan cannot be approved).
+    pub blocked: usize,
+}
+
+/// Summarises a scan for the reviewer.
+pub fn summarize(outcome: &ScanOutcome) -> ReviewSummary {
+    let mut s = ReviewSummary::default();
+    for g in &outcome.verdict.findings {
+        match &g.decision {
+            Decision::Allowed => s.allowed += 1,
+            Decision::Waived { exception, .. } => s.waived.push(exception.clone()),
+            Decision::IgnoredUnfixed => s.ignored_unfixed += 1,
+            Decision::Blocked => s.blocked += 1,
+        }
+    }
+    s.waived.sort();
+    s.waived.dedup();
+    s
+}
+
+/// Builds the record. An approval of a blocked scan is refused (exit 1): only
+/// signed exceptions can waive a blocking finding, never a reviewer.
+pub fn record(
+    outcome: &ScanOutcome,
+    reviewer: &str,
+    decision: ReviewDecision,
+    interactive: bool,
+) -> Result<ReviewRecord> {
+    let summary = summarize(outcome);
+    if decision == ReviewDecision::Approved && !outcome.verdict.passed {
+        return Err(Error::Policy(format!(
+            "{}@{} is blocked by {} finding(s); a review cannot override the gate (only signed exceptions can)",
+            outcome.repository, outcome.digest, summary.blocked
+        )));
+    }
+    Ok(ReviewRecord {
+        repository: outcome.repository.clone(),
+        digest: outcome.digest.clone(),
+        reviewer: reviewer.to_string(),
+        reviewed_at: now_rfc3339(),
+        decision,
+        interactive,
+        trivy_version: outcome.trivy_version.clone(),
+        db_updated_at: outcome.db_updated_at.clone(),
+        summary,
+    })
+}
+
+/// Where review records are kept: `$XDG_DATA_HOME/vimes/reviews`.
+pub fn reviews_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("vimes")
+        .join("reviews")
+}
+
+fn record_path(digest: &str) -> PathBuf {
+    reviews_dir().join(format!("{}.json", digest.replace(':', "-")))
+}
+
+/// Saves the record for its digest (the latest review wins).
+pub fn save(record: &ReviewRecord) -> Result<PathBuf> {
+    let path = record_path(&record.digest);
+    let io = |error| Error::File {
+        path: path.clone(),
+        error,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let bytes = serde_json::to_vec_pretty(record)
+        .map_err(|e| Error::Usage(format!("cannot serialise the review: {e}")))?;
+    std::fs::write(&path, bytes).map_err(io)?;
+    Ok(path)
+}
+
+/// The reviewer's identity: the flag, else git's `user.email`, else `$USER`.
+pub fn default_reviewer(flag: Option<&str>) -> Option<String> {
+    if let Some(r) = flag.filter(|r| !r.trim().is_empty()) {
+        return Some(r.to_string());
+    }
+    let git = std::process::Command::new("git")
+        .args(["config", "user.email"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty());
+    git.or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+}

@@ -203,7 +203,7 @@ pub enum SignatureFormat {
 pub struct ToolsConfig {
     /// Trivy settings.
     #[serde(default = "default_trivy")]
-    pub trivy: ToolConfig,
+    pub trivy: TrivyConfig,
     /// Syft settings.
     #[serde(default = "default_syft")]
     pub syft: ToolConfig,
@@ -222,11 +222,16 @@ impl Default for ToolsConfig {
     }
 }
 
-fn default_trivy() -> ToolConfig {
-    ToolConfig {
+fn default_trivy() -> TrivyConfig {
+    TrivyConfig {
         path: "trivy".into(),
         server: None,
+        token_env: None,
         timeout_secs: 600,
+        db_repository: None,
+        skip_db_update: false,
+        offline: false,
+        engine: ScanEngine::Local,
     }
 }
 fn default_syft() -> ToolConfig {
@@ -235,6 +240,46 @@ fn default_syft() -> ToolConfig {
         server: None,
         timeout_secs: 600,
     }
+}
+
+/// Trivy's settings.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrivyConfig {
+    /// Program path or name looked up on PATH.
+    pub path: String,
+    /// Trivy server URL (client/server mode), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// Environment variable holding the server token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// Seconds before Trivy is killed.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// OCI repository to fetch the vulnerability DB from (a mirror).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_repository: Option<String>,
+    /// Never download the vulnerability DB (use the one in Trivy's cache).
+    #[serde(default)]
+    pub skip_db_update: bool,
+    /// No network requests to identify dependencies (`--offline-scan`).
+    #[serde(default)]
+    pub offline: bool,
+    /// Where scans run: locally, or through Harbor's scanner.
+    #[serde(default)]
+    pub engine: ScanEngine,
+}
+
+/// Where vulnerability scans run.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanEngine {
+    /// Trivy on this machine.
+    #[default]
+    Local,
+    /// Harbor's scanner (for `type: harbor` registries).
+    Harbor,
 }
 
 /// Settings of one external program.

@@ -145,8 +145,8 @@ pub fn json_schema() -> Value {
                 "properties": {
                     "trivy": {
                         "description": "Trivy (vulnerability scanner).",
-                        "$ref": "#/$defs/tool",
-                        "default": { "path": "trivy", "timeout_secs": 600 }
+                        "$ref": "#/$defs/trivy",
+                        "default": { "path": "trivy", "timeout_secs": 600, "skip_db_update": false, "offline": false, "engine": "local" }
                     },
                     "syft": {
                         "description": "Syft (SBOM generator).",
@@ -269,6 +269,51 @@ pub fn json_schema() -> Value {
                         "type": "integer",
                         "minimum": 1,
                         "default": 600
+                    }
+                }
+            },
+            "trivy": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["path"],
+                "properties": {
+                    "path": {
+                        "description": "Program path, or a name looked up on PATH.",
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "server": {
+                        "description": "Trivy server URL (client/server mode), if any.",
+                        "type": ["string", "null"]
+                    },
+                    "token_env": {
+                        "description": "Environment variable holding the Trivy server token.",
+                        "type": ["string", "null"]
+                    },
+                    "timeout_secs": {
+                        "description": "Seconds before Trivy is killed.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "default": 600
+                    },
+                    "db_repository": {
+                        "description": "OCI repository to fetch the vulnerability DB from (a mirror).",
+                        "type": ["string", "null"]
+                    },
+                    "skip_db_update": {
+                        "description": "Never download the vulnerability DB; use the one in Trivy's cache.",
+                        "type": "boolean",
+                        "default": false
+                    },
+                    "offline": {
+                        "description": "No network requests to identify dependencies (--offline-scan).",
+                        "type": "boolean",
+                        "default": false
+                    },
+                    "engine": {
+                        "description": "Where scans run: local Trivy, or Harbor's scanner.",
+                        "enum": ["local", "harbor"],
+                        "default": "local"
                     }
                 }
             },

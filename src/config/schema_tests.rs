@@ -149,7 +149,16 @@ fn fully_populated() -> Config {
             format: SignatureFormat::Bundle,
         },
         tools: ToolsConfig {
-            trivy: tool("trivy"),
+            trivy: TrivyConfig {
+                path: "trivy".into(),
+                server: Some("http://localhost:4954".into()),
+                token_env: Some("TRIVY_TOKEN".into()),
+                timeout_secs: 30,
+                db_repository: Some("mirror.example.com/trivy-db:2".into()),
+                skip_db_update: true,
+                offline: true,
+                engine: ScanEngine::Harbor,
+            },
             syft: tool("syft"),
             builder: Builder::Buildah,
         },
@@ -216,6 +225,7 @@ fn schema_defaults_match_the_model_defaults() {
         ("registry", &value["registries"]["r"]),
         ("image", &value["images"]["i"]),
         ("tool", &value["tools"]["syft"]),
+        ("trivy", &value["tools"]["trivy"]),
     ] {
         for (key, prop) in root["$defs"][def]["properties"].as_object().unwrap() {
             if let Some(default) = prop.get("default") {

@@ -70,14 +70,31 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
         }
     }
     check_signing(config, &mut p);
-    for (name, tool) in [("trivy", &config.tools.trivy), ("syft", &config.tools.syft)] {
-        if tool.timeout_secs == 0 {
+    let trivy = &config.tools.trivy;
+    let tools = [
+        ("trivy", trivy.path.as_str(), trivy.timeout_secs),
+        (
+            "syft",
+            config.tools.syft.path.as_str(),
+            config.tools.syft.timeout_secs,
+        ),
+    ];
+    if let Some(var) = &trivy.token_env {
+        if !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || var.is_empty() {
+            p.at_value(
+                &["tools", "trivy", "token_env"],
+                format!("tools.trivy.token_env {var:?} is not an environment variable name"),
+            );
+        }
+    }
+    for (name, path, timeout_secs) in tools {
+        if timeout_secs == 0 {
             p.at_value(
                 &["tools", name, "timeout_secs"],
                 format!("tools.{name}.timeout_secs must be more than 0"),
             );
         }
-        if tool.path.trim().is_empty() {
+        if path.trim().is_empty() {
             p.at_value(
                 &["tools", name, "path"],
                 format!("tools.{name}.path is empty; give a program name or path"),

@@ -1,7 +1,7 @@
 //! The scan step: resolve to a digest, run Trivy on it (or reuse a cached
 //! report for the same digest, Trivy version and DB), and gate the findings.
 
-use crate::config::{Config, RegistryConfig};
+use crate::config::{Config, RegistryConfig, TrivyConfig};
 use crate::error::{Error, Result};
 use crate::policy::date::Date;
 use crate::policy::exceptions::{self, LoadedExceptions};
@@ -9,6 +9,7 @@ use crate::policy::gate::{self, Verdict};
 use crate::registry::auth::{self, Credentials};
 use crate::registry::ImageRef;
 use crate::signing::keys::{load_public_keys, resolve_path};
+use crate::tools::runner::Invocation;
 use crate::tools::trivy::{self, ScanRequest};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -150,6 +151,48 @@ impl Drop for PrivateCache {
     }
 }
 
+/// The Trivy server token from the variable `tools.trivy.token_env` names.
+fn server_token(tool: &TrivyConfig) -> Option<String> {
+    tool.token_env
+        .as_ref()
+        .and_then(|var| std::env::var(var).ok())
+}
+
+/// Brings the shared DB up to date once, under a file lock, so that the
+/// private per-scan copies never download it concurrently.
+async fn update_db(tool: &TrivyConfig, base: &Path) -> Result<()> {
+    let io = |error| Error::File {
+        path: base.to_path_buf(),
+        error,
+    };
+    std::fs::create_dir_all(base).map_err(io)?;
+    let lock = std::fs::File::create(base.join("vimes-db.lock")).map_err(io)?;
+    lock.lock().map_err(io)?;
+    let mut invocation =
+        Invocation::new("trivy", &tool.path, Duration::from_secs(tool.timeout_secs))
+            .args([
+                "image",
+                "--download-db-only",
+                "--no-progress",
+                "--cache-dir",
+            ])
+            .args([base.display().to_string()]);
+    if let Some(repo) = &tool.db_repository {
+        invocation = invocation.args(["--db-repository", repo.as_str()]);
+    }
+    let done = invocation.run().await?;
+    if done.code != Some(0) {
+        return Err(Error::Tool {
+            tool: "trivy".into(),
+            message: format!(
+                "updating the vulnerability DB failed (set tools.trivy.skip_db_update or db_repository for offline use): {}",
+                done.stderr_tail(4)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Loads the exceptions file named in the policy, with the approvers' keys.
 pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<LoadedExceptions>> {
     let Some(file) = &config.policy.exceptions else {
@@ -210,6 +253,9 @@ pub async fn scan_image(
                 Credentials::Basic { username, password } => Some((username, password)),
                 Credentials::Anonymous => None,
             };
+            if tool.server.is_none() && !tool.skip_db_update {
+                update_db(tool, &base).await?;
+            }
             let private = PrivateCache::create(&base)?;
             let request = ScanRequest {
                 program: tool.path.clone(),
@@ -218,14 +264,12 @@ pub async fn scan_image(
                 insecure: registry.is_some_and(|r| r.insecure),
                 ca_file: registry
                     .and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
-                server: tool
-                    .server
-                    .clone()
-                    .map(|s| (s, std::env::var("TRIVY_TOKEN").ok())),
+                server: tool.server.clone().map(|s| (s, server_token(tool))),
                 cache_dir: private.dir.clone(),
+                // The shared DB was brought up to date above, under a lock.
                 skip_db_update: true,
                 db_repository: None,
-                offline: false,
+                offline: tool.offline,
                 timeout: Duration::from_secs(tool.timeout_secs),
             };
             let output = trivy::scan(&request).await?;

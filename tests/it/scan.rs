@@ -278,7 +278,7 @@ fn trivy_faults_are_exit_3_never_a_pass() {
         faulty_trivy(&mut env, body);
         let cfg = env.read("vimes.yaml")
             + &format!(
-                "tools:\n  trivy: {{ path: \"{}\" }}\n",
+                "tools:\n  trivy: {{ path: \"{}\", skip_db_update: true }}\n",
                 env.bin_dir().join("trivy-fault").display()
             );
         env.config_yaml(&cfg);
@@ -291,7 +291,7 @@ fn trivy_faults_are_exit_3_never_a_pass() {
     faulty_trivy(&mut env, "sleep 60");
     let cfg = env.read("vimes.yaml")
         + &format!(
-            "tools:\n  trivy: {{ path: \"{}\", timeout_secs: 1 }}\n",
+            "tools:\n  trivy: {{ path: \"{}\", timeout_secs: 1, skip_db_update: true }}\n",
             env.bin_dir().join("trivy-fault").display()
         );
     env.config_yaml(&cfg);
@@ -304,7 +304,7 @@ fn trivy_faults_are_exit_3_never_a_pass() {
     env.write_executable("trivy-old", "#!/bin/sh\necho '{\"Version\":\"0.45.0\"}'\n");
     let cfg = env.read("vimes.yaml")
         + &format!(
-            "tools:\n  trivy: {{ path: \"{}\" }}\n",
+            "tools:\n  trivy: {{ path: \"{}\", skip_db_update: true }}\n",
             env.bin_dir().join("trivy-old").display()
         );
     env.config_yaml(&cfg);
@@ -440,4 +440,82 @@ fn exceptions_file_errors_and_exports() {
         .map(|e| e["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["active", "expired"]);
+}
+
+#[test]
+fn client_server_mode_uses_the_server_and_its_token_from_the_environment() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cache = crate::support::trivy::fresh_cache_dir();
+    let trivy = crate::support::find_on_path("trivy").unwrap();
+    let mut server = std::process::Command::new(&trivy)
+        .args([
+            "server",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--skip-db-update",
+            "--token",
+            "server-token-123",
+            "--cache-dir",
+        ])
+        .arg(&cache)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "trivy server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _guard = Kill(std::mem::replace(
+        &mut server,
+        std::process::Command::new("true").spawn().unwrap(),
+    ));
+    let mut env = scan_env(&reg, "");
+    let cfg = env.read("vimes.yaml")
+        + &format!("tools:\n  trivy: {{ path: trivy, server: \"http://127.0.0.1:{port}\", token_env: SCAN_TOKEN }}\n");
+    env.config_yaml(&cfg);
+    // Wrong token: the server refuses, exit 3.
+    env.env("SCAN_TOKEN", "wrong");
+    env.run(&["scan", "vuln:1"]).assert_code(3);
+    env.env("SCAN_TOKEN", "server-token-123");
+    let out = env.run(&["--output", "json", "scan", "vuln:1"]);
+    out.assert_code(1);
+    let doc = out.json();
+    assert_eq!(
+        doc["db_updated_at"],
+        serde_json::Value::Null,
+        "the DB lives on the server"
+    );
+    assert_eq!(
+        doc["cached"], false,
+        "no local cache key without the server's DB version"
+    );
+    let ids: Vec<&str> = doc["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"CVE-2099-0001"));
+    assert!(!out.stderr.contains("server-token-123"));
 }

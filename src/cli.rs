@@ -78,6 +78,9 @@ pub enum Command {
     /// Verify an image's signatures and required attestations.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Promote an image: scan, review, copy by digest, sign, attest, verify, then tag.
+    #[command(after_help = PROMOTE_EXAMPLES)]
+    Promote(PromoteArgs),
     /// Scan an image with Trivy and apply the vulnerability gate.
     #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
@@ -89,7 +92,21 @@ pub enum Command {
     /// Print the admission policy that makes a cluster enforce vimes.yaml's keys and attestations.
     #[command(subcommand)]
     Admission(AdmissionCommand),
+    /// Make an SBOM with Syft (optionally attached as a signed attestation); `sbom index` and
+    /// `sbom query` keep and search the local inventory.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = SBOM_EXAMPLES
+    )]
+    Sbom(SbomArgs),
 }
+
+const PROMOTE_EXAMPLES: &str = "Examples:
+  vimes promote payments/api:1.4              # staging -> production, same tag
+  vimes --yes promote payments/api:1.4        # in CI: review recorded as non-interactive
+  vimes promote --tag 2026.11 payments/api@sha256:...
+  vimes promote --dry-run payments/api:1.4    # resolve + scan only, write nothing";
 
 const SCAN_EXAMPLES: &str = "Examples:
   vimes scan payments/api:1.4                 # short name under promotion.from
@@ -377,4 +394,135 @@ pub struct ReviewArgs {
     /// Also write the record to this file.
     #[arg(short = 'o', long = "output-file", value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+}
+
+const SBOM_EXAMPLES: &str = "Examples:
+  # SBOM of an image to a file (format from sbom.format, else CycloneDX)
+  vimes sbom -o api.cdx.json harbor.example.com/staging/api:1.4
+
+  # SPDX, signed and attached as an attestation, and added to the inventory
+  vimes sbom --format spdx-json --attach api:1.4
+
+  # index SBOM files, an image's signed SBOM attestation, or a whole repository
+  vimes sbom index sboms/ api.cdx.json harbor.example.com/production/api:1.4
+  vimes sbom index --repository production/api
+
+  # which images contain a package, a version range, an advisory?
+  vimes sbom query --package openssl --version '>=3.0.0, <3.0.13-1~deb12u1'
+  vimes sbom query --purl pkg:pypi/requests@2.28.1
+  vimes sbom query --advisory CVE-2023-32681.osv.json --fail-if-found";
+
+/// `vimes sbom ...`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// `index` or `query`; without one, make the SBOM of IMAGE.
+    #[command(subcommand)]
+    pub command: Option<SbomCommand>,
+    /// Making an SBOM.
+    #[command(flatten)]
+    pub generate: SbomGenerateArgs,
+}
+
+/// `vimes sbom IMAGE`.
+#[derive(Debug, Args)]
+pub struct SbomGenerateArgs {
+    /// Image to describe (resolved to its digest first).
+    #[arg(required = true)]
+    pub image: Option<String>,
+    /// SBOM format (default: sbom.format).
+    #[arg(long, value_enum)]
+    pub format: Option<SbomFormatArg>,
+    /// Write the SBOM to FILE instead of stdout.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Sign the SBOM, attach it to the image as an attestation and add it to the inventory.
+    #[arg(long)]
+    pub attach: bool,
+    /// Private key for --attach (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY", requires = "attach")]
+    pub key: Option<String>,
+}
+
+/// SBOM formats as flag values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormatArg {
+    /// CycloneDX JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+/// `vimes sbom index|query`.
+#[derive(Debug, Subcommand)]
+pub enum SbomCommand {
+    /// Add SBOMs to the inventory: files, directories of *.json files, images (their signed
+    /// SBOM attestation), or every tagged image of a repository.
+    Index(SbomIndexArgs),
+    /// Find the images that contain a package, a package version range or an OSV advisory.
+    // `--version` is the package's version range here, not vimes' own version.
+    #[command(disable_version_flag = true)]
+    Query(SbomQueryArgs),
+}
+
+/// `vimes sbom index`.
+#[derive(Debug, Args)]
+pub struct SbomIndexArgs {
+    /// SBOM files, directories of SBOM files, or images.
+    #[arg(value_name = "FILE|DIR|IMAGE")]
+    pub targets: Vec<String>,
+    /// Index every tagged image of this repository (repeatable).
+    #[arg(long, value_name = "REPO")]
+    pub repository: Vec<String>,
+    /// The image a single SBOM file describes (default: what the SBOM records).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Trusted public key for attestations (repeatable); default: signing.public_keys.
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<String>,
+    /// Delete the inventory and start an empty one first.
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+/// `vimes sbom query`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["package", "purl", "advisory"])))]
+pub struct SbomQueryArgs {
+    /// Package name (binary or source package; PyPI names in any spelling).
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
+    /// Version range of --package: comparators joined by commas, e.g. '>=1.2.3, <2.0'.
+    #[arg(long, value_name = "RANGE", requires = "package")]
+    pub version: Option<String>,
+    /// Only packages of this PURL type (deb, pypi, npm, cargo, golang, ...).
+    #[arg(long = "type", value_name = "TYPE", requires = "package")]
+    pub package_type: Option<String>,
+    /// Package URL, with or without version and qualifiers.
+    #[arg(long, value_name = "PURL")]
+    pub purl: Option<String>,
+    /// OSV advisory (JSON): the images holding an affected version.
+    #[arg(long, value_name = "FILE")]
+    pub advisory: Option<PathBuf>,
+    /// Exit 1 when something is found.
+    #[arg(long)]
+    pub fail_if_found: bool,
+}
+
+/// `vimes promote IMAGE`.
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// Image in the promotion source (`REPO[:TAG]` or a full reference under it).
+    pub image: String,
+    /// Production tag (default: the source tag).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Resolve and scan only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who reviews (default: git user.email, else $USER).
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Private key (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
 }

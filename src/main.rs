@@ -9,6 +9,7 @@ mod exit;
 mod pipeline;
 mod policy;
 mod registry;
+mod sbom;
 mod signing;
 mod tools;
 mod ui;

@@ -7,7 +7,9 @@ mod copy;
 mod exceptions;
 mod init;
 mod key;
+mod promote;
 mod review;
+mod sbom;
 mod scan;
 mod sign;
 mod signing_args;
@@ -57,5 +59,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),
         Command::Review(args) => review::run(ctx, args).await,
+        Command::Promote(args) => promote::run(ctx, args).await,
+        Command::Sbom(args) => sbom::run(ctx, args).await,
     }
 }

@@ -1,5 +1,6 @@
 //! Multi-step workflows built from the engine's parts: scan gate, review,
 //! promotion.
 
+pub mod promote;
 pub mod review;
 pub mod scan;

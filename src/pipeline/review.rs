@@ -130,6 +130,14 @@ pub fn save(record: &ReviewRecord) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// The saved review of `digest`, if it approved it.
+pub fn load_approved(digest: &str) -> Option<ReviewRecord> {
+    let bytes = std::fs::read(record_path(digest)).ok()?;
+    serde_json::from_slice::<ReviewRecord>(&bytes)
+        .ok()
+        .filter(|r| r.decision == ReviewDecision::Approved && r.digest == digest)
+}
+
 /// The reviewer's identity: the flag, else git's `user.email`, else `$USER`.
 pub fn default_reviewer(flag: Option<&str>) -> Option<String> {
     if let Some(r) = flag.filter(|r| !r.trim().is_empty()) {

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, RegistryConfig, TrivyConfig};
 use crate::error::{Error, Result};
-use crate::policy::date::Date;
+use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
 use crate::registry::auth::{self, Credentials};
@@ -27,6 +27,15 @@ fn cache_home() -> PathBuf {
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(std::env::temp_dir)
+}
+
+/// A file's modification time as RFC 3339 (now when unknown).
+fn modified_rfc3339(path: &Path) -> String {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(now_rfc3339, |d| rfc3339(d.as_secs()))
 }
 
 /// Trivy's shared cache dir: `TRIVY_CACHE_DIR`, else Trivy's own default.
@@ -58,8 +67,15 @@ pub struct ScanOutcome {
     pub cached: bool,
     /// Trivy's own wall time (zero on a cache hit).
     pub trivy_seconds: f64,
+    /// When the report was made (RFC 3339; for a cached report, when it was cached).
+    pub scan_started_on: String,
+    /// When the report was finished.
+    pub scan_finished_on: String,
     /// The verdict.
     pub verdict: Verdict,
+    /// The report itself (the vuln attestation carries it).
+    #[serde(skip)]
+    pub report: crate::tools::trivy::Report,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -243,11 +259,13 @@ pub async fn scan_image(
     let cached = match (&cache_file, options.no_cache) {
         (Some(file), false) => std::fs::read(file)
             .ok()
-            .and_then(|b| trivy::parse_report(&b).ok()),
+            .and_then(|b| trivy::parse_report(&b).ok())
+            .map(|report| (report, modified_rfc3339(file))),
         _ => None,
     };
-    let (report, was_cached, seconds) = match cached {
-        Some(report) => (report, true, 0.0),
+    let started = now_rfc3339();
+    let (report, was_cached, seconds, started, finished) = match cached {
+        Some((report, when)) => (report, true, 0.0, when.clone(), when),
         None => {
             let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
                 Credentials::Basic { username, password } => Some((username, password)),
@@ -279,7 +297,13 @@ pub async fn scan_image(
                 }
                 let _ = std::fs::write(file, &output.raw);
             }
-            (output.report, false, output.elapsed.as_secs_f64())
+            (
+                output.report,
+                false,
+                output.elapsed.as_secs_f64(),
+                started,
+                now_rfc3339(),
+            )
         }
     };
     let verdict = gate::evaluate(
@@ -296,6 +320,9 @@ pub async fn scan_image(
         db_updated_at,
         cached: was_cached,
         trivy_seconds: seconds,
+        scan_started_on: started,
+        scan_finished_on: finished,
         verdict,
+        report,
     })
 }

@@ -69,6 +69,33 @@ pub async fn attest_image(
     predicate_type: &str,
     predicate: serde_json::Value,
 ) -> Result<AppendOutcome> {
+    attest(client, image, digest, key, predicate_type, predicate, false).await
+}
+
+/// Like [`attest_image`], but adds nothing when this key already attested this
+/// predicate type for the digest: for evidence whose content changes on every
+/// run (timestamps), so that re-running an interrupted promotion never piles
+/// up attestations.
+pub async fn attest_image_once(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Result<AppendOutcome> {
+    attest(client, image, digest, key, predicate_type, predicate, true).await
+}
+
+async fn attest(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+    once_per_type: bool,
+) -> Result<AppendOutcome> {
     let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
     let statement_bytes = serde_json::to_vec(&statement)
         .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
@@ -112,7 +139,7 @@ pub async fn attest_image(
         let Some(existing_statement) = unb64(&existing.payload) else {
             return Ok(false);
         };
-        if existing_statement != statement_bytes {
+        if !once_per_type && existing_statement != statement_bytes {
             return Ok(false);
         }
         let message = pae(&existing.payload_type, &existing_statement);

@@ -2,4 +2,5 @@
 //! typed parsed result, sharing one runner.
 
 pub mod runner;
+pub mod syft;
 pub mod trivy;

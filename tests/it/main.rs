@@ -6,6 +6,7 @@ mod admission;
 mod config_cmd;
 mod copy;
 mod cosign_compat;
+mod promote;
 mod scan;
 mod signing;
 mod trivy_bed;

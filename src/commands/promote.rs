@@ -1,0 +1,221 @@
+//! `vimes promote IMAGE`: the gated promotion, with a step view on a TTY,
+//! one line per step otherwise, and nothing with `-q`.
+
+use super::signing_args::signing_key;
+use super::Ctx;
+use crate::cli::PromoteArgs;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::pipeline::promote::{self, Context, Progress};
+use crate::pipeline::review::{self, ReviewDecision};
+use crate::registry::RegistryClient;
+use crate::signing::keys::{load_public_keys, resolve_path};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Renders progress: spinners on a TTY, plain lines otherwise, nothing when quiet.
+struct StepView {
+    quiet: bool,
+    tty: Option<MultiProgress>,
+    bars: Mutex<HashMap<String, (ProgressBar, Instant)>>,
+}
+
+impl StepView {
+    fn new(ctx: &Ctx) -> Self {
+        StepView {
+            quiet: ctx.ui.quiet,
+            tty: (ctx.ui.interactive && !ctx.ui.quiet).then(MultiProgress::new),
+            bars: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.tty {
+            Some(m) => m.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+impl Progress for StepView {
+    fn started(&self, step: &str, detail: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.tty {
+            Some(multi) => {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {prefix:>8} {msg} [{elapsed}]")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_prefix(step.to_string());
+                bar.set_message(detail.to_string());
+                bar.enable_steady_tick(Duration::from_millis(100));
+                if let Ok(mut bars) = self.bars.lock() {
+                    bars.insert(step.to_string(), (bar, Instant::now()));
+                }
+            }
+            None => eprintln!("{step}: {detail} ..."),
+        }
+    }
+
+    fn finished(&self, step: &str, detail: &str, skipped: bool) {
+        if self.quiet {
+            return;
+        }
+        let mark = if skipped { "=" } else { "✓" };
+        let entry = self.bars.lock().ok().and_then(|mut b| b.remove(step));
+        match entry {
+            Some((bar, started)) => {
+                bar.set_style(
+                    ProgressStyle::with_template("{prefix:>10} {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.finish_with_message(format!(
+                    "{mark} {detail} ({:.1}s)",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            None => eprintln!("{step}: {mark} {detail}"),
+        }
+    }
+}
+
+/// Runs `vimes promote`.
+pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
+    let loaded = ctx.require_config()?;
+    let config = &loaded.config;
+    let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+    // Keys first: a missing key or a wrong password stops before anything runs.
+    let (key, trusted) = if args.dry_run {
+        (None, Vec::new())
+    } else {
+        let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+        let refs: Vec<String> = config
+            .signing
+            .public_keys
+            .iter()
+            .map(|k| {
+                if k.starts_with("env://") {
+                    k.clone()
+                } else {
+                    resolve_path(k, config_dir).display().to_string()
+                }
+            })
+            .collect();
+        let trusted = load_public_keys(&refs, None)?;
+        if trusted.is_empty() {
+            return Err(Error::Usage(
+                "signing.public_keys is empty: promotion verifies in production before tagging"
+                    .into(),
+            )
+            .into());
+        }
+        if !trusted.iter().any(|k| k.fingerprint == key.fingerprint) {
+            return Err(Error::Usage(format!(
+                "the signing key ({}) is not among signing.public_keys, so its signature could never verify",
+                key.fingerprint
+            ))
+            .into());
+        }
+        (Some(key), trusted)
+    };
+    let client = RegistryClient::new(config)?;
+    let view = StepView::new(ctx);
+    let cx = Context {
+        config,
+        config_dir,
+        client: &client,
+        progress: &view,
+    };
+    let prepared = promote::prepare(&cx, &args.image, args.tag.as_deref()).await?;
+    let Some(key) = key else {
+        let text = format!(
+            "dry run: would promote {}@{} to {}:{}{}",
+            prepared.source.repository_name(),
+            prepared.digest,
+            prepared.destination.repository_name(),
+            prepared.tag,
+            if prepared.tag_in_place {
+                " (already there)"
+            } else {
+                ""
+            }
+        );
+        ctx.ui.result(
+            &text,
+            &serde_json::json!({
+                "dry_run": true,
+                "source": format!("{}@{}", prepared.source.repository_name(), prepared.digest),
+                "destination": format!("{}:{}", prepared.destination.repository_name(), prepared.tag),
+                "already_promoted": prepared.tag_in_place,
+                "scan": prepared.scan,
+            }),
+        );
+        return Ok(Exit::Success);
+    };
+
+    // Review: a saved approval of this digest, a prompt on a TTY, or --yes.
+    view.started("review", &prepared.digest);
+    let reviewer = review::default_reviewer(args.reviewer.as_deref())
+        .ok_or_else(|| Error::Usage("cannot tell who is reviewing: pass --reviewer".into()))?;
+    let record = match review::load_approved(&prepared.digest) {
+        Some(saved) => saved,
+        None if ctx.ui.interactive && !ctx.global.yes => {
+            let approve = view.suspend(|| {
+                eprintln!("{}", super::scan::render_text(&prepared.scan));
+                dialoguer::Confirm::new()
+                    .with_prompt(format!(
+                        "Promote {}@{} to {}:{} as {reviewer}?",
+                        prepared.source.repository_name(),
+                        prepared.digest,
+                        prepared.destination.repository_name(),
+                        prepared.tag
+                    ))
+                    .default(false)
+                    .interact()
+            });
+            let approve = approve.map_err(|e| Error::Usage(format!("cannot read the answer: {e}")))?;
+            let decision = if approve { ReviewDecision::Approved } else { ReviewDecision::Rejected };
+            let record = review::record(&prepared.scan, &reviewer, decision, true)?;
+            review::save(&record)?;
+            if decision == ReviewDecision::Rejected {
+                return Err(Error::Policy(format!("review rejected by {reviewer}; nothing was promoted")).into());
+            }
+            record
+        }
+        None if ctx.global.yes => {
+            let record = review::record(&prepared.scan, &reviewer, ReviewDecision::Approved, false)?;
+            review::save(&record)?;
+            record
+        }
+        None => {
+            return Err(Error::Policy(
+                "no approving review of this digest: run `vimes review`, answer the prompt on a terminal, or pass --yes"
+                    .into(),
+            )
+            .into())
+        }
+    };
+    view.finished("review", &format!("approved by {}", record.reviewer), false);
+
+    let promotion = promote::execute(&cx, &prepared, &record, &key, &trusted).await?;
+    let log = promote::append_audit_log(&promotion)?;
+    let text = format!(
+        "{}{}\n{}:{}\naudit log: {}",
+        if promotion.unchanged {
+            "Already promoted: "
+        } else {
+            "Promoted "
+        },
+        promotion.destination,
+        prepared.destination.repository_name(),
+        prepared.tag,
+        log.display()
+    );
+    ctx.ui.result(&text, &serde_json::to_value(&promotion)?);
+    Ok(Exit::Success)
+}

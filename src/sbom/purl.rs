@@ -1,0 +1,238 @@
+//! Package URLs (`pkg:type/namespace/name@version?qualifiers#subpath`, the
+//! package-url spec): parsed into their parts, percent-decoded, with the
+//! per-type name normalisation the spec asks for, so that a PURL typed by a
+//! user finds the same package Syft wrote.
+
+/// A parsed package URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Purl {
+    /// The type (`deb`, `pypi`, `npm`, ...), lower case.
+    pub kind: String,
+    /// The namespace (`debian`, `@babel`), decoded; empty when none.
+    pub namespace: String,
+    /// The name, decoded.
+    pub name: String,
+    /// The version, decoded.
+    pub version: Option<String>,
+    /// Qualifiers in the order given, keys lower case, values decoded.
+    pub qualifiers: Vec<(String, String)>,
+}
+
+impl Purl {
+    /// Parses a package URL; the message says what is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = |why: &str| format!("{text:?} is not a package URL: {why}");
+        let rest = text
+            .get(..4)
+            .filter(|s| s.eq_ignore_ascii_case("pkg:"))
+            .map(|_| &text[4..])
+            .ok_or_else(|| bad("it must start with pkg:"))?;
+        let rest = rest.trim_start_matches('/');
+        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (kind, path) = rest
+            .split_once('/')
+            .ok_or_else(|| bad("no name after the type"))?;
+        if kind.is_empty()
+            || !kind
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+-".contains(c))
+        {
+            return Err(bad("malformed type"));
+        }
+        // The version separator is the last '@' after the last '/': an npm
+        // scope written unencoded (`@babel/core`) is part of the path.
+        let last_slash = path.rfind('/').map_or(0, |i| i + 1);
+        let (path, version) = match path[last_slash..].rfind('@') {
+            Some(i) => (
+                &path[..last_slash + i],
+                Some(decode(&path[last_slash + i + 1..])),
+            ),
+            None => (path, None),
+        };
+        let mut segments: Vec<String> = path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(decode)
+            .collect();
+        let name = segments.pop().ok_or_else(|| bad("no name"))?;
+        let mut qualifiers = Vec::new();
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| bad("qualifier without '='"))?;
+            qualifiers.push((k.to_ascii_lowercase(), decode(v)));
+        }
+        Ok(Purl {
+            kind: kind.to_ascii_lowercase(),
+            namespace: segments.join("/"),
+            name,
+            version: version.filter(|v| !v.is_empty()),
+            qualifiers,
+        })
+    }
+
+    /// The value of qualifier `key`.
+    pub fn qualifier(&self, key: &str) -> Option<&str> {
+        self.qualifiers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `type/namespace/name`, normalised per type: the identity of a package
+    /// regardless of version and qualifiers.
+    pub fn key(&self) -> String {
+        let lower_namespace = matches!(self.kind.as_str(), "deb" | "npm" | "pypi" | "apk" | "rpm");
+        let namespace = if lower_namespace {
+            self.namespace.to_ascii_lowercase()
+        } else {
+            self.namespace.clone()
+        };
+        format!(
+            "{}/{}/{}",
+            self.kind,
+            namespace,
+            normalize_name(&self.kind, &self.name)
+        )
+    }
+
+    /// The source package named by the `upstream` qualifier (`zlib`, or
+    /// `tiff@4.5.0-6` when the source version differs), as name and version.
+    pub fn upstream(&self) -> Option<(String, Option<String>)> {
+        let value = self.qualifier("upstream")?.trim();
+        if value.is_empty() {
+            return None;
+        }
+        Some(match value.split_once('@') {
+            Some((name, version)) if !version.is_empty() => {
+                (name.to_string(), Some(version.to_string()))
+            }
+            Some((name, _)) => (name.to_string(), None),
+            None => (value.to_string(), None),
+        })
+    }
+}
+
+/// The form of a package name that lookups compare: PEP 503 for PyPI (case
+/// and runs of `-_.` do not matter), lower case for ecosystems whose names are
+/// case-insensitive, unchanged otherwise.
+pub fn normalize_name(kind: &str, name: &str) -> String {
+    match kind {
+        "pypi" => {
+            let mut out = String::with_capacity(name.len());
+            let mut in_separator = false;
+            for c in name.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    if !in_separator {
+                        out.push('-');
+                    }
+                    in_separator = true;
+                } else {
+                    out.push(c.to_ascii_lowercase());
+                    in_separator = false;
+                }
+            }
+            out
+        }
+        "deb" | "npm" | "apk" | "alpm" => name.to_ascii_lowercase(),
+        _ => name.to_string(),
+    }
+}
+
+/// Percent-decoding; invalid escapes are kept as written.
+fn decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syft_deb_purl() {
+        // As Syft 1.18.1 writes it (fixtures/sbom/syft-1.18.1-debian.cdx.json).
+        let p = Purl::parse(
+            "pkg:deb/debian/libtiff6@4.5.0-6%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=tiff%404.5.0-6",
+        )
+        .unwrap();
+        assert_eq!(p.kind, "deb");
+        assert_eq!(p.namespace, "debian");
+        assert_eq!(p.name, "libtiff6");
+        assert_eq!(p.version.as_deref(), Some("4.5.0-6+deb12u1"));
+        assert_eq!(p.qualifier("distro"), Some("debian-12"));
+        assert_eq!(p.upstream(), Some(("tiff".into(), Some("4.5.0-6".into()))));
+        assert_eq!(p.key(), "deb/debian/libtiff6");
+        let z =
+            Purl::parse("pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&upstream=zlib").unwrap();
+        assert_eq!(z.version.as_deref(), Some("1:1.2.13.dfsg-1"));
+        assert_eq!(z.upstream(), Some(("zlib".into(), None)));
+    }
+
+    #[test]
+    fn npm_scopes_encoded_or_not() {
+        let a = Purl::parse("pkg:npm/%40babel/core@7.22.0-beta.1").unwrap();
+        let b = Purl::parse("pkg:npm/@babel/core@7.22.0-beta.1").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.namespace, "@babel");
+        assert_eq!(a.key(), "npm/@babel/core");
+        assert_eq!(Purl::parse("pkg:npm/left-pad").unwrap().version, None);
+    }
+
+    #[test]
+    fn pypi_names_are_normalised() {
+        let a = Purl::parse("pkg:pypi/Django_Rest.framework@3.0").unwrap();
+        assert_eq!(a.key(), "pypi//django-rest-framework");
+        assert_eq!(normalize_name("pypi", "Foo__Bar"), "foo-bar");
+        assert_eq!(
+            normalize_name("golang", "github.com/Foo/bar"),
+            "github.com/Foo/bar"
+        );
+    }
+
+    #[test]
+    fn golang_paths_keep_their_slashes() {
+        let p = Purl::parse("pkg:golang/github.com/sirupsen/logrus@v1.9.3").unwrap();
+        assert_eq!(p.namespace, "github.com/sirupsen");
+        assert_eq!(p.name, "logrus");
+        assert_eq!(p.version.as_deref(), Some("v1.9.3"));
+    }
+
+    #[test]
+    fn rejects_non_purls() {
+        for bad in [
+            "",
+            "deb/debian/x",
+            "pkg:",
+            "pkg:deb",
+            "pkg:/x",
+            "pkg:deb/x?a",
+        ] {
+            assert!(Purl::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(decode("a%2"), "a%2");
+        assert_eq!(decode("%zz"), "%zz");
+    }
+}

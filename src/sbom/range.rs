@@ -1,0 +1,179 @@
+//! Version ranges given on the command line: comparators joined by commas,
+//! all of which must hold (`>=1.2.3, <2.0`). A bare version means `=`.
+
+use super::version::{Ecosystem, Version};
+use std::cmp::Ordering;
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `=` or `==`.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+}
+
+impl Op {
+    fn holds(self, ord: Ordering) -> bool {
+        match self {
+            Op::Eq => ord == Ordering::Equal,
+            Op::Ne => ord != Ordering::Equal,
+            Op::Lt => ord == Ordering::Less,
+            Op::Le => ord != Ordering::Greater,
+            Op::Gt => ord == Ordering::Greater,
+            Op::Ge => ord != Ordering::Less,
+        }
+    }
+}
+
+/// A parsed range whose versions are still text (their ecosystem is known
+/// only once a package is matched).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// The text as given, for messages.
+    pub text: String,
+    comparators: Vec<(Op, String)>,
+}
+
+/// A range whose versions are parsed for one ecosystem.
+#[derive(Clone, Debug)]
+pub struct CompiledRange {
+    comparators: Vec<(Op, Version)>,
+}
+
+impl Range {
+    /// Parses `op version[, op version]...`; anything else is an error
+    /// message naming the bad part.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = |why: String| format!("malformed version range {text:?}: {why}");
+        let mut comparators = Vec::new();
+        for part in text.split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                return Err(bad("empty comparator (stray comma?)".into()));
+            }
+            // Two-character operators first, so `>=` is not read as `>` and `=1`.
+            let ops = [
+                ("==", Op::Eq),
+                ("!=", Op::Ne),
+                ("<=", Op::Le),
+                (">=", Op::Ge),
+                ("=", Op::Eq),
+                ("<", Op::Lt),
+                (">", Op::Gt),
+            ];
+            let (op, version) = ops
+                .iter()
+                .find_map(|(sym, op)| part.strip_prefix(sym).map(|rest| (*op, rest.trim())))
+                .unwrap_or((Op::Eq, part));
+            if version.is_empty() {
+                return Err(bad(format!("{part:?} has no version")));
+            }
+            if version
+                .chars()
+                .any(|c| c.is_whitespace() || "<>=!,|^*".contains(c))
+            {
+                return Err(bad(format!(
+                    "{part:?} is not one comparator (write e.g. \">=1.2.3, <2.0\")"
+                )));
+            }
+            comparators.push((op, version.to_string()));
+        }
+        Ok(Range {
+            text: text.to_string(),
+            comparators,
+        })
+    }
+
+    /// Parses the range's versions as versions of `ecosystem`.
+    pub fn compile(&self, ecosystem: Ecosystem) -> Result<CompiledRange, String> {
+        let comparators = self
+            .comparators
+            .iter()
+            .map(|(op, v)| {
+                ecosystem.parse(v).map(|parsed| (*op, parsed)).map_err(|e| {
+                    format!(
+                        "malformed version range {:?} for {} versions: {e}",
+                        self.text,
+                        ecosystem.name()
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CompiledRange { comparators })
+    }
+}
+
+impl CompiledRange {
+    /// Whether `version` satisfies every comparator.
+    pub fn contains(&self, version: &Version) -> bool {
+        self.comparators
+            .iter()
+            .all(|(op, bound)| version.compare(bound).is_some_and(|ord| op.holds(ord)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contains(range: &str, eco: Ecosystem, version: &str) -> bool {
+        Range::parse(range)
+            .unwrap()
+            .compile(eco)
+            .unwrap()
+            .contains(&eco.parse(version).unwrap())
+    }
+
+    #[test]
+    fn comparators_are_anded() {
+        let r = ">=1.2.3, <2.0";
+        assert!(contains(r, Ecosystem::Semver, "1.2.3"));
+        assert!(contains(r, Ecosystem::Semver, "1.9.9"));
+        assert!(!contains(r, Ecosystem::Semver, "2.0.0"));
+        // Plain precedence: a pre-release of 2.0.0 is below 2.0.
+        assert!(contains(r, Ecosystem::Semver, "2.0.0-rc.1"));
+        assert!(!contains(r, Ecosystem::Semver, "1.2.2"));
+        assert!(contains("1.0", Ecosystem::Pep440, "1.0.0"));
+        assert!(contains("!=1.0", Ecosystem::Pep440, "1.1"));
+        assert!(contains(
+            "<=1:1.2.13.dfsg-1",
+            Ecosystem::Debian,
+            "1:1.2.13.dfsg-1"
+        ));
+        assert!(contains(
+            ">= 3.0.11-1~deb12u1 , < 3.0.13-1~deb12u1",
+            Ecosystem::Debian,
+            "3.0.11-1~deb12u1"
+        ));
+        assert!(!contains("<3.0.11-1", Ecosystem::Debian, "3.0.11-1"));
+        assert!(contains("<3.0.11-1", Ecosystem::Debian, "3.0.11-1~deb12u1"));
+    }
+
+    #[test]
+    fn malformed_ranges_are_refused() {
+        for bad in [
+            "",
+            ">=",
+            "1.0,",
+            ",1.0",
+            ">=1.0 <2.0",
+            "^1.2",
+            "1.0 || 2.0",
+            ">=>1",
+        ] {
+            assert!(Range::parse(bad).is_err(), "{bad:?}");
+        }
+        let r = Range::parse(">=abc").unwrap();
+        assert!(r.compile(Ecosystem::Semver).is_err());
+        assert!(r.compile(Ecosystem::Debian).is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! Version comparison per ecosystem. Each package type (the PURL type) has
+//! its own ordering; comparing across ecosystems, or within one vimes does not
+//! know, is refused instead of guessed, since a wrong answer here hides an
+//! affected image.
+
+mod debian;
+mod pep440;
+mod semantic;
+
+pub use debian::DebVersion;
+pub use pep440::Pep440;
+pub use semantic::SemVersion;
+
+use std::cmp::Ordering;
+
+/// A version ordering vimes implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ecosystem {
+    /// dpkg's ordering (deb packages).
+    Debian,
+    /// PEP 440 (pypi packages).
+    Pep440,
+    /// Semantic Versioning (cargo, npm, golang packages).
+    Semver,
+}
+
+/// The PURL types whose versions can be compared, for messages.
+pub const COMPARABLE_TYPES: &str = "deb, pypi, npm, cargo, golang";
+
+impl Ecosystem {
+    /// The ordering used for packages of PURL type `purl_type`, if vimes has one.
+    pub fn for_purl_type(purl_type: &str) -> Option<Self> {
+        match purl_type {
+            "deb" => Some(Ecosystem::Debian),
+            "pypi" => Some(Ecosystem::Pep440),
+            "npm" | "cargo" | "golang" => Some(Ecosystem::Semver),
+            _ => None,
+        }
+    }
+
+    /// Parses `text` as a version of this ecosystem.
+    pub fn parse(self, text: &str) -> Result<Version, String> {
+        match self {
+            Ecosystem::Debian => DebVersion::parse(text).map(Version::Debian),
+            Ecosystem::Pep440 => Pep440::parse(text).map(Version::Pep440),
+            Ecosystem::Semver => SemVersion::parse(text).map(Version::Semver),
+        }
+    }
+
+    /// A short name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ecosystem::Debian => "Debian",
+            Ecosystem::Pep440 => "PEP 440",
+            Ecosystem::Semver => "SemVer",
+        }
+    }
+}
+
+/// A parsed version of some ecosystem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// A Debian version.
+    Debian(DebVersion),
+    /// A PEP 440 version.
+    Pep440(Pep440),
+    /// A semantic version.
+    Semver(SemVersion),
+}
+
+impl Version {
+    /// The order of two versions of the same ecosystem; `None` across ecosystems.
+    pub fn compare(&self, other: &Version) -> Option<Ordering> {
+        match (self, other) {
+            (Version::Debian(a), Version::Debian(b)) => Some(a.cmp(b)),
+            (Version::Pep440(a), Version::Pep440(b)) => Some(a.cmp(b)),
+            (Version::Semver(a), Version::Semver(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purl_types_map_to_orderings() {
+        assert_eq!(Ecosystem::for_purl_type("deb"), Some(Ecosystem::Debian));
+        assert_eq!(Ecosystem::for_purl_type("pypi"), Some(Ecosystem::Pep440));
+        for t in ["npm", "cargo", "golang"] {
+            assert_eq!(Ecosystem::for_purl_type(t), Some(Ecosystem::Semver));
+        }
+        for t in ["apk", "rpm", "maven", "gem", ""] {
+            assert_eq!(Ecosystem::for_purl_type(t), None);
+        }
+    }
+
+    #[test]
+    fn no_order_across_ecosystems() {
+        let deb = Ecosystem::Debian.parse("1.0").unwrap();
+        let py = Ecosystem::Pep440.parse("1.0").unwrap();
+        assert_eq!(deb.compare(&py), None);
+        assert_eq!(deb.compare(&deb), Some(Ordering::Equal));
+    }
+}

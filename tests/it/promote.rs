@@ -1,0 +1,279 @@
+//! `vimes promote` end to end: real registries, real Trivy, real Syft, real
+//! buildah images; the production tag appears only after signature and
+//! attestations verify, and an interrupted promotion completes on re-run.
+
+use crate::cosign_compat as cc;
+use crate::support::trivy::{
+    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
+};
+use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+
+const PASSWORD: &str = "promotion key password";
+
+fn bed() -> bool {
+    require_tool("docker-registry")
+        && trivy_available()
+        && buildah_available()
+        && require_tool("syft")
+}
+
+struct Bed {
+    staging: Registry,
+    production: Registry,
+    env: TestEnv,
+}
+
+fn setup(extra: &str) -> Bed {
+    let staging = Registry::plain();
+    let production = Registry::plain();
+    let mut env = TestEnv::new();
+    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
+    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
+    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
+    env.env("COSIGN_PASSWORD", PASSWORD);
+    env.env("USER", "ci-bot");
+    env.config_yaml(&format!(
+        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n    immutable: true\npromotion:\n  from: staging\n  to: production\nsigning:\n  key: keys/cosign.key\n  public_keys: [keys/cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n{extra}",
+        staging.host(),
+        production.host()
+    ));
+    env.run(&["key", "generate", "--output-prefix", "keys/cosign"])
+        .assert_code(0);
+    Bed {
+        staging,
+        production,
+        env,
+    }
+}
+
+fn attestation_types(reg: &Registry, repo: &str, digest: &str) -> Vec<String> {
+    cc::read_attachment(reg, repo, digest, "att")
+        .map(|(_, m)| {
+            m["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    l["annotations"]["predicateType"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn signature_count(reg: &Registry, repo: &str, digest: &str) -> usize {
+    cc::read_attachment(reg, repo, digest, "sig")
+        .map_or(0, |(_, m)| m["layers"].as_array().unwrap().len())
+}
+
+#[test]
+fn clean_image_is_promoted_signed_attested_and_verified_and_re_promotion_is_a_no_op() {
+    if !bed() {
+        return;
+    }
+    let b = setup("");
+    let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
+    let out = b
+        .env
+        .run(&["--yes", "--output", "json", "promote", "web:1.0"]);
+    out.assert_code(0);
+    let record = out.json();
+    assert_eq!(record["digest"], digest.as_str());
+    assert_eq!(record["tag"], "1.0");
+    assert_eq!(record["reviewer"], "ci-bot");
+    assert_eq!(record["review_interactive"], false);
+    assert_eq!(record["trivy_version"], "0.59.1");
+    assert!(record["signer"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(record["unchanged"], false);
+    let client = b.production.client();
+    assert_eq!(
+        client.get_manifest("production/web", "1.0").map(|m| m.2),
+        Some(digest.clone())
+    );
+    let types = attestation_types(&b.production, "production/web", &digest);
+    for t in [
+        "https://cyclonedx.org/bom",
+        "https://cosign.sigstore.dev/attestation/vuln/v1",
+        "https://vimes.dev/attestation/review/v1",
+        "https://vimes.dev/attestation/promotion/v1",
+    ] {
+        assert_eq!(
+            types.iter().filter(|x| *x == t).count(),
+            1,
+            "{t} in {types:?}"
+        );
+    }
+    let prod_ref = format!("{}/production/web:1.0", b.production.host());
+    b.env
+        .run(&[
+            "verify",
+            "--require-attestation",
+            "review",
+            "--require-attestation",
+            "promotion",
+            &prod_ref,
+        ])
+        .assert_code(0);
+    let audit = std::fs::read_to_string(b.env.path(".data/vimes/audit.log")).unwrap();
+    assert_eq!(audit.lines().count(), 1);
+
+    // Again: nothing changes, nothing is duplicated.
+    let again = b
+        .env
+        .run(&["--yes", "--output", "json", "promote", "web:1.0"]);
+    again.assert_code(0);
+    assert_eq!(again.json()["unchanged"], true, "{}", again.dump());
+    assert_eq!(signature_count(&b.production, "production/web", &digest), 1);
+    assert_eq!(
+        attestation_types(&b.production, "production/web", &digest).len(),
+        4
+    );
+}
+
+#[test]
+fn vulnerable_image_is_refused_and_production_holds_nothing_of_it() {
+    if !bed() {
+        return;
+    }
+    let b = setup("");
+    let digest = build_fixture_image(&b.staging, "vulnerable", "staging/vuln", "1");
+    let out = b.env.run(&["--yes", "promote", "vuln:1"]);
+    out.assert_code(1);
+    out.assert_stderr_contains("CVE-2099-0001");
+    let client = b.production.client();
+    assert!(
+        client.catalog().is_empty(),
+        "production must hold nothing: {:?}",
+        client.catalog()
+    );
+    assert!(!client.manifest_exists("production/vuln", &digest));
+}
+
+#[test]
+fn a_conflicting_production_tag_is_refused() {
+    if !bed() {
+        return;
+    }
+    let b = setup("");
+    push_image(
+        &b.staging,
+        "staging/app",
+        Some("1"),
+        &TestImage::random(31, 1, 2048),
+    );
+    let second = TestImage::random(32, 1, 2048);
+    push_image(&b.staging, "staging/app", Some("2"), &second);
+    b.env
+        .run(&["--yes", "promote", "--tag", "release", "app:1"])
+        .assert_code(0);
+    let out = b
+        .env
+        .run(&["--yes", "promote", "--tag", "release", "app:2"]);
+    out.assert_code(1);
+    out.assert_stderr_contains("already points to");
+    assert!(
+        !b.production
+            .client()
+            .manifest_exists("production/app", &second.digest),
+        "nothing of the second image is copied"
+    );
+}
+
+#[test]
+fn bad_inputs_stop_before_anything_is_written() {
+    if !bed() {
+        return;
+    }
+    let mut b = setup("");
+    push_image(
+        &b.staging,
+        "staging/app",
+        Some("1"),
+        &TestImage::random(33, 1, 1024),
+    );
+    let client = b.production.client();
+    // Wrong password: exit 2 before anything.
+    b.env.env("COSIGN_PASSWORD", "not the password");
+    b.env.run(&["--yes", "promote", "app:1"]).assert_code(2);
+    b.env.env("COSIGN_PASSWORD", PASSWORD);
+    // No review and no terminal: no.
+    let out = b.env.run(&["promote", "app:1"]);
+    out.assert_code(1);
+    out.assert_stderr_contains("review");
+    // Missing in staging, outside promotion.from, no tag.
+    b.env.run(&["--yes", "promote", "nothing:1"]).assert_code(2);
+    b.env
+        .run(&[
+            "--yes",
+            "promote",
+            &format!("{}/elsewhere/app:1", b.staging.host()),
+        ])
+        .assert_code(2);
+    b.env
+        .run(&[
+            "--yes",
+            "promote",
+            &format!(
+                "{}/staging/app@{}",
+                b.staging.host(),
+                TestImage::random(33, 1, 1024).digest
+            ),
+        ])
+        .assert_code(2);
+    // Dry run writes nothing.
+    b.env
+        .run(&["--yes", "promote", "--dry-run", "app:1"])
+        .assert_code(0);
+    assert!(client.catalog().is_empty(), "{:?}", client.catalog());
+    // Missing signing key.
+    let cfg = b
+        .env
+        .read("vimes.yaml")
+        .replace("keys/cosign.key", "keys/missing.key");
+    b.env.config_yaml(&cfg);
+    b.env.run(&["--yes", "promote", "app:1"]).assert_code(2);
+    assert!(client.catalog().is_empty());
+}
+
+#[test]
+fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run() {
+    if !bed() {
+        return;
+    }
+    for step in ["review", "copy", "sign", "sbom", "attest", "verify"] {
+        // A fresh production registry each time, so every step is interrupted for real.
+        let mut b = setup("");
+        let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1");
+        let client = b.production.client();
+        b.env.env("VIMES_FAULT_AFTER_STEP", step);
+        let out = b.env.run(&["--yes", "promote", "web:1"]);
+        assert_eq!(out.code, 86, "fault after {step}: {}", out.dump());
+        assert!(
+            !client.manifest_exists("production/web", "1"),
+            "a tag exists after a crash at {step}"
+        );
+        b.env.unset_env("VIMES_FAULT_AFTER_STEP");
+        let out = b.env.run(&["--yes", "promote", "web:1"]);
+        out.assert_code(0);
+        assert_eq!(
+            client.get_manifest("production/web", "1").map(|m| m.2),
+            Some(digest.clone())
+        );
+        b.env
+            .run(&[
+                "verify",
+                &format!("{}/production/web:1", b.production.host()),
+            ])
+            .assert_code(0);
+        assert_eq!(
+            signature_count(&b.production, "production/web", &digest),
+            1,
+            "after {step}"
+        );
+        let types = attestation_types(&b.production, "production/web", &digest);
+        assert_eq!(types.len(), 4, "after {step}: {types:?}");
+    }
+}

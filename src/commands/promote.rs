@@ -203,7 +203,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
     view.finished("review", &format!("approved by {}", record.reviewer), false);
 
     let promotion = promote::execute(&cx, &prepared, &record, &key, &trusted).await?;
-    let log = promote::append_audit_log(&promotion)?;
+    let log = crate::pipeline::evidence::append_audit_log(&promotion)?;
     let text = format!(
         "{}{}\n{}:{}\naudit log: {}",
         if promotion.unchanged {

@@ -77,9 +77,16 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         Credentials::Anonymous => None,
     };
     // Syft writes into a private directory beside the destination; the file
-    // takes its final name (a rename) only once it is a checked SBOM.
+    // takes its final name (a rename) only once it is a checked SBOM. A
+    // destination that is not a regular file (/dev/stdout, a FIFO) is written
+    // into, never renamed over.
+    let special = args
+        .output_file
+        .as_deref()
+        .and_then(|d| std::fs::metadata(d).ok())
+        .is_some_and(|m| !m.is_file());
     let work = match &args.output_file {
-        Some(dest) => {
+        Some(dest) if !special => {
             let dir = dest
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
@@ -92,7 +99,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
                     error,
                 })?
         }
-        None => tempfile::tempdir().map_err(|error| Error::File {
+        _ => tempfile::tempdir().map_err(|error| Error::File {
             path: std::env::temp_dir(),
             error,
         })?,
@@ -119,7 +126,14 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let packages = output.sbom.packages.len();
     let file = match &args.output_file {
         Some(dest) => {
-            std::fs::rename(&raw_path, dest).map_err(|error| Error::File {
+            let moved = match special {
+                true => std::fs::File::open(&raw_path).and_then(|mut from| {
+                    let mut to = std::fs::OpenOptions::new().write(true).open(dest)?;
+                    std::io::copy(&mut from, &mut to).map(drop)
+                }),
+                false => std::fs::rename(&raw_path, dest),
+            };
+            moved.map_err(|error| Error::File {
                 path: dest.clone(),
                 error,
             })?;
@@ -138,7 +152,10 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let mut attached = serde_json::Value::Null;
     let mut indexed_in = None;
     if let Some((key, mut inventory)) = attach {
-        let sbom_file = file.as_deref().unwrap_or(&raw_path);
+        let sbom_file = match special {
+            true => raw_path.as_path(),
+            false => file.as_deref().unwrap_or(&raw_path),
+        };
         let bytes = std::fs::read(sbom_file).map_err(|error| Error::File {
             path: sbom_file.to_path_buf(),
             error,

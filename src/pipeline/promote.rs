@@ -4,12 +4,13 @@
 //! valid signature and attestations; every step is idempotent, so re-running
 //! an interrupted promotion completes it.
 
+use super::evidence::{applied_exceptions, vuln_predicate, PromotionRecord, StepRecord};
 use super::review::{ReviewDecision, ReviewRecord};
 use super::scan::{scan_image, ScanOptions, ScanOutcome};
 use crate::config::{Config, RegistryConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::policy::date::now_rfc3339;
-use crate::policy::gate::{severity_name, Decision};
+use crate::policy::gate::severity_name;
 use crate::registry::copy::{copy_image, CopyOptions};
 use crate::registry::reference::Side;
 use crate::registry::{auth, ImageRef, RegistryClient};
@@ -18,7 +19,6 @@ use crate::signing::sign::{attest_image_once, sign_image};
 use crate::signing::verify::{verify_image, VerifyPolicy};
 use crate::signing::AttestationType;
 use crate::tools::syft;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -48,69 +48,6 @@ pub struct Prepared {
     pub tag_in_place: bool,
     /// The scan and its (passing) verdict.
     pub scan: ScanOutcome,
-}
-
-/// One step's outcome, kept in the evidence.
-#[derive(Clone, Debug, Serialize)]
-pub struct StepRecord {
-    /// Step name.
-    pub step: String,
-    /// `done` or `skipped`.
-    pub status: String,
-    /// What happened.
-    pub detail: String,
-}
-
-/// The evidence of one promotion (printed, logged, and attested).
-#[derive(Clone, Debug, Serialize)]
-pub struct PromotionRecord {
-    /// `host/repo@digest` in staging.
-    pub source: String,
-    /// The digest.
-    pub digest: String,
-    /// `host/repo@digest` in production.
-    pub destination: String,
-    /// The production tag.
-    pub tag: String,
-    /// Whether nothing had to be written (already promoted).
-    pub unchanged: bool,
-    /// Trivy version.
-    pub trivy_version: String,
-    /// Trivy DB `UpdatedAt`.
-    pub db_updated_at: Option<String>,
-    /// Findings per severity.
-    pub findings: BTreeMap<String, usize>,
-    /// Exceptions applied, with their approvers.
-    pub exceptions_applied: Vec<AppliedException>,
-    /// Reviewer.
-    pub reviewer: String,
-    /// Review decision.
-    pub review_decision: ReviewDecision,
-    /// Whether the review was interactive.
-    pub review_interactive: bool,
-    /// Fingerprint of the signing key.
-    pub signer: String,
-    /// Syft version that made the SBOM.
-    pub syft_version: Option<String>,
-    /// Start time.
-    pub started_at: String,
-    /// End time.
-    pub finished_at: String,
-    /// vimes version.
-    pub vimes_version: String,
-    /// What each step did.
-    pub steps: Vec<StepRecord>,
-}
-
-/// An exception that waived a finding.
-#[derive(Clone, Debug, Serialize)]
-pub struct AppliedException {
-    /// The exception id.
-    pub id: String,
-    /// Who approved it.
-    pub approved_by: String,
-    /// Until when.
-    pub expires: String,
 }
 
 /// Everything promotion needs from the edge (keys are loaded before anything runs).
@@ -325,7 +262,7 @@ pub async fn execute(
         SbomFormat::CyclonedxJson => AttestationType::Cyclonedx,
         SbomFormat::SpdxJson => AttestationType::Spdx,
     };
-    let (sbom, syft_version) = make_sbom(cx, &dst, format).await?;
+    let (sbom, syft_version, syft_seconds) = make_sbom(cx, &dst, format).await?;
     let attested = attest_image_once(cx.client, &dst, digest, key, sbom_type.uri(), sbom).await?;
     let detail = format!(
         "{} SBOM{}",
@@ -387,6 +324,8 @@ pub async fn execute(
         review_interactive: review.interactive,
         signer: key.fingerprint.clone(),
         syft_version: Some(syft_version),
+        trivy_seconds: prepared.scan.trivy_seconds,
+        syft_seconds,
         started_at,
         finished_at: String::new(),
         vimes_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -506,48 +445,12 @@ fn step(name: &str, status: &str, detail: &str) -> StepRecord {
     }
 }
 
-fn applied_exceptions(scan: &ScanOutcome) -> Vec<AppliedException> {
-    let mut out: Vec<AppliedException> = Vec::new();
-    for g in &scan.verdict.findings {
-        if let Decision::Waived {
-            exception,
-            approved_by,
-            expires,
-            ..
-        } = &g.decision
-        {
-            if !out.iter().any(|e| &e.id == exception) {
-                out.push(AppliedException {
-                    id: exception.clone(),
-                    approved_by: approved_by.clone(),
-                    expires: expires.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// cosign's vuln predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md).
-fn vuln_predicate(scan: &ScanOutcome) -> serde_json::Value {
-    serde_json::json!({
-        "invocation": { "parameters": null, "uri": "", "event_id": "", "builder.id": "vimes" },
-        "scanner": {
-            "uri": format!("pkg:github/aquasecurity/trivy@{}", scan.trivy_version),
-            "version": scan.trivy_version,
-            "db": { "uri": "", "version": scan.db_updated_at.clone().unwrap_or_default() },
-            "result": serde_json::to_value(&scan.report).unwrap_or(serde_json::Value::Null),
-        },
-        "metadata": { "scanStartedOn": scan.scan_started_on, "scanFinishedOn": scan.scan_finished_on },
-    })
-}
-
 /// Runs Syft on the production digest and returns the SBOM JSON and Syft's version.
 async fn make_sbom(
     cx: &Context<'_>,
     image: &ImageRef,
     format: SbomFormat,
-) -> Result<(serde_json::Value, String)> {
+) -> Result<(serde_json::Value, String, f64)> {
     let tool = &cx.config.tools.syft;
     let timeout = Duration::from_secs(tool.timeout_secs);
     let version = syft::version(&tool.path, timeout).await?;
@@ -577,7 +480,7 @@ async fn make_sbom(
         }),
         timeout,
     };
-    syft::scan(&request).await?;
+    let output_info = syft::scan(&request).await?;
     let bytes = std::fs::read(&output).map_err(|error| Error::File {
         path: output.clone(),
         error,
@@ -586,7 +489,7 @@ async fn make_sbom(
         tool: "syft".into(),
         message: format!("SBOM is not JSON: {e}"),
     })?;
-    Ok((value, version))
+    Ok((value, version, output_info.elapsed.as_secs_f64()))
 }
 
 struct TempDir {
@@ -609,29 +512,4 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
     }
-}
-
-/// Appends the record to the local audit log (JSON lines).
-pub fn append_audit_log(record: &PromotionRecord) -> Result<PathBuf> {
-    use std::io::Write;
-    let path = super::review::reviews_dir()
-        .parent()
-        .map(|d| d.join("audit.log"))
-        .unwrap_or_else(|| PathBuf::from("vimes-audit.log"));
-    let io = |error| Error::File {
-        path: path.clone(),
-        error,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let line =
-        serde_json::to_string(record).map_err(|e| Error::Usage(format!("audit record: {e}")))?;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(io)?;
-    writeln!(file, "{line}").map_err(io)?;
-    Ok(path)
 }

@@ -1,0 +1,140 @@
+//! The evidence of a promotion: the record printed with `--output json`,
+//! appended to the local audit log, and attached as a signed attestation;
+//! and the cosign vuln predicate of the scan.
+
+use super::review::ReviewDecision;
+use super::scan::ScanOutcome;
+use crate::error::{Error, Result};
+use crate::policy::gate::Decision;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One step's outcome, kept in the evidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepRecord {
+    /// Step name.
+    pub step: String,
+    /// `done` or `skipped`.
+    pub status: String,
+    /// What happened.
+    pub detail: String,
+}
+
+/// The evidence of one promotion (printed, logged, and attested).
+#[derive(Clone, Debug, Serialize)]
+pub struct PromotionRecord {
+    /// `host/repo@digest` in staging.
+    pub source: String,
+    /// The digest.
+    pub digest: String,
+    /// `host/repo@digest` in production.
+    pub destination: String,
+    /// The production tag.
+    pub tag: String,
+    /// Whether nothing had to be written (already promoted).
+    pub unchanged: bool,
+    /// Trivy version.
+    pub trivy_version: String,
+    /// Trivy DB `UpdatedAt`.
+    pub db_updated_at: Option<String>,
+    /// Findings per severity.
+    pub findings: BTreeMap<String, usize>,
+    /// Exceptions applied, with their approvers.
+    pub exceptions_applied: Vec<AppliedException>,
+    /// Reviewer.
+    pub reviewer: String,
+    /// Review decision.
+    pub review_decision: ReviewDecision,
+    /// Whether the review was interactive.
+    pub review_interactive: bool,
+    /// Fingerprint of the signing key.
+    pub signer: String,
+    /// Syft version that made the SBOM.
+    pub syft_version: Option<String>,
+    /// Seconds Trivy ran (0 when a cached report was used).
+    pub trivy_seconds: f64,
+    /// Seconds Syft ran.
+    pub syft_seconds: f64,
+    /// Start time.
+    pub started_at: String,
+    /// End time.
+    pub finished_at: String,
+    /// vimes version.
+    pub vimes_version: String,
+    /// What each step did.
+    pub steps: Vec<StepRecord>,
+}
+
+/// An exception that waived a finding.
+#[derive(Clone, Debug, Serialize)]
+pub struct AppliedException {
+    /// The exception id.
+    pub id: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Until when.
+    pub expires: String,
+}
+
+/// The exceptions that waived findings in `scan`.
+pub fn applied_exceptions(scan: &ScanOutcome) -> Vec<AppliedException> {
+    let mut out: Vec<AppliedException> = Vec::new();
+    for g in &scan.verdict.findings {
+        if let Decision::Waived {
+            exception,
+            approved_by,
+            expires,
+            ..
+        } = &g.decision
+        {
+            if !out.iter().any(|e| &e.id == exception) {
+                out.push(AppliedException {
+                    id: exception.clone(),
+                    approved_by: approved_by.clone(),
+                    expires: expires.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// cosign's vuln predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md).
+pub fn vuln_predicate(scan: &ScanOutcome) -> serde_json::Value {
+    serde_json::json!({
+        "invocation": { "parameters": null, "uri": "", "event_id": "", "builder.id": "vimes" },
+        "scanner": {
+            "uri": format!("pkg:github/aquasecurity/trivy@{}", scan.trivy_version),
+            "version": scan.trivy_version,
+            "db": { "uri": "", "version": scan.db_updated_at.clone().unwrap_or_default() },
+            "result": serde_json::to_value(&scan.report).unwrap_or(serde_json::Value::Null),
+        },
+        "metadata": { "scanStartedOn": scan.scan_started_on, "scanFinishedOn": scan.scan_finished_on },
+    })
+}
+
+/// Appends the record to the local audit log (JSON lines).
+pub fn append_audit_log(record: &PromotionRecord) -> Result<PathBuf> {
+    use std::io::Write;
+    let path = super::review::reviews_dir()
+        .parent()
+        .map(|d| d.join("audit.log"))
+        .unwrap_or_else(|| PathBuf::from("vimes-audit.log"));
+    let io = |error| Error::File {
+        path: path.clone(),
+        error,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let line =
+        serde_json::to_string(record).map_err(|e| Error::Usage(format!("audit record: {e}")))?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io)?;
+    writeln!(file, "{line}").map_err(io)?;
+    Ok(path)
+}

@@ -395,31 +395,7 @@ pub async fn execute(
 
     // Only now does the production tag appear.
     cx.progress.started("tag", &prepared.tag);
-    let tag_ref = prepared.destination.with_tag(&prepared.tag);
-    let current = cx.client.get_manifest(&tag_ref).await?;
-    let tagged = match current {
-        Some(m) if m.digest == prepared.digest => false,
-        Some(m) => {
-            return Err(Error::Policy(format!(
-                "{}:{} was moved to {} while promoting; refusing to overwrite it",
-                dst.repository_name(),
-                prepared.tag,
-                m.digest
-            )))
-        }
-        None => {
-            let manifest = cx
-                .client
-                .get_manifest(&dst)
-                .await?
-                .ok_or_else(|| Error::Registry {
-                    registry: dst.registry.clone(),
-                    message: format!("{dst} vanished before tagging"),
-                })?;
-            cx.client.put_manifest(&tag_ref, &manifest).await?;
-            true
-        }
-    };
+    let tagged = apply_tag(cx, &dst, prepared).await?;
     let detail = format!("{}:{}", dst.repository_name(), prepared.tag);
     cx.progress.finished("tag", &detail, !tagged);
     record.steps.push(step(
@@ -435,6 +411,69 @@ pub async fn execute(
         .all(|s| s.status == "skipped");
     record.finished_at = now_rfc3339();
     Ok(record)
+}
+
+/// Creates the production tag unless it already points at the digest.
+/// A plain OCI registry has no atomic "create tag if absent", so concurrent
+/// promotions on this machine are serialised by a lock file, and the tag is
+/// read back after writing: a promotion that finds another digest there has
+/// lost a race and says so (exit 1).
+async fn apply_tag(cx: &Context<'_>, dst: &ImageRef, prepared: &Prepared) -> Result<bool> {
+    let tag_ref = prepared.destination.with_tag(&prepared.tag);
+    let _lock = TagLock::acquire(&format!("{}:{}", dst.repository_name(), prepared.tag))?;
+    let moved = |current: &str| {
+        Error::Policy(format!(
+            "{}:{} now points to {current}; refusing to overwrite it (another promotion won)",
+            dst.repository_name(),
+            prepared.tag
+        ))
+    };
+    match cx.client.get_manifest(&tag_ref).await? {
+        Some(m) if m.digest == prepared.digest => return Ok(false),
+        Some(m) => return Err(moved(&m.digest)),
+        None => {}
+    }
+    let manifest = cx
+        .client
+        .get_manifest(dst)
+        .await?
+        .ok_or_else(|| Error::Registry {
+            registry: dst.registry.clone(),
+            message: format!("{dst} vanished before tagging"),
+        })?;
+    cx.client.put_manifest(&tag_ref, &manifest).await?;
+    match cx.client.get_manifest(&tag_ref).await? {
+        Some(m) if m.digest == prepared.digest => Ok(true),
+        Some(m) => Err(moved(&m.digest)),
+        None => Err(Error::Registry {
+            registry: dst.registry.clone(),
+            message: format!("{tag_ref} is missing right after it was written"),
+        }),
+    }
+}
+
+/// An exclusive lock file per production tag, held while it is checked and written.
+struct TagLock {
+    _file: std::fs::File,
+}
+
+impl TagLock {
+    fn acquire(name: &str) -> Result<Self> {
+        use sha2::Digest as _;
+        let dir = super::scan::vimes_cache_dir().join("locks");
+        let io = |error| Error::File {
+            path: dir.clone(),
+            error,
+        };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(format!(
+            "{}.lock",
+            hex::encode(sha2::Sha256::digest(name.as_bytes()))
+        ));
+        let file = std::fs::File::create(&path).map_err(io)?;
+        file.lock().map_err(io)?;
+        Ok(TagLock { _file: file })
+    }
 }
 
 fn step(name: &str, status: &str, detail: &str) -> StepRecord {

@@ -277,3 +277,45 @@ fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run
         assert_eq!(types.len(), 4, "after {step}: {types:?}");
     }
 }
+
+#[test]
+fn two_promotions_to_the_same_tag_at_once_exactly_one_wins() {
+    if !bed() {
+        return;
+    }
+    let b = setup("");
+    let first = TestImage::random(41, 1, 4096);
+    let second = TestImage::random(42, 1, 4096);
+    push_image(&b.staging, "staging/app", Some("a"), &first);
+    push_image(&b.staging, "staging/app", Some("b"), &second);
+    let spawn = |src: &str| {
+        b.env
+            .command(&["--yes", "promote", "--tag", "release", src])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (x, y) = (spawn("app:a"), spawn("app:b"));
+    let (x, y) = (x.wait_with_output().unwrap(), y.wait_with_output().unwrap());
+    let codes = [x.status.code(), y.status.code()];
+    assert!(
+        codes == [Some(0), Some(1)] || codes == [Some(1), Some(0)],
+        "exactly one must win: {codes:?}\n{}\n{}",
+        String::from_utf8_lossy(&x.stderr),
+        String::from_utf8_lossy(&y.stderr)
+    );
+    let winner = if codes[0] == Some(0) { &first } else { &second };
+    let tagged = b
+        .production
+        .client()
+        .get_manifest("production/app", "release")
+        .map(|m| m.2);
+    assert_eq!(tagged, Some(winner.digest.clone()));
+    b.env
+        .run(&[
+            "verify",
+            &format!("{}/production/app:release", b.production.host()),
+        ])
+        .assert_code(0);
+}

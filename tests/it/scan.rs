@@ -519,3 +519,30 @@ fn client_server_mode_uses_the_server_and_its_token_from_the_environment() {
     assert!(ids.contains(&"CVE-2099-0001"));
     assert!(!out.stderr.contains("server-token-123"));
 }
+
+#[test]
+fn two_scans_at_once_do_not_collide_on_trivys_cache() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
+    build_fixture_image(&reg, "clean", "staging/clean", "1");
+    let env = scan_env(&reg, "");
+    let spawn = |image: &str| {
+        env.command(&["--output", "json", "scan", "--no-cache", image])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let runs: Vec<_> = ["vuln:1", "clean:1", "vuln:1", "clean:1"]
+        .iter()
+        .map(|i| spawn(i))
+        .collect();
+    let codes: Vec<Option<i32>> = runs
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code())
+        .collect();
+    assert_eq!(codes, [Some(1), Some(0), Some(1), Some(0)]);
+}

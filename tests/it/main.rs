@@ -8,5 +8,6 @@ mod copy;
 mod cosign_compat;
 mod promote;
 mod scan;
+mod secrets;
 mod signing;
 mod trivy_bed;

@@ -59,15 +59,31 @@ pub enum OutputFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a commented vimes.yaml (prompts on a TTY; flags otherwise).
+    #[command(after_help = "Examples:
+  vimes init                                   # asks on a terminal
+  vimes init --staging-url harbor.example.com --staging-project staging \\
+             --production-project production   # scripts: every answer as a flag
+  vimes init --force --registry-type oci --insecure --staging-url 127.0.0.1:5000")]
     Init(InitArgs),
     /// Inspect the configuration.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  vimes config show                    # the resolved vimes.yaml, secrets redacted
+  vimes --output json config show | jq .registries
+  vimes config schema > vimes.schema.json"
+    )]
     Config(ConfigCommand),
     /// Copy an image by digest, with its cosign signatures and attestations.
     #[command(after_help = COPY_EXAMPLES)]
     Copy(CopyArgs),
     /// Manage cosign-compatible signing keys.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  COSIGN_PASSWORD=... vimes key generate          # cosign.key (0600) + cosign.pub
+  vimes key generate --output-prefix security/team"
+    )]
     Key(KeyCommand),
     /// Sign an image digest in cosign's format.
     #[command(after_help = SIGN_EXAMPLES)]
@@ -85,12 +101,38 @@ pub enum Command {
     #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// Record a human review of an image's findings (TTY prompt, or --yes).
+    #[command(after_help = "Examples:
+  vimes review payments/api:1.4                   # shows the findings, asks approve/reject
+  vimes --yes review --reviewer me@example.com payments/api:1.4
+  vimes review --reject payments/api:1.4")]
     Review(ReviewArgs),
     /// Manage signed vulnerability exceptions.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  vimes exceptions add --id CVE-2024-1234 --reason \"not reachable\" --expires 2027-01-31 \\
+        --approved-by sec@example.com --image 'payments/*'
+  vimes exceptions sign --key security-team.key
+  vimes exceptions verify && vimes exceptions list
+  vimes exceptions export --format harbor -o allowlist.json"
+    )]
     Exceptions(ExceptionsCommand),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:
+  vimes completions bash > /etc/bash_completion.d/vimes
+  vimes completions zsh > \"${fpath[1]}/_vimes\"
+  vimes completions fish > ~/.config/fish/completions/vimes.fish")]
+    Completions(CompletionsArgs),
+    /// Write man pages for vimes and every subcommand into a directory.
+    #[command(hide = true)]
+    GenerateMan(GenerateManArgs),
     /// Print the admission policy that makes a cluster enforce vimes.yaml's keys and attestations.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  vimes admission kyverno | kubectl apply -f -
+  vimes admission policy-controller > cluster-image-policy.yaml"
+    )]
     Admission(AdmissionCommand),
     /// Make an SBOM with Syft (optionally attached as a signed attestation); `sbom index` and
     /// `sbom query` keep and search the local inventory.
@@ -100,6 +142,25 @@ pub enum Command {
         after_help = SBOM_EXAMPLES
     )]
     Sbom(SbomArgs),
+    /// Configure Harbor projects from vimes.yaml (immutability, auto-scan, prevent_vul, cosign).
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  vimes harbor status                  # desired vs actual per setting; exit 1 on drift
+  vimes harbor setup                   # make Harbor match vimes.yaml (a second run changes nothing)
+  vimes harbor setup --robot ci --robot-secret-file ci-robot.secret"
+    )]
+    Harbor(HarborCommand),
+    /// Check the image references in Dockerfiles, Kubernetes manifests and compose files
+    /// against the policy (default: the files git tracks).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Manage the git hook that runs `vimes check` before every push.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Check base images, build the images of vimes.yaml, push them to staging by digest.
+    #[command(after_help = BUILD_EXAMPLES)]
+    Build(BuildArgs),
 }
 
 const PROMOTE_EXAMPLES: &str = "Examples:
@@ -525,4 +586,109 @@ pub struct PromoteArgs {
     /// Private key (path or env://VAR); default: signing.key.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
+}
+
+/// `vimes harbor ...`.
+#[derive(Debug, Subcommand)]
+pub enum HarborCommand {
+    /// Make every `type: harbor` project match vimes.yaml (idempotent): projects exist,
+    /// auto_scan; on promotion.to prevent_vul + severity and cosign enforcement; on
+    /// `immutable: true` registries a rule freezing every tag except cosign's sha256-* tags.
+    Setup(HarborSetupArgs),
+    /// Show each Harbor setting vimes.yaml wants next to what Harbor has; exit 1 on drift.
+    Status,
+}
+
+/// `vimes harbor setup`.
+#[derive(Debug, Args)]
+pub struct HarborSetupArgs {
+    /// Also create this project robot account on promotion.to (pull, push, read artifacts,
+    /// create tags, scan, read reports); its secret is shown once.
+    #[arg(long, value_name = "NAME")]
+    pub robot: Option<String>,
+    /// Write the new robot's secret to FILE (mode 0600) instead of printing it.
+    #[arg(long, value_name = "FILE", requires = "robot")]
+    pub robot_secret_file: Option<PathBuf>,
+}
+
+/// `vimes completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `vimes generate-man DIR` (hidden; used to regenerate man/).
+#[derive(Debug, Args)]
+pub struct GenerateManArgs {
+    /// Directory to write the pages into.
+    pub dir: PathBuf,
+}
+
+const CHECK_EXAMPLES: &str = "Examples:
+  vimes check                                 # every file git tracks
+  vimes check Dockerfile k8s/                 # named files and directories
+  vimes check --resolve                       # put the current digest of each tag in the hints
+  vimes --output sarif check > check.sarif    # for code scanning
+  vimes hook install                          # run `vimes check --hook` before every git push";
+
+const BUILD_EXAMPLES: &str = "Examples:
+  vimes build                                 # every image in vimes.yaml, tag from git describe
+  vimes build payments-api --tag 1.4.0
+  vimes build api --build-arg VERSION=1.4 --target runtime --platform linux/amd64
+  vimes --output json build api | jq -r '.images[0].reference'";
+
+/// `vimes check [PATH...]`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the files git tracks here).
+    #[arg(value_name = "PATH", conflicts_with = "hook")]
+    pub paths: Vec<PathBuf>,
+    /// Pre-push hook mode: read git's pre-push lines on stdin and check the files changed in
+    /// the pushed commits, as they are in those commits.
+    #[arg(long)]
+    pub hook: bool,
+    /// Look up the digest each unpinned tag points at now (network) and put it in the hint.
+    #[arg(long)]
+    pub resolve: bool,
+    /// ARG value for Dockerfiles, as `--build-arg` gives it to a build (repeatable).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+}
+
+/// `vimes hook ...`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-push hook (honours core.hooksPath; an existing hook is kept as
+    /// pre-push.local and run first).
+    Install(HookInstallArgs),
+}
+
+/// `vimes hook install`.
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    /// Replace an existing hook that cannot be chained (it is saved as pre-push.vimes-backup).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `vimes build [NAME...]`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Images of vimes.yaml to build (default: all).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Tag to push to staging (default: `git describe --tags --always`).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Build argument (repeatable).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+    /// Stage to build.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+    /// Platform to build for (`os/arch[/variant]`).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
 }

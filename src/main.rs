@@ -1,11 +1,13 @@
 //! vimes: container supply-chain gate. `main` parses, runs, and maps errors
 //! to the exit codes of the interface contract.
 
+mod check;
 mod cli;
 mod commands;
 mod config;
 mod error;
 mod exit;
+mod harbor;
 mod pipeline;
 mod policy;
 mod registry;
@@ -18,6 +20,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Like other Unix filters, end quietly when the reader of our output goes
+    // away (`vimes ... | head`) instead of failing on EPIPE.
+    // SAFETY: called first thing, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+
     // A panic is a bug: say so plainly, keep the default 101 status.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

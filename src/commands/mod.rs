@@ -2,9 +2,14 @@
 
 mod admission;
 mod attest;
+mod build;
+mod check;
+mod completions;
 mod config;
 mod copy;
 mod exceptions;
+mod harbor;
+mod hook;
 mod init;
 mod key;
 mod promote;
@@ -59,7 +64,13 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),
         Command::Review(args) => review::run(ctx, args).await,
+        Command::Completions(args) => completions::completions(args),
+        Command::GenerateMan(args) => completions::man_pages(args),
         Command::Promote(args) => promote::run(ctx, args).await,
         Command::Sbom(args) => sbom::run(ctx, args).await,
+        Command::Check(args) => check::run(ctx, args).await,
+        Command::Hook(cmd) => hook::run(ctx, cmd),
+        Command::Build(args) => build::run(ctx, args).await,
+        Command::Harbor(cmd) => harbor::run(ctx, cmd).await,
     }
 }

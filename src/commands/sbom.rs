@@ -56,6 +56,28 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         None => config.sbom.format,
     };
     let image = ImageRef::resolve(config, &image_arg, Side::Source)?;
+    // A destination that is not a regular file (/dev/stdout, a FIFO) is
+    // written into, never renamed over; a missing directory fails before Syft runs.
+    let special = args
+        .output_file
+        .as_deref()
+        .and_then(|d| std::fs::metadata(d).ok())
+        .is_some_and(|m| !m.is_file());
+    let out_dir = args.output_file.as_deref().map(|dest| {
+        dest.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    });
+    if let Some(dir) = out_dir.filter(|d| !special && !d.is_dir()) {
+        return Err(Error::File {
+            path: dir.to_path_buf(),
+            error: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such directory for --output-file",
+            ),
+        }
+        .into());
+    }
     // The key (and its password) and the inventory are checked before Syft runs:
     // a wrong password must not cost a scan.
     let attach = match args.attach {
@@ -77,28 +99,15 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         Credentials::Anonymous => None,
     };
     // Syft writes into a private directory beside the destination; the file
-    // takes its final name (a rename) only once it is a checked SBOM. A
-    // destination that is not a regular file (/dev/stdout, a FIFO) is written
-    // into, never renamed over.
-    let special = args
-        .output_file
-        .as_deref()
-        .and_then(|d| std::fs::metadata(d).ok())
-        .is_some_and(|m| !m.is_file());
-    let work = match &args.output_file {
-        Some(dest) if !special => {
-            let dir = dest
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            tempfile::Builder::new()
-                .prefix(".vimes-sbom-")
-                .tempdir_in(dir)
-                .map_err(|error| Error::File {
-                    path: dir.to_path_buf(),
-                    error,
-                })?
-        }
+    // takes its final name (a rename) only once it is a checked SBOM.
+    let work = match out_dir {
+        Some(dir) if !special => tempfile::Builder::new()
+            .prefix(".vimes-sbom-")
+            .tempdir_in(dir)
+            .map_err(|error| Error::File {
+                path: dir.to_path_buf(),
+                error,
+            })?,
         _ => tempfile::tempdir().map_err(|error| Error::File {
             path: std::env::temp_dir(),
             error,
@@ -260,7 +269,7 @@ async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
         _ => None,
     };
     index_files(&mut inventory, &files, identity.as_ref(), &mut report)?;
-    if let Some(client) = &client {
+    if let (Some(client), false) = (&client, images.is_empty() && args.repository.is_empty()) {
         let keys = trusted_keys(&loaded, &args.key)?;
         for target in &images {
             let image = ImageRef::resolve(config, target, Side::Source)?;
@@ -325,8 +334,10 @@ fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String
     Ok(())
 }
 
-/// Parses files on a second thread while this one writes batches, so parsing
-/// and SQLite work overlap; batches are bounded by count and by packages.
+/// Parses files on worker threads (file `i` on worker `i % n`, received in
+/// file order, so a digest filed twice ends as the last file says) while this
+/// thread writes batches. Many files are a bulk load: the lookup indexes are
+/// dropped and built once at the end.
 fn index_files(
     inventory: &mut Inventory,
     files: &[PathBuf],
@@ -335,43 +346,68 @@ fn index_files(
 ) -> Result<()> {
     const BATCH_FILES: usize = 512;
     const BATCH_PACKAGES: usize = 250_000;
-    let (sender, receiver) = std::sync::mpsc::sync_channel(8);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            for file in files {
-                if sender.send((file, read_sbom_file(file, identity))).is_err() {
-                    break;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let (images, _) = inventory.counts()?;
+    let bulk = files.len() >= 500 && files.len() as u64 * 2 >= images;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if bulk {
+        inventory.set_bulk(true)?;
+    }
+    let filed = std::thread::scope(|scope| -> Result<()> {
+        let mut receivers = Vec::with_capacity(workers);
+        for worker in 0..workers {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+            receivers.push(receiver);
+            scope.spawn(move || {
+                for file in files.iter().skip(worker).step_by(workers) {
+                    if sender.send((file, read_sbom_file(file, identity))).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
+        }
         let mut batch: Vec<(ImageRecord, Sbom)> = Vec::new();
         let mut packages = 0;
-        let mut flush =
-            |batch: &mut Vec<(ImageRecord, Sbom)>, inventory: &mut Inventory| -> Result<()> {
-                let items: Vec<(ImageRecord, &Sbom)> =
-                    batch.iter().map(|(r, s)| (r.clone(), s)).collect();
-                report.indexed.extend(inventory.index(&items)?);
-                batch.clear();
-                Ok(())
-            };
+        let mut flush = |batch: &mut Vec<(ImageRecord, Sbom)>| -> Result<()> {
+            let items: Vec<(ImageRecord, &Sbom)> =
+                batch.iter().map(|(r, s)| (r.clone(), s)).collect();
+            report.indexed.extend(inventory.index(&items)?);
+            batch.clear();
+            Ok(())
+        };
         let mut failed = Vec::new();
-        for (file, result) in receiver {
+        for i in 0..files.len() {
+            // A worker that stopped early (it cannot: it only sends) would end the loop here.
+            let Ok((file, result)) = receivers[i % workers].recv() else {
+                break;
+            };
             match result {
                 Ok(item) => {
                     packages += item.1.packages.len();
                     batch.push(item);
                     if batch.len() >= BATCH_FILES || packages >= BATCH_PACKAGES {
-                        flush(&mut batch, inventory)?;
+                        flush(&mut batch)?;
                         packages = 0;
                     }
                 }
                 Err(e) => failed.push((file.display().to_string(), e)),
             }
         }
-        flush(&mut batch, inventory)?;
+        flush(&mut batch)?;
         report.failed.extend(failed);
         Ok(())
-    })
+    });
+    // The indexes come back even when filing failed half-way.
+    let rebuilt = if bulk {
+        inventory.set_bulk(false)
+    } else {
+        Ok(())
+    };
+    filed.and(rebuilt)
 }
 
 /// One SBOM file and the image it is filed under.

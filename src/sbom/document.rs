@@ -3,7 +3,6 @@
 //! those fields; serde skips everything else without building it, so a large
 //! SBOM costs its package list, not a document tree. Big files are streamed.
 
-use super::purl::Purl;
 use crate::config::SbomFormat;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -25,7 +24,7 @@ pub struct Package {
     pub kind: String,
     /// The PURL as written.
     pub purl: Option<String>,
-    /// `type/namespace/name` of the PURL, normalised ([`Purl::key`]).
+    /// `type/namespace/name` of the PURL, normalised ([`super::purl::Purl::key`]).
     pub purl_key: Option<String>,
     /// The source (upstream) package name, from the PURL's `upstream` qualifier.
     pub source: Option<String>,
@@ -276,20 +275,20 @@ fn subject(name: String, version: Option<String>) -> Option<Subject> {
 }
 
 fn package(name: String, version: Option<String>, purl: Option<String>) -> Package {
-    let parsed = purl.as_deref().and_then(|p| Purl::parse(p).ok());
-    let (source, source_version) = parsed
-        .as_ref()
-        .and_then(Purl::upstream)
-        .map_or((None, None), |(n, v)| (Some(n), v));
-    let version = version
-        .filter(|v| !v.is_empty())
-        .or_else(|| parsed.as_ref().and_then(|p| p.version.clone()))
-        .unwrap_or_default();
+    let facts = purl.as_deref().and_then(super::purl::facts);
+    let (kind, purl_key, purl_version, upstream) = match facts {
+        Some(f) => (f.kind, Some(f.key), f.version, f.upstream),
+        None => (String::new(), None, None, None),
+    };
+    let (source, source_version) = upstream.map_or((None, None), |(n, v)| (Some(n), v));
     Package {
         name,
-        version,
-        kind: parsed.as_ref().map(|p| p.kind.clone()).unwrap_or_default(),
-        purl_key: parsed.as_ref().map(Purl::key),
+        version: version
+            .filter(|v| !v.is_empty())
+            .or(purl_version)
+            .unwrap_or_default(),
+        kind,
+        purl_key,
         purl,
         source,
         source_version,

@@ -18,60 +18,147 @@ pub struct Purl {
     pub qualifiers: Vec<(String, String)>,
 }
 
+/// A PURL cut into its still-encoded parts.
+struct Parts<'a> {
+    kind: &'a str,
+    /// `namespace/.../name`, encoded.
+    path: &'a str,
+    version: Option<&'a str>,
+    query: &'a str,
+}
+
+/// Cuts a PURL at its separators (spec: `#` subpath, `?` qualifiers, `@`
+/// version after the last `/`); nothing is decoded or allocated.
+fn split(text: &str) -> Result<Parts<'_>, &'static str> {
+    let rest = text
+        .get(..4)
+        .filter(|s| s.eq_ignore_ascii_case("pkg:"))
+        .map(|_| &text[4..])
+        .ok_or("it must start with pkg:")?;
+    let rest = rest.trim_start_matches('/');
+    let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (kind, path) = rest.split_once('/').ok_or("no name after the type")?;
+    if kind.is_empty()
+        || !kind
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b".+-".contains(&c))
+    {
+        return Err("malformed type");
+    }
+    // An npm scope written unencoded (`@babel/core`) is part of the path.
+    let last_slash = path.rfind('/').map_or(0, |i| i + 1);
+    let (path, version) = match path[last_slash..].rfind('@') {
+        Some(i) => (&path[..last_slash + i], Some(&path[last_slash + i + 1..])),
+        None => (path, None),
+    };
+    if !path.split('/').any(|s| !s.is_empty()) {
+        return Err("no name");
+    }
+    Ok(Parts {
+        kind,
+        path,
+        version: version.filter(|v| !v.is_empty()),
+        query,
+    })
+}
+
+impl Parts<'_> {
+    /// Decoded namespace (segments joined by `/`) and name.
+    fn namespace_and_name(&self) -> (String, String) {
+        let mut segments = self.path.split('/').filter(|s| !s.is_empty());
+        let name = segments.next_back().map(decode).unwrap_or_default();
+        let namespace: Vec<Cow<'_, str>> = segments.map(decode).collect();
+        (namespace.join("/"), name.into_owned())
+    }
+
+    fn qualifiers(&self) -> impl Iterator<Item = Option<(&str, Cow<'_, str>)>> {
+        self.query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| pair.split_once('=').map(|(k, v)| (k, decode(v))))
+    }
+}
+
+/// `type/namespace/name` with the per-type normalisation.
+fn key_of(kind: &str, namespace: &str, name: &str) -> String {
+    let lower_namespace = matches!(kind, "deb" | "npm" | "pypi" | "apk" | "rpm");
+    let namespace = if lower_namespace {
+        Cow::Owned(namespace.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(namespace)
+    };
+    format!("{kind}/{namespace}/{}", normalize_name(kind, name))
+}
+
+/// Splits an `upstream` qualifier value (`zlib`, `tiff@4.5.0-6`).
+fn split_upstream(value: &str) -> Option<(String, Option<String>)> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    Some(match value.split_once('@') {
+        Some((name, version)) if !version.is_empty() => {
+            (name.to_string(), Some(version.to_string()))
+        }
+        Some((name, _)) => (name.to_string(), None),
+        None => (value.to_string(), None),
+    })
+}
+
+/// What the inventory keeps of a PURL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The type, lower case.
+    pub kind: String,
+    /// [`Purl::key`].
+    pub key: String,
+    /// The version, decoded.
+    pub version: Option<String>,
+    /// The `upstream` qualifier as [`Purl::upstream`] gives it.
+    pub upstream: Option<(String, Option<String>)>,
+}
+
+/// The [`Facts`] of a PURL (None when it is not one), read without
+/// decoding the qualifiers vimes does not keep: this runs once per package.
+pub fn facts(text: &str) -> Option<Facts> {
+    let parts = split(text).ok()?;
+    let kind = parts.kind.to_ascii_lowercase();
+    let (namespace, name) = parts.namespace_and_name();
+    let mut upstream = None;
+    for pair in parts.qualifiers() {
+        match pair {
+            Some((k, v)) if k.eq_ignore_ascii_case("upstream") => upstream = split_upstream(&v),
+            Some(_) => {}
+            None => return None,
+        }
+    }
+    Some(Facts {
+        key: key_of(&kind, &namespace, &name),
+        version: parts.version.map(|v| decode(v).into_owned()),
+        kind,
+        upstream,
+    })
+}
+
 impl Purl {
     /// Parses a package URL; the message says what is wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = |why: &str| format!("{text:?} is not a package URL: {why}");
-        let rest = text
-            .get(..4)
-            .filter(|s| s.eq_ignore_ascii_case("pkg:"))
-            .map(|_| &text[4..])
-            .ok_or_else(|| bad("it must start with pkg:"))?;
-        let rest = rest.trim_start_matches('/');
-        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
-        let (rest, query) = match rest.split_once('?') {
-            Some((r, q)) => (r, Some(q)),
-            None => (rest, None),
-        };
-        let (kind, path) = rest
-            .split_once('/')
-            .ok_or_else(|| bad("no name after the type"))?;
-        if kind.is_empty()
-            || !kind
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".+-".contains(c))
-        {
-            return Err(bad("malformed type"));
-        }
-        // The version separator is the last '@' after the last '/': an npm
-        // scope written unencoded (`@babel/core`) is part of the path.
-        let last_slash = path.rfind('/').map_or(0, |i| i + 1);
-        let (path, version) = match path[last_slash..].rfind('@') {
-            Some(i) => (
-                &path[..last_slash + i],
-                Some(decode(&path[last_slash + i + 1..])),
-            ),
-            None => (path, None),
-        };
-        let mut segments: Vec<String> = path
-            .trim_matches('/')
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(decode)
-            .collect();
-        let name = segments.pop().ok_or_else(|| bad("no name"))?;
-        let mut qualifiers = Vec::new();
-        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair
-                .split_once('=')
-                .ok_or_else(|| bad("qualifier without '='"))?;
-            qualifiers.push((k.to_ascii_lowercase(), decode(v)));
-        }
+        let parts = split(text).map_err(bad)?;
+        let (namespace, name) = parts.namespace_and_name();
+        let qualifiers = parts
+            .qualifiers()
+            .map(|pair| {
+                pair.map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+                    .ok_or_else(|| bad("qualifier without '='"))
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Purl {
-            kind: kind.to_ascii_lowercase(),
-            namespace: segments.join("/"),
+            kind: parts.kind.to_ascii_lowercase(),
+            namespace,
             name,
-            version: version.filter(|v| !v.is_empty()),
+            version: parts.version.map(|v| decode(v).into_owned()),
             qualifiers,
         })
     }
@@ -87,43 +174,26 @@ impl Purl {
     /// `type/namespace/name`, normalised per type: the identity of a package
     /// regardless of version and qualifiers.
     pub fn key(&self) -> String {
-        let lower_namespace = matches!(self.kind.as_str(), "deb" | "npm" | "pypi" | "apk" | "rpm");
-        let namespace = if lower_namespace {
-            self.namespace.to_ascii_lowercase()
-        } else {
-            self.namespace.clone()
-        };
-        format!(
-            "{}/{}/{}",
-            self.kind,
-            namespace,
-            normalize_name(&self.kind, &self.name)
-        )
+        key_of(&self.kind, &self.namespace, &self.name)
     }
 
     /// The source package named by the `upstream` qualifier (`zlib`, or
     /// `tiff@4.5.0-6` when the source version differs), as name and version.
     pub fn upstream(&self) -> Option<(String, Option<String>)> {
-        let value = self.qualifier("upstream")?.trim();
-        if value.is_empty() {
-            return None;
-        }
-        Some(match value.split_once('@') {
-            Some((name, version)) if !version.is_empty() => {
-                (name.to_string(), Some(version.to_string()))
-            }
-            Some((name, _)) => (name.to_string(), None),
-            None => (value.to_string(), None),
-        })
+        split_upstream(self.qualifier("upstream")?)
     }
 }
 
 /// The form of a package name that lookups compare: PEP 503 for PyPI (case
 /// and runs of `-_.` do not matter), lower case for ecosystems whose names are
-/// case-insensitive, unchanged otherwise.
-pub fn normalize_name(kind: &str, name: &str) -> String {
+/// case-insensitive, unchanged otherwise (borrowed when nothing changes).
+pub fn normalize_name<'a>(kind: &str, name: &'a str) -> Cow<'a, str> {
     match kind {
         "pypi" => {
+            let normal = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+            if name.chars().all(|c| normal(c) || c == '-') && !name.contains("--") {
+                return Cow::Borrowed(name);
+            }
             let mut out = String::with_capacity(name.len());
             let mut in_separator = false;
             for c in name.chars() {
@@ -137,17 +207,19 @@ pub fn normalize_name(kind: &str, name: &str) -> String {
                     in_separator = false;
                 }
             }
-            out
+            Cow::Owned(out)
         }
-        "deb" | "npm" | "apk" | "alpm" => name.to_ascii_lowercase(),
-        _ => name.to_string(),
+        "deb" | "npm" | "apk" | "alpm" if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Owned(name.to_ascii_lowercase())
+        }
+        _ => Cow::Borrowed(name),
     }
 }
 
 /// Percent-decoding; invalid escapes are kept as written.
-fn decode(text: &str) -> String {
+fn decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -164,7 +236,7 @@ fn decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]
@@ -221,6 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn facts_agree_with_the_full_parse() {
+        for text in [
+            "pkg:deb/debian/libtiff6@4.5.0-6%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=tiff%404.5.0-6",
+            "pkg:npm/%40babel/core@7.22.0-beta.1",
+            "pkg:pypi/Django_Rest@3.0",
+            "pkg:golang/github.com/Sirupsen/logrus@v1.9.3",
+            "pkg:DEB/Debian//zlib1g?UPSTREAM=zlib",
+        ] {
+            let full = Purl::parse(text).unwrap();
+            let f = facts(text).unwrap();
+            assert_eq!(f.kind, full.kind, "{text}");
+            assert_eq!(f.key, full.key(), "{text}");
+            assert_eq!(f.version, full.version, "{text}");
+            assert_eq!(f.upstream, full.upstream(), "{text}");
+        }
+        assert_eq!(facts("pkg:deb/x?arch"), None);
+        assert_eq!(facts("not a purl"), None);
+    }
+
+    #[test]
     fn rejects_non_purls() {
         for bad in [
             "",
@@ -234,5 +326,6 @@ mod tests {
         }
         assert_eq!(decode("a%2"), "a%2");
         assert_eq!(decode("%zz"), "%zz");
+        assert_eq!(decode("%40x"), "@x");
     }
 }

@@ -3,10 +3,15 @@
 mod support;
 
 mod admission;
+mod build;
+mod check;
 mod config_cmd;
 mod copy;
 mod cosign_compat;
+mod harbor;
+mod hook;
 mod promote;
+mod sbom;
 mod scan;
 mod secrets;
 mod signing;

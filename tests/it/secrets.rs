@@ -2,7 +2,9 @@
 //! over TLS + auth leaves none of them in stdout, stderr, the audit log, the
 //! review record, any attestation or signature, or any child's command line.
 
-use crate::support::trivy::{build_fixture_image, buildah_available, trivy_available, trivy_db_cache};
+use crate::support::trivy::{
+    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
+};
 use crate::support::{find_on_path, require_tool, Registry, TestEnv};
 
 const REGISTRY_PASSWORD: &str = "reg-Secret-7781";
@@ -10,7 +12,11 @@ const KEY_PASSWORD: &str = "key-Secret-9912";
 
 #[test]
 fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
-    if !(require_tool("docker-registry") && trivy_available() && buildah_available() && require_tool("syft")) {
+    if !(require_tool("docker-registry")
+        && trivy_available()
+        && buildah_available()
+        && require_tool("syft"))
+    {
         return;
     }
     let staging = Registry::tls_auth("stager", REGISTRY_PASSWORD);
@@ -21,8 +27,10 @@ fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
     env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
     env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
     env.env("COSIGN_PASSWORD", KEY_PASSWORD);
-    env.env("STAGING_USER", "stager").env("STAGING_PASSWORD", REGISTRY_PASSWORD);
-    env.env("PROD_USER", "prod").env("PROD_PASSWORD", REGISTRY_PASSWORD);
+    env.env("STAGING_USER", "stager")
+        .env("STAGING_PASSWORD", REGISTRY_PASSWORD);
+    env.env("PROD_USER", "prod")
+        .env("PROD_PASSWORD", REGISTRY_PASSWORD);
     env.env("USER", "auditor");
     // Wrappers record every argv and environment key of the tools vimes runs.
     for tool in ["trivy", "syft"] {
@@ -54,7 +62,11 @@ fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
     for args in [
         vec!["--output", "json", "scan", "web:1"],
         vec!["-v", "--yes", "--output", "json", "promote", "web:1"],
-        vec!["-vv", "verify", &format!("{}/production/web:1", production.host())],
+        vec![
+            "-vv",
+            "verify",
+            &format!("{}/production/web:1", production.host()),
+        ],
         vec!["config", "show"],
     ] {
         let out = env.run(&args);
@@ -69,29 +81,50 @@ fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
 
     let mut haystacks: Vec<(String, String)> = outputs
         .iter()
-        .flat_map(|o| [(format!("stdout of {:?}", o.args), o.stdout.clone()), (format!("stderr of {:?}", o.args), o.stderr.clone())])
+        .flat_map(|o| {
+            [
+                (format!("stdout of {:?}", o.args), o.stdout.clone()),
+                (format!("stderr of {:?}", o.args), o.stderr.clone()),
+            ]
+        })
         .collect();
     let argv = env.read("argv.log");
-    assert!(argv.contains("scan registry:") && argv.contains("image --format json"), "wrappers ran: {argv}");
+    assert!(
+        argv.contains("scan registry:") && argv.contains("image --format json"),
+        "wrappers ran: {argv}"
+    );
     haystacks.push(("child argv".into(), argv));
     haystacks.push(("audit log".into(), env.read(".data/vimes/audit.log")));
     for entry in std::fs::read_dir(env.path(".data/vimes/reviews")).unwrap() {
-        haystacks.push(("review record".into(), std::fs::read_to_string(entry.unwrap().path()).unwrap()));
+        haystacks.push((
+            "review record".into(),
+            std::fs::read_to_string(entry.unwrap().path()).unwrap(),
+        ));
     }
     // Every blob of the signature and attestation manifests in production.
     let client = production.client();
     for suffix in ["sig", "att"] {
         let tag = format!("{}.{suffix}", digest.replacen(':', "-", 1));
-        let (_, bytes, _) = client.get_manifest("production/web", &tag).expect("attachment manifest");
+        let (_, bytes, _) = client
+            .get_manifest("production/web", &tag)
+            .expect("attachment manifest");
         let manifest: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         for layer in manifest["layers"].as_array().unwrap() {
-            let blob = client.get_blob("production/web", layer["digest"].as_str().unwrap()).unwrap();
-            haystacks.push((format!("{suffix} layer"), String::from_utf8_lossy(&blob).into_owned()));
+            let blob = client
+                .get_blob("production/web", layer["digest"].as_str().unwrap())
+                .unwrap();
+            haystacks.push((
+                format!("{suffix} layer"),
+                String::from_utf8_lossy(&blob).into_owned(),
+            ));
             // Attestation payloads are base64 inside the envelope: look inside too.
             if let Ok(envelope) = serde_json::from_slice::<serde_json::Value>(&blob) {
                 if let Some(payload) = envelope["payload"].as_str() {
                     let decoded = crate::cosign_compat::unb64(payload);
-                    haystacks.push((format!("{suffix} statement"), String::from_utf8_lossy(&decoded).into_owned()));
+                    haystacks.push((
+                        format!("{suffix} statement"),
+                        String::from_utf8_lossy(&decoded).into_owned(),
+                    ));
                 }
             }
         }

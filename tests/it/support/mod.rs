@@ -3,8 +3,10 @@
 //! sealed environment to run the `vimes` binary in (`env`).
 
 pub mod env;
+pub mod harbor_fake;
 pub mod oci;
 pub mod registry;
+pub mod rootfs;
 pub mod trivy;
 
 mod selftest;

@@ -162,7 +162,10 @@ impl RootfsImage {
     /// `usr/lib/node_modules/NAME/package.json` (scoped names like `@babel/core` work).
     pub fn npm(self, name: &str, version: &str) -> RootfsImage {
         let manifest = json!({"name": name, "version": version, "license": "MIT"}).to_string();
-        self.file(&format!("usr/lib/node_modules/{name}/package.json"), manifest)
+        self.file(
+            &format!("usr/lib/node_modules/{name}/package.json"),
+            manifest,
+        )
     }
 
     /// The image: one layer with every file (and its parent directories), an
@@ -250,8 +253,14 @@ mod tests {
 
     #[test]
     fn same_files_same_digest_and_a_readable_layer() {
-        let a = RootfsImage::debian(&[deb("zlib1g", "1:1.2.13.dfsg-1", "zlib")], &[py("requests", "2.28.1")]);
-        let b = RootfsImage::debian(&[deb("zlib1g", "1:1.2.13.dfsg-1", "zlib")], &[py("requests", "2.28.1")]);
+        let a = RootfsImage::debian(
+            &[deb("zlib1g", "1:1.2.13.dfsg-1", "zlib")],
+            &[py("requests", "2.28.1")],
+        );
+        let b = RootfsImage::debian(
+            &[deb("zlib1g", "1:1.2.13.dfsg-1", "zlib")],
+            &[py("requests", "2.28.1")],
+        );
         assert_eq!(a.digest, b.digest);
         let gz = flate2::read::GzDecoder::new(a.layers[0].as_slice());
         let mut archive = tar::Archive::new(gz);
@@ -266,7 +275,9 @@ mod tests {
             paths.push(path);
         }
         assert!(paths.contains(&"etc/os-release".to_string()));
-        assert!(paths.contains(&"usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA".to_string()));
+        assert!(paths.contains(
+            &"usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA".to_string()
+        ));
         assert!(paths.contains(&"var/lib/".to_string()));
         assert!(status.contains("Package: zlib1g\nStatus: install ok installed\n"));
         assert!(status.contains("Source: zlib\nVersion: 1:1.2.13.dfsg-1\n"));

@@ -1,0 +1,460 @@
+//! Image references in a Dockerfile/Containerfile: `FROM` (with `ARG`
+//! substitution, `--platform`, stage names that are not images, `scratch`),
+//! `COPY --from=<image>` and `RUN --mount=...,from=<image>`. Parser
+//! directives (`# escape=`), line continuations, comments inside
+//! continuations and heredoc bodies are handled the way BuildKit reads them,
+//! so a `FROM` inside a heredoc is not an instruction.
+
+use super::vars::{self, Dialect, Lookup, Missing};
+use super::{Expanded, Mention, SourceKind};
+use std::collections::BTreeMap;
+
+/// One instruction, joined across continuation lines, with the file position
+/// of each of its characters.
+struct Instruction {
+    text: Vec<char>,
+    positions: Vec<(usize, usize)>,
+}
+
+impl Instruction {
+    fn position(&self, index: usize) -> (usize, usize) {
+        self.positions
+            .get(index)
+            .or(self.positions.last())
+            .copied()
+            .unwrap_or((1, 1))
+    }
+}
+
+/// A whitespace-separated word of an instruction and where it starts.
+struct Word {
+    text: String,
+    start: usize,
+}
+
+/// The ARG values in scope.
+#[derive(Default, Clone)]
+struct Scope {
+    values: BTreeMap<String, Option<String>>,
+}
+
+impl Scope {
+    fn lookup(&self, name: &str) -> Lookup {
+        match self.values.get(name) {
+            Some(Some(v)) => Lookup::Value(v.clone()),
+            Some(None) => Lookup::Unset,
+            None => Lookup::Undeclared,
+        }
+    }
+}
+
+/// Finds the image references of a Dockerfile. `build_args` override ARG
+/// defaults as `--build-arg` would; `platform` (`os/arch[/variant]`, default
+/// linux/amd64) feeds the automatic `TARGET*`/`BUILD*` ARGs.
+pub fn scan(
+    text: &str,
+    build_args: &BTreeMap<String, String>,
+    platform: Option<&str>,
+) -> Vec<Mention> {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let escape = escape_directive(&lines);
+    let mut state = State {
+        escape,
+        build_args,
+        globals: platform_args(platform),
+        stage: None,
+        stages: Vec::new(),
+        mentions: Vec::new(),
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let trimmed = lines[i].trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            i += 1;
+            continue;
+        }
+        let (instruction, next) = join_continuations(&lines, i, escape);
+        i = next;
+        let heredocs = state.instruction(&instruction);
+        // Heredoc bodies follow the instruction; their lines are data.
+        for (word, strip_tabs) in heredocs {
+            while i < lines.len() {
+                let line = lines[i];
+                i += 1;
+                let body = if strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
+                if body == word {
+                    break;
+                }
+            }
+        }
+    }
+    state.mentions
+}
+
+/// The escape character from a leading `# escape=` parser directive.
+fn escape_directive(lines: &[&str]) -> char {
+    let mut escape = '\\';
+    for line in lines {
+        let Some(rest) = line.trim_start().strip_prefix('#') else {
+            break;
+        };
+        let Some((name, value)) = rest.split_once('=') else {
+            break;
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            break;
+        }
+        match name.to_ascii_lowercase().as_str() {
+            "escape" => {
+                if value.trim() == "`" {
+                    escape = '`';
+                }
+            }
+            "syntax" | "check" => {}
+            // An unknown directive is a comment and ends the directives.
+            _ => break,
+        }
+    }
+    escape
+}
+
+/// Joins the instruction starting at `start` with its continuation lines
+/// (skipping comment and empty lines inside it). Returns it and the index of
+/// the line after it.
+fn join_continuations(lines: &[&str], start: usize, escape: char) -> (Instruction, usize) {
+    let mut instruction = Instruction {
+        text: Vec::new(),
+        positions: Vec::new(),
+    };
+    let mut j = start;
+    loop {
+        let line = lines[j];
+        let trimmed_end = line.trim_end();
+        let continues = trimmed_end.ends_with(escape);
+        let content = if continues {
+            &trimmed_end[..trimmed_end.len() - escape.len_utf8()]
+        } else {
+            line
+        };
+        for (column, c) in content.chars().enumerate() {
+            instruction.text.push(c);
+            instruction.positions.push((j + 1, column + 1));
+        }
+        j += 1;
+        if !continues {
+            break;
+        }
+        while j < lines.len() && {
+            let t = lines[j].trim_start();
+            t.is_empty() || t.starts_with('#')
+        } {
+            j += 1;
+        }
+        if j >= lines.len() {
+            break;
+        }
+    }
+    (instruction, j)
+}
+
+/// Splits on whitespace outside quotes, keeping quotes in the word.
+fn words(text: &[char], from: usize) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < text.len() {
+        while i < text.len() && text[i].is_whitespace() {
+            i += 1;
+        }
+        if i >= text.len() {
+            break;
+        }
+        let start = i;
+        let mut quote: Option<char> = None;
+        while i < text.len() {
+            let c = text[i];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c.is_whitespace() => break,
+                None => {}
+            }
+            i += 1;
+        }
+        out.push(Word {
+            text: text[start..i].iter().collect(),
+            start,
+        });
+    }
+    out
+}
+
+fn unquote(s: &str) -> String {
+    let t = s.trim();
+    for q in ['"', '\''] {
+        if t.len() >= 2 && t.starts_with(q) && t.ends_with(q) {
+            return t[1..t.len() - 1].to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// The automatic platform ARGs BuildKit defines in the global scope.
+fn platform_args(platform: Option<&str>) -> Scope {
+    let target = platform.unwrap_or("linux/amd64");
+    let mut parts = target.split('/');
+    let os = parts.next().unwrap_or("linux").to_string();
+    let arch = parts.next().unwrap_or("amd64").to_string();
+    let variant = parts.next().unwrap_or("").to_string();
+    let mut scope = Scope::default();
+    for (prefix, plat) in [("TARGET", target), ("BUILD", "linux/amd64")] {
+        let (o, a, v) = if prefix == "TARGET" {
+            (os.clone(), arch.clone(), variant.clone())
+        } else {
+            ("linux".into(), "amd64".into(), String::new())
+        };
+        scope
+            .values
+            .insert(format!("{prefix}PLATFORM"), Some(plat.to_string()));
+        scope.values.insert(format!("{prefix}OS"), Some(o));
+        scope.values.insert(format!("{prefix}ARCH"), Some(a));
+        scope.values.insert(format!("{prefix}VARIANT"), Some(v));
+    }
+    scope
+}
+
+struct State<'a> {
+    escape: char,
+    build_args: &'a BTreeMap<String, String>,
+    globals: Scope,
+    /// The current stage's ARGs (`None` before the first FROM).
+    stage: Option<Scope>,
+    /// Stage names (lowercase), in order.
+    stages: Vec<Option<String>>,
+    mentions: Vec<Mention>,
+}
+
+impl State<'_> {
+    /// Handles one instruction; returns the heredocs whose bodies follow it.
+    fn instruction(&mut self, ins: &Instruction) -> Vec<(String, bool)> {
+        let all = words(&ins.text, 0);
+        let Some(keyword) = all.first() else {
+            return Vec::new();
+        };
+        let keyword = keyword.text.to_ascii_uppercase();
+        let args = &all[1..];
+        match keyword.as_str() {
+            "ARG" => self.arg(args),
+            "FROM" => self.from(ins, args),
+            "COPY" => {
+                self.copy_from(ins, args);
+                return heredocs(args);
+            }
+            "RUN" => {
+                self.mount_from(ins, args);
+                return heredocs(args);
+            }
+            "ADD" => return heredocs(args),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn expand(&self, text: &str, global: bool) -> Result<String, Missing> {
+        let scope = if global {
+            &self.globals
+        } else {
+            self.stage.as_ref().unwrap_or(&self.globals)
+        };
+        vars::expand(text, Dialect::Dockerfile(self.escape), &|n| scope.lookup(n))
+    }
+
+    fn arg(&mut self, args: &[Word]) {
+        let in_stage = self.stage.is_some();
+        for word in args {
+            let (name, default) = match word.text.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(unquote(v))),
+                None => (word.text.clone(), None),
+            };
+            let value = if let Some(v) = self.build_args.get(&name) {
+                Some(v.clone())
+            } else if let Some(default) = default {
+                // An unresolvable default leaves the ARG without a value.
+                self.expand(&default, !in_stage).ok()
+            } else if in_stage {
+                // `ARG NAME` in a stage re-declares the global of that name.
+                match self.globals.lookup(&name) {
+                    Lookup::Value(v) => Some(v),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            match self.stage.as_mut() {
+                Some(stage) => stage.values.insert(name, value),
+                None => self.globals.values.insert(name, value),
+            };
+        }
+    }
+
+    fn from(&mut self, ins: &Instruction, args: &[Word]) {
+        let mut rest = args.iter().skip_while(|w| w.text.starts_with("--"));
+        let Some(image) = rest.next() else {
+            return;
+        };
+        let stage_name = match (rest.next(), rest.next()) {
+            (Some(kw), Some(name)) if kw.text.eq_ignore_ascii_case("as") => {
+                Some(name.text.to_ascii_lowercase())
+            }
+            _ => None,
+        };
+        let platform = args
+            .iter()
+            .take_while(|w| w.text.starts_with("--"))
+            .find_map(|w| w.text.strip_prefix("--platform="));
+        let mut context = "FROM".to_string();
+        if let Some(p) = platform {
+            context.push_str(&format!(" --platform={p}"));
+        }
+        if let Some(name) = &stage_name {
+            context.push_str(&format!(" (stage {name})"));
+        }
+        let expanded = self.expand(&image.text, true);
+        let is_stage_or_scratch = match &expanded {
+            Ok(text) => {
+                let lower = text.to_ascii_lowercase();
+                lower == "scratch" || self.stages.iter().flatten().any(|s| *s == lower)
+            }
+            Err(_) => false,
+        };
+        if !is_stage_or_scratch {
+            self.push(ins, image.start, &image.text, expanded, context, true);
+        }
+        self.stages.push(stage_name);
+        self.stage = Some(Scope::default());
+    }
+
+    /// `COPY --from=X`: X is a stage name, a stage index, or an image.
+    fn copy_from(&mut self, ins: &Instruction, args: &[Word]) {
+        for word in args.iter().take_while(|w| w.text.starts_with("--")) {
+            if let Some(value) = word.text.strip_prefix("--from=") {
+                let start = word.start + "--from=".len();
+                self.stage_or_image(ins, start, value, "COPY --from");
+            }
+        }
+    }
+
+    /// `RUN --mount=type=bind,from=X,...`: X is a stage name or an image.
+    fn mount_from(&mut self, ins: &Instruction, args: &[Word]) {
+        for word in args.iter().take_while(|w| w.text.starts_with("--")) {
+            let Some(spec) = word.text.strip_prefix("--mount=") else {
+                continue;
+            };
+            let mut offset = word.start + "--mount=".len();
+            for field in spec.split(',') {
+                if let Some(value) = field.strip_prefix("from=") {
+                    let start = offset + "from=".len();
+                    self.stage_or_image(ins, start, value, "RUN --mount from");
+                }
+                offset += field.chars().count() + 1;
+            }
+        }
+    }
+
+    fn stage_or_image(&mut self, ins: &Instruction, start: usize, value: &str, context: &str) {
+        let value = unquote(value);
+        let expanded = self.expand(&value, false);
+        if let Ok(text) = &expanded {
+            let lower = text.to_ascii_lowercase();
+            let is_index = !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_digit());
+            if is_index || lower == "scratch" || self.stages.iter().flatten().any(|s| *s == lower) {
+                return;
+            }
+        }
+        self.push(ins, start, &value, expanded, context.to_string(), false);
+    }
+
+    fn push(
+        &mut self,
+        ins: &Instruction,
+        start: usize,
+        written: &str,
+        expanded: Result<String, Missing>,
+        context: String,
+        global: bool,
+    ) {
+        let (line, column) = ins.position(start);
+        let expanded = match expanded {
+            Ok(text) => Expanded::Text(text),
+            Err(missing) => Expanded::Unresolved(explain(&missing, !global)),
+        };
+        self.mentions.push(Mention {
+            line,
+            column,
+            written: written.to_string(),
+            expanded,
+            context,
+            kind: SourceKind::Dockerfile,
+        });
+    }
+}
+
+fn explain(missing: &Missing, in_stage: bool) -> String {
+    match missing {
+        Missing::Variable {
+            name,
+            declared: true,
+        } => format!("ARG {name} has no default value: the image depends on --build-arg {name}=..."),
+        Missing::Variable {
+            name,
+            declared: false,
+        } if in_stage => format!(
+            "${name} is not declared by an ARG in this stage (Docker would substitute an empty string)"
+        ),
+        Missing::Variable { name, .. } => format!(
+            "${name} is not declared by an ARG before the first FROM (Docker would substitute an empty string)"
+        ),
+        Missing::Required { name } => format!("{name} is required and has no value"),
+        Missing::Operator(op) => format!("{op} uses an operator vimes does not evaluate"),
+        Missing::Syntax => "unbalanced ${...}".to_string(),
+    }
+}
+
+/// Heredoc markers (`<<EOF`, `<<-"EOF"`) among an instruction's words.
+fn heredocs(args: &[Word]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for word in args {
+        let mut text = word.text.as_str();
+        // `RUN 3<<EOF` redirects a file descriptor: still a heredoc.
+        text = text.trim_start_matches(|c: char| c.is_ascii_digit());
+        let Some(rest) = text.strip_prefix("<<") else {
+            continue;
+        };
+        let (strip_tabs, rest) = match rest.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let name = unquote(rest);
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid {
+            out.push((name, strip_tabs));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "dockerfile_tests.rs"]
+mod tests;

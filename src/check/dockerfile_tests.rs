@@ -1,0 +1,195 @@
+//! Each Dockerfile reference form, on the fixtures in `fixtures/check/dockerfile/`.
+
+use super::scan;
+use crate::check::{Expanded, Mention};
+use std::collections::BTreeMap;
+
+const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/fixtures/check/dockerfile/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn mentions(name: &str) -> Vec<Mention> {
+    scan(&fixture(name), &BTreeMap::new(), None)
+}
+
+/// `(line, column, expanded text or "?reason")` of each mention.
+fn summary(found: &[Mention]) -> Vec<(usize, usize, String)> {
+    found
+        .iter()
+        .map(|m| {
+            let text = match &m.expanded {
+                Expanded::Text(t) => t.clone(),
+                Expanded::Unresolved(why) => format!("?{why}"),
+            };
+            (m.line, m.column, text)
+        })
+        .collect()
+}
+
+fn text(s: &str) -> String {
+    s.to_string()
+}
+
+#[test]
+fn seed_base_image() {
+    assert_eq!(
+        summary(&mentions("seed.Dockerfile")),
+        [(
+            1,
+            6,
+            text("definitely-legitimate-source/totally-not-malware:latest")
+        )]
+    );
+}
+
+#[test]
+fn arg_substitution_with_defaults_and_build_args() {
+    let found = summary(&mentions("args.Dockerfile"));
+    assert_eq!(found[0], (6, 6, text("harbor.example.com/base/debian:12")));
+    assert_eq!(
+        found[1],
+        (7, 6, text("harbor.example.com/base/python:3.12"))
+    );
+    assert_eq!((found[2].0, found[2].1), (8, 6));
+    assert!(
+        found[2].2.starts_with("?ARG DIGEST has no default"),
+        "{found:?}"
+    );
+    let args = BTreeMap::from([
+        ("DIGEST".to_string(), D.to_string()),
+        ("VERSION".to_string(), "11".to_string()),
+    ]);
+    let found = summary(&scan(&fixture("args.Dockerfile"), &args, None));
+    assert_eq!(found[0].2, "harbor.example.com/base/debian:11");
+    assert_eq!(found[2].2, format!("harbor.example.com/base/node:20@{D}"));
+    assert_eq!(mentions("args.Dockerfile")[0].written, "${IMAGE}");
+}
+
+#[test]
+fn stages_scratch_copy_from_and_mounts() {
+    let found = mentions("multistage.Dockerfile");
+    assert_eq!(
+        summary(&found),
+        [
+            (1, 6, text("harbor.example.com/base/golang:1.22")),
+            (10, 13, text("harbor.example.com/base/busybox:1.36")),
+            (11, 26, text("ghcr.io/acme/tools:2")),
+            (12, 28, text("docker.io/library/alpine:3.20")),
+        ]
+    );
+    assert_eq!(found[0].context, "FROM (stage build)");
+    assert_eq!(found[1].context, "COPY --from");
+    assert_eq!(found[3].context, "RUN --mount from");
+}
+
+#[test]
+fn platform_flag_and_platform_args() {
+    let found = mentions("platform.Dockerfile");
+    assert_eq!(
+        summary(&found),
+        [
+            (1, 32, text("harbor.example.com/base/golang:1.22")),
+            (2, 29, text("harbor.example.com/base/debian:12-amd64")),
+        ]
+    );
+    assert_eq!(
+        found[0].context,
+        "FROM --platform=$BUILDPLATFORM (stage build)"
+    );
+    let arm = scan(
+        &fixture("platform.Dockerfile"),
+        &BTreeMap::new(),
+        Some("linux/arm64"),
+    );
+    assert_eq!(
+        summary(&arm)[1].2,
+        "harbor.example.com/base/debian:12-arm64"
+    );
+}
+
+#[test]
+fn line_continuations_with_comments_and_blank_lines() {
+    assert_eq!(
+        summary(&mentions("continuation.Dockerfile")),
+        [(3, 3, text("harbor.example.com/base/debian:12"))]
+    );
+}
+
+#[test]
+fn escape_directive_changes_the_continuation_character() {
+    assert_eq!(
+        summary(&mentions("escape.Dockerfile")),
+        [
+            (3, 5, text("harbor.example.com/base/windows:ltsc2022")),
+            (5, 13, text("alpine:3")),
+        ]
+    );
+}
+
+#[test]
+fn heredoc_bodies_are_not_instructions() {
+    assert_eq!(
+        summary(&mentions("heredoc.Dockerfile")),
+        [
+            (1, 6, text("harbor.example.com/base/debian:12")),
+            (14, 6, text("harbor.example.com/base/alpine:3.20")),
+        ]
+    );
+}
+
+#[test]
+fn undefined_args_are_unresolvable() {
+    let found = summary(&mentions("undefined-arg.Dockerfile"));
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(
+        found[0].2.starts_with("?ARG TAG has no default"),
+        "{found:?}"
+    );
+    assert!(
+        found[1]
+            .2
+            .contains("$BASE_IMAGE is not declared by an ARG before the first FROM"),
+        "{found:?}"
+    );
+    assert_eq!(found[2].2, format!("harbor.example.com/base/python:3@{D}"));
+    assert!(
+        found[3]
+            .2
+            .contains("$TOOLS is not declared by an ARG in this stage"),
+        "{found:?}"
+    );
+    assert_eq!((found[3].0, found[3].1), (5, 13));
+}
+
+#[test]
+fn odd_input_never_panics() {
+    for text in [
+        "",
+        "\\",
+        "FROM",
+        "FROM \\",
+        "FROM ${",
+        "ARG =x\nFROM $",
+        "RUN <<EOF",
+        "# escape=`\nFROM `",
+        "FROM a AS",
+        "COPY --from= /a /b",
+        "RUN --mount=from=,x=y",
+        "\u{feff}FROM é:1",
+    ] {
+        let _ = scan(text, &BTreeMap::new(), None);
+    }
+    // CRLF line endings.
+    let found = scan(
+        "FROM a:1 \\\r\n  AS b\r\nFROM b\r\n",
+        &BTreeMap::new(),
+        None,
+    );
+    assert_eq!(summary(&found), [(1, 6, text("a:1"))]);
+}

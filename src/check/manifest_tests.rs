@@ -1,0 +1,213 @@
+//! Kubernetes and compose references, and whole-file behaviour, on the
+//! fixtures in `fixtures/check/`.
+
+use super::{check_inputs, scan_input, CheckOptions, Expanded, FileKind, Input, Rule};
+
+fn fixture(rel: &str) -> String {
+    let path = format!("{}/fixtures/check/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn input(path: &str, text: &str) -> Input {
+    Input {
+        path: path.to_string(),
+        kind: if path.ends_with(".yaml") || path.ends_with(".yml") {
+            FileKind::Yaml
+        } else {
+            FileKind::Dockerfile
+        },
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+/// 1-based line and column of the first occurrence of `needle`.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        if let Some(col) = line.find(needle) {
+            return (i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    panic!("{needle:?} not in the fixture");
+}
+
+#[test]
+fn every_workload_kind_and_container_list() {
+    let text = fixture("kubernetes/workloads.yaml");
+    let scan = scan_input(
+        &input("k8s/workloads.yaml", &text),
+        &CheckOptions::default(),
+    );
+    assert!(scan.skipped.is_none(), "{:?}", scan.skipped);
+    let images: Vec<&str> = scan.mentions.iter().map(|m| m.written.as_str()).collect();
+    assert_eq!(
+        images,
+        [
+            "harbor.example.com/base/busybox:1.36",
+            "harbor.example.com/production/app:1.0",
+            "docker.io/library/busybox",
+            "nginx:latest",
+            "harbor.example.com/production/db:16",
+            "quay.io/acme/agent:2",
+            "harbor.example.com/production/rs:1",
+            "harbor.example.com/production/migrate:3",
+            "harbor.example.com/base/busybox:1.36",
+            "harbor.example.com/production/nightly:7",
+            "harbor.example.com/production/tpl:1",
+        ]
+    );
+    // Positions point at the reference (inside the quotes of a quoted value).
+    let m = &scan.mentions[3];
+    assert_eq!((m.line, m.column), position(&text, "nginx:latest"));
+    assert_eq!(
+        m.context,
+        "Deployment/web spec.template.spec.containers[0].image (container web)"
+    );
+    let m = &scan.mentions[1];
+    assert_eq!(
+        (m.line, m.column),
+        position(&text, "harbor.example.com/production/app:1.0")
+    );
+    assert!(scan.mentions[0]
+        .context
+        .starts_with("Pod/pod spec.initContainers[0]"));
+    assert!(scan.mentions[2]
+        .context
+        .starts_with("Pod/pod spec.ephemeralContainers[0]"));
+    assert!(scan.mentions[8]
+        .context
+        .starts_with("CronJob/nightly spec.jobTemplate.spec.template.spec.initContainers[0]"));
+    assert!(scan.mentions[10]
+        .context
+        .starts_with("List items[0].template.spec.containers[0]"));
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    let text = fixture("kubernetes/anchors.yaml");
+    let scan = scan_input(&input("anchors.yaml", &text), &CheckOptions::default());
+    let found: Vec<(usize, &str)> = scan
+        .mentions
+        .iter()
+        .map(|m| (m.line, m.written.as_str()))
+        .collect();
+    // The alias is reported where it is used; the merged container too.
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found
+        .iter()
+        .all(|(_, t)| *t == "harbor.example.com/base/envoy:1.30"));
+    assert_eq!(found[0].0, 10);
+    assert_eq!(found[1].0, 12);
+}
+
+#[test]
+fn yaml_bomb_is_skipped_quickly() {
+    let mut bomb = String::from("apiVersion: v1\nkind: Pod\nimage: x\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..16 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "lol{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let scan = scan_input(&input("bomb.yaml", &bomb), &CheckOptions::default());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let reason = scan.skipped.expect("a bomb is skipped");
+    assert!(reason.starts_with("not valid YAML"), "{reason}");
+}
+
+#[test]
+fn helm_templates_are_skipped_or_unresolvable() {
+    let text = fixture("kubernetes/helm-template.yaml");
+    let scan = scan_input(
+        &input("templates/deploy.yaml", &text),
+        &CheckOptions::default(),
+    );
+    let reason = scan.skipped.expect("invalid YAML is skipped");
+    assert!(reason.contains("Helm"), "{reason}");
+
+    let text = fixture("kubernetes/quoted-template.yaml");
+    let report = check_inputs(
+        &[input("pod.yaml", &text)],
+        Vec::new(),
+        &CheckOptions::default(),
+    );
+    let rules: Vec<Rule> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        rules,
+        [Rule::UnresolvableReference, Rule::UnresolvableReference]
+    );
+    assert!(report.findings[0].message.contains("template expression"));
+    assert!(report.findings[1].message.contains("outside Kubernetes"));
+}
+
+#[test]
+fn compose_services_with_interpolation() {
+    let text = fixture("compose/compose.yaml");
+    let scan = scan_input(&input("compose.yaml", &text), &CheckOptions::default());
+    let found: Vec<(String, Expanded)> = scan
+        .mentions
+        .iter()
+        .map(|m| (m.context.clone(), m.expanded.clone()))
+        .collect();
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert_eq!(
+        found[0],
+        (
+            "services.web.image".to_string(),
+            Expanded::Text("harbor.example.com/production/web:1.4".into())
+        )
+    );
+    assert_eq!(found[1].1, Expanded::Text("postgres".into()));
+    assert!(matches!(&found[2].1, Expanded::Unresolved(why) if why.contains("REDIS_TAG")));
+    let (line, col) = position(&text, "harbor.example.com/production/web");
+    assert_eq!(
+        (scan.mentions[0].line, scan.mentions[0].column),
+        (line, col)
+    );
+}
+
+#[test]
+fn yaml_without_kubernetes_or_compose_shapes_is_ignored() {
+    let ci = "jobs:\n  build:\n    container:\n      image: node:latest\nservices:\n  - image: x\n";
+    let scan = scan_input(
+        &input(".github/workflows/ci.yml", ci),
+        &CheckOptions::default(),
+    );
+    assert!(scan.mentions.is_empty() && scan.skipped.is_none());
+}
+
+#[test]
+fn binary_and_non_utf8_files() {
+    let mut binary = input("Dockerfile", "");
+    binary.bytes = b"FROM a\0\0\0".to_vec();
+    let mut latin1 = input("app/Dockerfile", "");
+    latin1.bytes = b"# caf\xe9\nFROM alpine:latest\n".to_vec();
+    let report = check_inputs(&[binary, latin1], Vec::new(), &CheckOptions::default());
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].reason.contains("binary"));
+    assert_eq!(report.warnings.len(), 1);
+    assert!(report.warnings[0].message.contains("UTF-8"));
+    assert_eq!(report.findings[0].location(), "app/Dockerfile:2:6");
+}
+
+#[test]
+fn many_files_are_scanned_on_two_threads_in_order() {
+    let inputs: Vec<Input> = (0..100)
+        .map(|i| {
+            input(
+                &format!("d{i:03}/Dockerfile"),
+                &format!("FROM img{i}:latest\n"),
+            )
+        })
+        .collect();
+    let report = check_inputs(&inputs, Vec::new(), &CheckOptions::default());
+    assert_eq!(report.files_checked, 100);
+    let files: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::LatestTag)
+        .map(|f| f.file.as_str())
+        .collect();
+    assert_eq!(files.len(), 100);
+    assert!(files.windows(2).all(|w| w[0] < w[1]));
+}

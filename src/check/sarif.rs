@@ -1,0 +1,125 @@
+//! SARIF 2.1.0 for a check report, shaped like the scan SARIF
+//! (`policy::sarif`): one rule per rule id, one result per finding with its
+//! file, line and column, and skipped files as tool notifications.
+
+use super::{Report, Rule};
+use serde_json::{json, Value};
+
+/// The SARIF document of `report`.
+pub fn to_sarif(report: &Report) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id(),
+                "name": rule.id().split('-').map(capitalize).collect::<String>(),
+                "shortDescription": { "text": rule.summary() },
+                "defaultConfiguration": { "level": "error" },
+                "properties": { "tags": ["security", "supply-chain"] }
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
+            let mut properties = json!({
+                "reference": f.reference,
+                "context": f.context,
+                "kind": f.kind,
+                "hint": f.hint,
+            });
+            if let Some(image) = &f.image {
+                properties["image"] = json!(image);
+            }
+            if let Some(pinned) = &f.pinned {
+                properties["pinned"] = json!(pinned);
+            }
+            json!({
+                "ruleId": f.rule.id(),
+                "ruleIndex": rule_index,
+                "level": "error",
+                "message": { "text": format!("{} Fix: {}", f.message, f.hint) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&f.file) },
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endColumn": f.column + f.reference.chars().count(),
+                        }
+                    }
+                }],
+                "properties": properties
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .skipped
+        .iter()
+        .map(|s| {
+            json!({
+                "level": "warning",
+                "message": { "text": format!("skipped: {}", s.reason) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.file) } } }]
+            })
+        })
+        .chain(report.warnings.iter().map(|w| {
+            json!({
+                "level": "note",
+                "message": { "text": w.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&w.file) } } }]
+            })
+        }))
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "vimes",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/vimes",
+                "rules": rules
+            }},
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications
+            }],
+            "results": results
+        }]
+    })
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A relative file path as a URI reference: only what URIs forbid is escaped.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_uris() {
+        assert_eq!(uri("a b/Dockerfile"), "a%20b/Dockerfile");
+        assert_eq!(uri("k8s/app.yaml"), "k8s/app.yaml");
+    }
+}

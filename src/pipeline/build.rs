@@ -1,0 +1,595 @@
+//! `vimes build`: the images of `images:`, built only from bases the policy
+//! allows. For every selected image, before anything is built: the
+//! Dockerfile passes `vimes check`'s rules; a base pinned by tag *and* digest
+//! is compared with where its tag points now (a newer base is reported); a
+//! base older than `policy.max_base_age_days` is refused. Then each image is
+//! built with the configured builder, labelled from git, and pushed to the
+//! staging registry (`promotion.from`) under a tag; the result is its digest.
+
+use crate::check::{dockerfile, files, git, rules, Expanded, Finding};
+use crate::config::{Config, RegistryConfig};
+use crate::error::{Error, Result};
+use crate::policy::date::{rfc3339, Date};
+use crate::registry::auth::{credentials_for, Credentials};
+use crate::registry::manifest::{Content, Descriptor};
+use crate::registry::{ImageRef, RegistryClient};
+use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long one build or push may run.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Largest image config blob read to learn a base's age.
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What the user asked for.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// Images of `images:` to build (empty: all).
+    pub names: Vec<String>,
+    /// Tag to push (default: `git describe --tags --always`).
+    pub tag: Option<String>,
+    /// `--build-arg` values.
+    pub build_args: BTreeMap<String, String>,
+    /// `--target` stage.
+    pub target: Option<String>,
+    /// `--platform` (`os/arch[/variant]`).
+    pub platform: Option<String>,
+}
+
+/// Progress the caller may show (the engine never prints).
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A step starts.
+    Status(String),
+    /// Something the user should know that does not stop the build.
+    Warning(String),
+    /// A line the builder printed.
+    Output(&'a str),
+}
+
+/// What was learnt about one base image.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaseImage {
+    /// The reference as the Dockerfile names it (after ARG substitution).
+    pub reference: String,
+    /// When its config says it was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Its age in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_days: Option<i64>,
+    /// For a base pinned by tag and digest: where the tag points now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_digest: Option<String>,
+    /// Whether the tag has moved away from the pinned digest.
+    pub outdated: bool,
+}
+
+/// One built and pushed image.
+#[derive(Clone, Debug, Serialize)]
+pub struct BuiltImage {
+    /// Its name in `images:`.
+    pub name: String,
+    /// `host/project/repository` in the staging registry.
+    pub repository: String,
+    /// The tag pushed.
+    pub tag: String,
+    /// The manifest digest pushed.
+    pub digest: String,
+    /// `repository@digest`.
+    pub reference: String,
+    /// The builder used.
+    pub builder: builder::BuilderKind,
+    /// Its base images.
+    pub bases: Vec<BaseImage>,
+    /// Warnings about it.
+    pub warnings: Vec<String>,
+}
+
+/// One image ready to build.
+struct Plan {
+    name: String,
+    context: PathBuf,
+    dockerfile: PathBuf,
+    /// Every external image the Dockerfile uses (bases first), parsed.
+    images: Vec<(ImageRef, bool)>,
+    destination: ImageRef,
+    bases: Vec<BaseImage>,
+    warnings: Vec<String>,
+}
+
+/// Checks, builds and pushes the selected images. Nothing is built unless
+/// every selected image passes its checks.
+pub async fn build(
+    config: &Config,
+    config_dir: &Path,
+    options: &BuildOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Vec<BuiltImage>> {
+    let names = select(config, &options.names)?;
+    let (_, staging) = config.promotion_source().ok_or_else(|| Error::Config {
+        location: None,
+        message: "vimes build pushes to the staging registry: set promotion.from (and \
+                  registries:) in vimes.yaml"
+            .into(),
+    })?;
+    let mut plans = Vec::new();
+    for name in &names {
+        plans.push(plan(config, config_dir, staging, name, options)?);
+    }
+    let client = RegistryClient::new(config)?;
+    let mut refusals = Vec::new();
+    for plan in &mut plans {
+        on_event(Event::Status(format!(
+            "checking the base images of {}",
+            plan.name
+        )));
+        check_bases(config, &client, plan, options, &mut refusals).await?;
+        for warning in &plan.warnings {
+            on_event(Event::Warning(format!("{}: {warning}", plan.name)));
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(Error::Policy(format!(
+            "nothing was built:\n  {}",
+            refusals.join("\n  ")
+        )));
+    }
+    let builder = builder::select(config.tools.builder)?;
+    let mut built = Vec::new();
+    for plan in plans {
+        let tag = match &options.tag {
+            Some(tag) => tag.clone(),
+            None => git::describe(&plan.context).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no tag for {}: pass --tag (git describe found nothing in {})",
+                    plan.name,
+                    plan.context.display()
+                ))
+            })?,
+        };
+        built.push(build_one(config, &builder, plan, &tag, options, on_event).await?);
+    }
+    Ok(built)
+}
+
+fn select(config: &Config, names: &[String]) -> Result<Vec<String>> {
+    if config.images.is_empty() {
+        return Err(Error::Config {
+            location: None,
+            message: "vimes.yaml has no images: to build".into(),
+        });
+    }
+    if names.is_empty() {
+        return Ok(config.images.keys().cloned().collect());
+    }
+    for name in names {
+        if !config.images.contains_key(name) {
+            let known: Vec<&str> = config.images.keys().map(String::as_str).collect();
+            return Err(Error::Usage(format!(
+                "no image {name:?} in vimes.yaml (images: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    Ok(names
+        .iter()
+        .filter(|n| seen.insert(n.as_str()))
+        .cloned()
+        .collect())
+}
+
+/// Reads the Dockerfile and applies the reference rules: a disallowed base
+/// stops everything before any network request.
+fn plan(
+    config: &Config,
+    config_dir: &Path,
+    staging: &RegistryConfig,
+    name: &str,
+    options: &BuildOptions,
+) -> Result<Plan> {
+    let image = &config.images[name];
+    let context = config_dir.join(&image.context);
+    let dockerfile = context.join(&image.dockerfile);
+    let bytes = files::read_capped(&dockerfile).map_err(|reason| {
+        Error::Usage(format!(
+            "images.{name}: Dockerfile {}: {reason}",
+            dockerfile.display()
+        ))
+    })?;
+    let (text, _) = files::decode(&bytes).map_err(|reason| {
+        Error::Usage(format!(
+            "images.{name}: Dockerfile {}: {reason}",
+            dockerfile.display()
+        ))
+    })?;
+    let shown = Path::new(&image.context).join(&image.dockerfile);
+    let shown = shown
+        .strip_prefix(".")
+        .unwrap_or(&shown)
+        .display()
+        .to_string();
+    let mentions = dockerfile::scan(&text, &options.build_args, options.platform.as_deref());
+    let findings: Vec<Finding> = mentions
+        .iter()
+        .flat_map(|m| rules::evaluate(&shown, m, &config.policy))
+        .collect();
+    if !findings.is_empty() {
+        let lines: Vec<String> = findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: {} [{}] {} (fix: {})",
+                    f.location(),
+                    f.reference,
+                    f.rule,
+                    f.message,
+                    f.hint
+                )
+            })
+            .collect();
+        return Err(Error::Policy(format!(
+            "images.{name}: the Dockerfile breaks the image policy; nothing was built:\n  {}",
+            lines.join("\n  ")
+        )));
+    }
+    let mut images = Vec::new();
+    for mention in &mentions {
+        if let Expanded::Text(text) = &mention.expanded {
+            // Rules passed, so every reference parses.
+            let parsed = ImageRef::parse(text)?;
+            let is_base = mention.context.starts_with("FROM");
+            if !images.iter().any(|(r, _)| *r == parsed) {
+                images.push((parsed, is_base));
+            }
+        }
+    }
+    let destination = ImageRef::parse_under(&image.repository, &staging.url, &staging.project)?;
+    Ok(Plan {
+        name: name.to_string(),
+        context,
+        dockerfile,
+        images,
+        destination,
+        bases: Vec::new(),
+        warnings: Vec::new(),
+    })
+}
+
+async fn check_bases(
+    config: &Config,
+    client: &RegistryClient,
+    plan: &mut Plan,
+    options: &BuildOptions,
+    refusals: &mut Vec<String>,
+) -> Result<()> {
+    let max_age = config.policy.max_base_age_days;
+    for (image, is_base) in plan.images.clone() {
+        if !is_base {
+            continue;
+        }
+        let mut base = BaseImage {
+            reference: image.to_string(),
+            created: None,
+            age_days: None,
+            tag_digest: None,
+            outdated: false,
+        };
+        if let (Some(tag), Some(pinned)) = (&image.tag, &image.digest) {
+            match client.get_manifest(&image.with_tag(tag)).await? {
+                Some(current) => {
+                    if &current.digest != pinned {
+                        base.outdated = true;
+                        plan.warnings.push(format!(
+                            "base {}:{tag} has moved: the tag points at {} now, the Dockerfile \
+                             pins {pinned}; rebuild on the newer base by pinning {}:{tag}@{}",
+                            image.repository_name(),
+                            current.digest,
+                            image.repository_name(),
+                            current.digest
+                        ));
+                    }
+                    base.tag_digest = Some(current.digest);
+                }
+                None => plan.warnings.push(format!(
+                    "base {}: the tag {tag} no longer exists in its registry",
+                    image.repository_name()
+                )),
+            }
+        }
+        if let Some(max) = max_age {
+            match base_created(client, &image, options.platform.as_deref()).await? {
+                Some(created) => {
+                    let age = age_in_days(&created);
+                    base.age_days = age;
+                    if let Some(age) = age.filter(|a| *a > i64::from(max)) {
+                        refusals.push(format!(
+                            "images.{}: base {image} was created {created} ({age} days ago), \
+                             older than policy.max_base_age_days ({max}); move to a newer base",
+                            plan.name
+                        ));
+                    } else if age.is_none() {
+                        plan.warnings.push(format!(
+                            "base {image}: cannot read its creation date {created:?}; age not checked"
+                        ));
+                    }
+                    base.created = Some(created);
+                }
+                None => plan.warnings.push(format!(
+                    "base {image}: its config has no creation date; age not checked"
+                )),
+            }
+        }
+        plan.bases.push(base);
+    }
+    Ok(())
+}
+
+/// The `created` of a base's image config (for an index: the platform's
+/// image, else linux/amd64, else the first).
+async fn base_created(
+    client: &RegistryClient,
+    image: &ImageRef,
+    platform: Option<&str>,
+) -> Result<Option<String>> {
+    let not_found = || Error::Registry {
+        registry: image.registry.clone(),
+        message: format!("base image {image} not found"),
+    };
+    let manifest = client.get_manifest(image).await?.ok_or_else(not_found)?;
+    let config = match manifest.content {
+        Content::Image { config, .. } => config,
+        Content::Index { manifests } => {
+            let child = pick_platform(&manifests, platform).ok_or_else(not_found)?;
+            let child_ref = image.with_digest(&child.digest);
+            match client.get_manifest(&child_ref).await?.map(|m| m.content) {
+                Some(Content::Image { config, .. }) => config,
+                _ => return Err(not_found()),
+            }
+        }
+    };
+    let bytes = client
+        .pull_blob(image, &config.digest, MAX_CONFIG_BYTES)
+        .await?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Registry {
+        registry: image.registry.clone(),
+        message: format!("the config of {image} is not JSON: {e}"),
+    })?;
+    Ok(doc
+        .get("created")
+        .and_then(|c| c.as_str())
+        .map(str::to_string))
+}
+
+fn pick_platform<'a>(
+    manifests: &'a [Descriptor],
+    platform: Option<&str>,
+) -> Option<&'a Descriptor> {
+    let wanted = platform.unwrap_or("linux/amd64");
+    let mut parts = wanted.split('/');
+    let (os, arch) = (
+        parts.next().unwrap_or("linux"),
+        parts.next().unwrap_or("amd64"),
+    );
+    manifests
+        .iter()
+        .find(|d| {
+            d.platform.as_ref().is_some_and(|p| {
+                p.get("os").and_then(|v| v.as_str()) == Some(os)
+                    && p.get("architecture").and_then(|v| v.as_str()) == Some(arch)
+            })
+        })
+        .or_else(|| manifests.first())
+}
+
+/// Days from an RFC 3339 timestamp's date to today (UTC; `VIMES_TODAY` overrides).
+fn age_in_days(created: &str) -> Option<i64> {
+    let date = Date::parse(created.get(..10)?)?;
+    Some(days(Date::today()) - days(date))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+fn days(date: Date) -> i64 {
+    let y = i64::from(date.year) - i64::from(date.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(date.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(date.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Credentials and CAs for the registries a build touches, in a private
+/// temporary directory (removed when the build ends).
+async fn registry_access(
+    config: &Config,
+    dir: &Path,
+    hosts: &[(ImageRef, bool)],
+) -> Result<(RegistryAccess, RegistryAccess)> {
+    let mut entries = Vec::new();
+    let mut seen_hosts = BTreeSet::new();
+    let mut ca_files = BTreeSet::new();
+    let mut build_tls = true;
+    let mut push_tls = true;
+    for (image, is_push) in hosts {
+        let registry = config
+            .registry_for_host(&image.registry, &image.repository)
+            .map(|(_, r)| r);
+        if let Some(reg) = registry {
+            if reg.insecure {
+                if *is_push {
+                    push_tls = false;
+                } else {
+                    build_tls = false;
+                }
+            }
+            if let Some(ca) = &reg.ca_file {
+                ca_files.insert(PathBuf::from(ca));
+            }
+        }
+        if !seen_hosts.insert(image.registry.clone()) {
+            continue;
+        }
+        if let (Credentials::Basic { username, password }, _) =
+            credentials_for(&image.registry, registry).await?
+        {
+            entries.push((image.registry.clone(), username, password));
+        }
+    }
+    let auth_file = if entries.is_empty() {
+        None
+    } else {
+        Some(builder::write_auth_file(dir, &entries)?)
+    };
+    let cert_dir = if ca_files.is_empty() {
+        None
+    } else {
+        let certs = dir.join("certs");
+        std::fs::create_dir_all(&certs).map_err(|error| Error::File {
+            path: certs.clone(),
+            error,
+        })?;
+        for (i, ca) in ca_files.iter().enumerate() {
+            std::fs::copy(ca, certs.join(format!("ca-{i}.crt"))).map_err(|error| Error::File {
+                path: ca.clone(),
+                error,
+            })?;
+        }
+        Some(certs)
+    };
+    let access = |tls_verify| RegistryAccess {
+        auth_file: auth_file.clone(),
+        cert_dir: cert_dir.clone(),
+        tls_verify,
+    };
+    Ok((access(build_tls), access(push_tls)))
+}
+
+/// The OCI labels from git and the clock (`SOURCE_DATE_EPOCH` when set).
+fn labels(context: &Path, epoch: Option<u64>) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    if let Some(url) = git::source_url(context) {
+        labels.insert("org.opencontainers.image.source".into(), url);
+    }
+    if let Some(rev) = git::revision(context) {
+        labels.insert("org.opencontainers.image.revision".into(), rev);
+    }
+    let created = match epoch {
+        Some(secs) => rfc3339(secs),
+        None => crate::policy::date::now_rfc3339(),
+    };
+    labels.insert("org.opencontainers.image.created".into(), created);
+    labels
+}
+
+async fn build_one(
+    config: &Config,
+    builder: &builder::Builder,
+    plan: Plan,
+    tag: &str,
+    options: &BuildOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<BuiltImage> {
+    let destination = plan.destination.with_tag(tag);
+    // Validates the tag the way every other reference is validated.
+    let destination = ImageRef::parse(&destination.to_string())?;
+    let work = tempfile::Builder::new()
+        .prefix("vimes-build-")
+        .tempdir()
+        .map_err(|error| Error::File {
+            path: std::env::temp_dir(),
+            error,
+        })?;
+    let mut hosts: Vec<(ImageRef, bool)> = plan
+        .images
+        .iter()
+        .map(|(r, _)| (r.clone(), false))
+        .collect();
+    hosts.push((destination.clone(), true));
+    let (build_access, push_access) = registry_access(config, work.path(), &hosts).await?;
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    let request = BuildRequest {
+        context: plan.context.clone(),
+        dockerfile: plan.dockerfile.clone(),
+        tag: destination.to_string(),
+        build_args: options.build_args.clone(),
+        target: options.target.clone(),
+        platform: options.platform.clone(),
+        labels: labels(&plan.context, epoch),
+        timestamp: epoch,
+        access: build_access,
+        log_file: work.path().join("build.log"),
+        timeout: BUILD_TIMEOUT,
+    };
+    on_event(Event::Status(format!(
+        "building {} ({}) with {}",
+        plan.name,
+        plan.dockerfile.display(),
+        builder.kind.name()
+    )));
+    builder::build(builder, &request, &mut |line| on_event(Event::Output(line))).await?;
+    on_event(Event::Status(format!("pushing {destination}")));
+    let push = PushRequest {
+        image: destination.to_string(),
+        destination: destination.to_string(),
+        access: push_access,
+        digest_file: work.path().join("digest"),
+        timeout: BUILD_TIMEOUT,
+    };
+    let digest = builder::push(builder, &push).await?;
+    let repository = destination.repository_name();
+    Ok(BuiltImage {
+        name: plan.name,
+        reference: format!("{repository}@{digest}"),
+        repository,
+        tag: tag.to_string(),
+        digest,
+        builder: builder.kind,
+        bases: plan.bases,
+        warnings: plan.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_arithmetic_matches_the_calendar() {
+        for n in [0i64, 59, 365, 10_957, 19_000, 20_454] {
+            assert_eq!(days(Date::from_days(n)), n);
+        }
+        assert_eq!(
+            age_in_days("1970-01-01T00:00:00Z").map(|a| a > 19_000),
+            Some(true)
+        );
+        assert_eq!(age_in_days("garbage"), None);
+    }
+
+    #[test]
+    fn picks_the_wanted_platform() {
+        let d = |arch: &str| Descriptor {
+            media_type: String::new(),
+            digest: format!("sha256:{arch}"),
+            size: 1,
+            platform: Some(serde_json::json!({"os": "linux", "architecture": arch})),
+        };
+        let list = [d("arm64"), d("amd64")];
+        assert_eq!(pick_platform(&list, None).unwrap().digest, "sha256:amd64");
+        assert_eq!(
+            pick_platform(&list, Some("linux/arm64")).unwrap().digest,
+            "sha256:arm64"
+        );
+        assert_eq!(
+            pick_platform(&list[..1], None).unwrap().digest,
+            "sha256:arm64"
+        );
+    }
+}

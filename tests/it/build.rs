@@ -1,0 +1,1 @@
+//! `vimes build` integration tests (being written).

@@ -1,0 +1,1 @@
+//! `vimes check` integration tests (being written).

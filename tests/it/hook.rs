@@ -1,0 +1,1 @@
+//! `vimes hook` integration tests (being written).

@@ -10,7 +10,7 @@ use super::types::{
     VULN_REPORT_MIME_LEGACY,
 };
 use super::HarborClient;
-use crate::config::{Config, RegistryConfig, RegistryType};
+use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::registry::auth;
 use crate::registry::client::RetryPolicy;
@@ -35,8 +35,6 @@ pub enum TagOutcome {
 /// A robot account just created. Its secret is shown by Harbor this once.
 #[derive(Debug)]
 pub struct CreatedRobot {
-    /// Harbor's id.
-    pub id: i64,
     /// Full name to log in with, e.g. `robot$production+ci`.
     pub name: String,
     /// The secret (never logged; `Debug` redacts it).
@@ -62,21 +60,6 @@ impl std::fmt::Debug for RobotSecret {
 }
 
 impl HarborClient {
-    /// A client for the vimes.yaml registry called `name`, which must be `type: harbor`.
-    pub async fn for_registry(config: &Config, name: &str) -> Result<HarborClient> {
-        let registry = config.registry(name).ok_or_else(|| Error::Config {
-            location: None,
-            message: format!("registry {name:?} is not defined under `registries:`"),
-        })?;
-        if registry.kind != RegistryType::Harbor {
-            return Err(Error::Config {
-                location: None,
-                message: format!("registry {name:?} is not `type: harbor`"),
-            });
-        }
-        HarborClient::for_registry_config(config, registry).await
-    }
-
     /// A client for one registry entry: `https://<url>/api/v2.0` (plain HTTP
     /// when `insecure`), extra CAs from the `ca_file` entries of that host and
     /// `SSL_CERT_FILE`, Basic credentials found the way the registry client
@@ -131,11 +114,6 @@ impl HarborClient {
         })
     }
 
-    /// The Harbor host (`host[:port]`) this client talks to.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
     async fn get(&self, path: &str, query: &[(&str, String)], what: &str) -> Result<Answer> {
         let url = self.url(path, query)?;
         self.send(Method::GET, url, None, &[IS_NAME], what).await
@@ -151,6 +129,7 @@ impl HarborClient {
         self.parse(what, &answer)
     }
 
+    #[cfg(test)]
     /// `GET /ping`: whether the API answers at all.
     pub async fn ping(&self) -> Result<()> {
         let what = "pinging Harbor";
@@ -316,8 +295,6 @@ impl HarborClient {
         #[derive(serde::Deserialize)]
         struct Created {
             #[serde(default)]
-            id: i64,
-            #[serde(default)]
             name: String,
             secret: String,
             #[serde(default)]
@@ -325,7 +302,6 @@ impl HarborClient {
         }
         let created: Created = self.parse(&what, &answer)?;
         Ok(Some(CreatedRobot {
-            id: created.id,
             name: created.name,
             secret: RobotSecret(zeroize::Zeroizing::new(created.secret)),
             expires_at: created.expires_at,

@@ -2,11 +2,6 @@
 //! artifacts and tags, scans, robot accounts) and `setup`/`status`, which make
 //! Harbor's projects match vimes.yaml. The engine never prints.
 
-// The artifact, tag and scan calls are the API of the promote pipeline and of
-// `tools.trivy.engine: harbor`; until those call them, the binary leaves them
-// unused. Remove this once they are wired.
-#![allow(dead_code, unused_imports)]
-
 pub mod client;
 pub mod pattern;
 pub mod plan;
@@ -17,9 +12,7 @@ mod test_server;
 mod transport;
 pub mod types;
 
-pub use client::{CreatedRobot, RobotSecret, TagOutcome};
-pub use scan::{scan_image, HarborVulnReport};
-pub use transport::encode_repository;
+pub use client::TagOutcome;
 
 use crate::error::{Error, Result};
 use crate::registry::auth::Credentials;

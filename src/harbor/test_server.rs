@@ -6,7 +6,6 @@
 use super::{HarborClient, PollPolicy};
 use crate::registry::auth::Credentials;
 use crate::registry::client::RetryPolicy;
-use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

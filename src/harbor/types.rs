@@ -294,9 +294,6 @@ pub struct RobotCreate {
 /// A robot account as listed (`GET /robots`); never carries the secret.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct Robot {
-    /// Harbor's id.
-    #[serde(default)]
-    pub id: i64,
     /// Full name, e.g. `robot$production+ci`.
     #[serde(default)]
     pub name: String,

@@ -7,8 +7,9 @@
 use super::evidence::{applied_exceptions, vuln_predicate, PromotionRecord, StepRecord};
 use super::review::{ReviewDecision, ReviewRecord};
 use super::scan::{scan_image, ScanOptions, ScanOutcome};
-use crate::config::{Config, RegistryConfig, SbomFormat};
+use crate::config::{Config, RegistryConfig, RegistryType, SbomFormat};
 use crate::error::{Error, Result};
+use crate::harbor::{self, HarborClient};
 use crate::policy::date::now_rfc3339;
 use crate::policy::gate::severity_name;
 use crate::registry::copy::{copy_image, CopyOptions};
@@ -157,13 +158,19 @@ fn relative_to_project(image: &ImageRef, registry: &RegistryConfig) -> Option<St
         .map(str::to_string)
 }
 
-/// Where `tag` points in production now.
+/// Where `tag` points in production now. On Harbor the API is asked:
+/// `prevent_vul` blocks manifest reads through /v2.
 async fn existing_tag(
     cx: &Context<'_>,
     destination: &ImageRef,
-    _to: &RegistryConfig,
+    to: &RegistryConfig,
     tag: &str,
 ) -> Result<Option<String>> {
+    if to.kind == RegistryType::Harbor {
+        let client = HarborClient::for_registry_config(cx.config, to).await?;
+        let (project, repository) = harbor::split_repository(&destination.repository)?;
+        return client.tag_digest(project, repository, tag).await;
+    }
     Ok(cx
         .client
         .get_manifest(&destination.with_tag(tag))
@@ -419,6 +426,24 @@ pub async fn execute(
 /// read back after writing: a promotion that finds another digest there has
 /// lost a race and says so (exit 1).
 async fn apply_tag(cx: &Context<'_>, dst: &ImageRef, prepared: &Prepared) -> Result<bool> {
+    if let Some((_, to)) = cx
+        .config
+        .promotion_target()
+        .filter(|(_, r)| r.kind == RegistryType::Harbor)
+    {
+        // Harbor's tag API creates a tag atomically (409 if it exists).
+        let client = HarborClient::for_registry_config(cx.config, to).await?;
+        let (project, repository) = harbor::split_repository(&dst.repository)?;
+        let outcome = harbor::tag_or_conflict(
+            &client,
+            project,
+            repository,
+            &prepared.digest,
+            &prepared.tag,
+        )
+        .await?;
+        return Ok(outcome == harbor::TagOutcome::Created);
+    }
     let tag_ref = prepared.destination.with_tag(&prepared.tag);
     let _lock = TagLock::acquire(&format!("{}:{}", dst.repository_name(), prepared.tag))?;
     let moved = |current: &str| {

@@ -1,7 +1,7 @@
 //! The scan step: resolve to a digest, run Trivy on it (or reuse a cached
 //! report for the same digest, Trivy version and DB), and gate the findings.
 
-use crate::config::{Config, RegistryConfig, TrivyConfig};
+use crate::config::{Config, RegistryConfig, RegistryType, ScanEngine, TrivyConfig};
 use crate::error::{Error, Result};
 use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
@@ -242,6 +242,34 @@ pub async fn scan_image(
 ) -> Result<ScanOutcome> {
     let exceptions = load_exceptions(config, config_dir)?;
     let tool = &config.tools.trivy;
+    if tool.engine == ScanEngine::Harbor && registry.is_some_and(|r| r.kind == RegistryType::Harbor)
+    {
+        // Harbor's scanner: same report shape, same gate.
+        let started = now_rfc3339();
+        let scanned = crate::harbor::scan::scan_image(config, image, digest, &|_| {}).await?;
+        let verdict = gate::evaluate(
+            &scanned.report,
+            &config.policy,
+            exceptions.as_ref(),
+            &image.repository_name(),
+            Date::today(),
+        );
+        return Ok(ScanOutcome {
+            repository: image.repository_name(),
+            digest: digest.to_string(),
+            trivy_version: format!(
+                "{} {} (Harbor)",
+                scanned.scanner.name, scanned.scanner.version
+            ),
+            db_updated_at: None,
+            cached: false,
+            trivy_seconds: 0.0,
+            scan_started_on: started,
+            scan_finished_on: scanned.generated_at.unwrap_or_else(now_rfc3339),
+            verdict,
+            report: scanned.report,
+        });
+    }
     let version = trivy_version(&tool.path).await?;
     let base = trivy_base_cache();
     let db_updated_at = if tool.server.is_none() {

@@ -319,3 +319,61 @@ fn two_promotions_to_the_same_tag_at_once_exactly_one_wins() {
         ])
         .assert_code(0);
 }
+
+#[test]
+fn promotion_between_harbor_projects_uses_harbors_tag_api() {
+    use crate::support::harbor_fake::{HarborFake, ADMIN};
+    use crate::support::push_image_with;
+    if !bed() {
+        return;
+    }
+    let fake = HarborFake::start();
+    let host = fake.host();
+    let mut env = TestEnv::new();
+    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
+    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
+    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
+    env.env("COSIGN_PASSWORD", PASSWORD).env("USER", "ci-bot");
+    env.env("HARBOR_USER", ADMIN.0)
+        .env("HARBOR_PASSWORD", ADMIN.1);
+    let registry = |name: &str, extra: &str| {
+        format!("  {name}:\n    url: \"{host}\"\n    project: {name}\n    type: harbor\n    insecure: true\n    username_env: HARBOR_USER\n    password_env: HARBOR_PASSWORD\n{extra}")
+    };
+    env.config_yaml(&format!(
+        "version: 1\nregistries:\n{}{}promotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
+        registry("staging", ""),
+        registry("production", "    immutable: true\n"),
+    ));
+    env.run(&["key", "generate"]).assert_code(0);
+    env.run(&["harbor", "setup"]).assert_code(0);
+    let first = TestImage::random(51, 1, 2048);
+    let second = TestImage::random(52, 1, 2048);
+    push_image_with(&fake.client(), "staging/app", Some("1"), &first);
+    push_image_with(&fake.client(), "staging/app", Some("2"), &second);
+
+    let out = env.run(&[
+        "--yes", "--output", "json", "promote", "--tag", "release", "app:1",
+    ]);
+    out.assert_code(0);
+    assert_eq!(out.json()["digest"], first.digest.as_str());
+    // Re-promotion: nothing changes.
+    let again = env.run(&[
+        "--yes", "--output", "json", "promote", "--tag", "release", "app:1",
+    ]);
+    again.assert_code(0);
+    assert_eq!(again.json()["unchanged"], true, "{}", again.dump());
+    // Another digest to the same (immutable) tag: refused, nothing moved.
+    let out = env.run(&["--yes", "promote", "--tag", "release", "app:2"]);
+    out.assert_code(1);
+    let tags: Vec<_> = fake
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.target.contains("/tags"))
+        .collect();
+    assert_eq!(
+        tags.len(),
+        1,
+        "the tag was created once, through Harbor's API"
+    );
+    crate::harbor::assert_contract(&fake, "promote");
+}

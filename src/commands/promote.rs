@@ -9,7 +9,7 @@ use crate::exit::Exit;
 use crate::pipeline::promote::{self, Context, Progress};
 use crate::pipeline::review::{self, ReviewDecision};
 use crate::registry::RegistryClient;
-use crate::signing::keys::{load_public_keys, resolve_path};
+use crate::signing::keys::load_configured_keys;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -94,19 +94,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         (None, Vec::new())
     } else {
         let key = signing_key(ctx, &loaded, args.key.as_deref())?;
-        let refs: Vec<String> = config
-            .signing
-            .public_keys
-            .iter()
-            .map(|k| {
-                if k.starts_with("env://") {
-                    k.clone()
-                } else {
-                    resolve_path(k, config_dir).display().to_string()
-                }
-            })
-            .collect();
-        let trusted = load_public_keys(&refs, None)?;
+        let trusted = load_configured_keys(&config.signing.public_keys, config_dir)?;
         if trusted.is_empty() {
             return Err(Error::Usage(
                 "signing.public_keys is empty: promotion verifies in production before tagging"

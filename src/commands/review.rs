@@ -1,7 +1,7 @@
 //! `vimes review IMAGE`: show what did not block, ask approve/reject on a
 //! TTY (or take `--yes`), and record the decision.
 
-use super::signing_args::resolve_digest;
+use super::signing_args::digest_of;
 use super::Ctx;
 use crate::cli::ReviewArgs;
 use crate::error::Error;
@@ -17,10 +17,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
     let config = &loaded.config;
     let image = ImageRef::resolve(config, &args.image, Side::Source)?;
     let client = RegistryClient::new(config)?;
-    let digest = match &image.digest {
-        Some(d) => d.clone(),
-        None => resolve_digest(&client, &image, Error::Usage).await?,
-    };
+    let digest = digest_of(&client, &image).await?;
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
     let outcome = scan_image(
         config,

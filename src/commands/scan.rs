@@ -1,9 +1,8 @@
 //! `vimes scan IMAGE`: Trivy plus the gate; exit 1 when blocked.
 
-use super::signing_args::resolve_digest;
+use super::signing_args::digest_of;
 use super::Ctx;
 use crate::cli::{OutputFormat, ScanArgs};
-use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::scan::{scan_image, ScanOptions, ScanOutcome};
 use crate::policy::gate::{severity_name, Decision};
@@ -17,10 +16,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
     let config = &loaded.config;
     let image = ImageRef::resolve(config, &args.image, Side::Source)?;
     let client = RegistryClient::new(config)?;
-    let digest = match &image.digest {
-        Some(d) => d.clone(),
-        None => resolve_digest(&client, &image, Error::Usage).await?,
-    };
+    let digest = digest_of(&client, &image).await?;
     ctx.ui
         .status(&format!("Scanning {}@{digest}", image.repository_name()));
     let options = ScanOptions {

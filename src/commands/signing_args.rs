@@ -72,3 +72,11 @@ pub async fn resolve_digest(
         None => Err(missing(format!("image {image} not found in its registry"))),
     }
 }
+
+/// The digest a reference names, or the one its tag points to now.
+pub async fn digest_of(client: &RegistryClient, image: &ImageRef) -> Result<String> {
+    match &image.digest {
+        Some(d) => Ok(d.clone()),
+        None => resolve_digest(client, image, Error::Usage).await,
+    }
+}

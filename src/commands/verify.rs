@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::signing::keys::{load_public_keys, resolve_path};
+use crate::signing::keys::{load_configured_keys, load_public_keys};
 use crate::signing::verify::{verify_image, VerifyPolicy};
 use crate::signing::AttestationType;
 
@@ -17,19 +17,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let config = &loaded.config;
     let base = loaded.path.as_deref().and_then(|p| p.parent());
     let keys = if args.key.is_empty() {
-        let refs: Vec<String> = config
-            .signing
-            .public_keys
-            .iter()
-            .map(|k| {
-                if k.starts_with("env://") {
-                    k.clone()
-                } else {
-                    resolve_path(k, base).display().to_string()
-                }
-            })
-            .collect();
-        load_public_keys(&refs, None)?
+        load_configured_keys(&config.signing.public_keys, base)?
     } else {
         load_public_keys(&args.key, None)?
     };

@@ -8,7 +8,7 @@ use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
 use crate::registry::auth::{self, Credentials};
 use crate::registry::ImageRef;
-use crate::signing::keys::{load_public_keys, resolve_path};
+use crate::signing::keys::{load_configured_keys, resolve_path};
 use crate::tools::runner::Invocation;
 use crate::tools::trivy::{self, ScanRequest};
 use serde::{Deserialize, Serialize};
@@ -215,19 +215,7 @@ pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<Lo
         return Ok(None);
     };
     let path = resolve_path(file, base);
-    let approvers: Vec<String> = config
-        .policy
-        .approvers
-        .iter()
-        .map(|k| {
-            if k.starts_with("env://") {
-                k.clone()
-            } else {
-                resolve_path(k, base).display().to_string()
-            }
-        })
-        .collect();
-    let keys = load_public_keys(&approvers, None)?;
+    let keys = load_configured_keys(&config.policy.approvers, base)?;
     exceptions::load(&path, &keys).map(Some)
 }
 

@@ -163,6 +163,25 @@ impl PublicKey {
     }
 }
 
+/// Loads the public keys vimes.yaml lists (`signing.public_keys`,
+/// `policy.approvers`): paths relative to the file's directory, `env://VAR` as is.
+pub fn load_configured_keys(
+    references: &[String],
+    config_dir: Option<&Path>,
+) -> Result<Vec<PublicKey>> {
+    let refs: Vec<String> = references
+        .iter()
+        .map(|k| {
+            if k.starts_with("env://") {
+                k.clone()
+            } else {
+                resolve_path(k, config_dir).display().to_string()
+            }
+        })
+        .collect();
+    load_public_keys(&refs, None)
+}
+
 /// Loads every key reference in `references` (paths relative to `base`).
 pub fn load_public_keys(references: &[String], base: Option<&Path>) -> Result<Vec<PublicKey>> {
     references

@@ -156,7 +156,7 @@ pub enum Command {
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Manage the git hook that runs `vimes check` before every push.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = HOOK_EXAMPLES)]
     Hook(HookCommand),
     /// Check base images, build the images of vimes.yaml, push them to staging by digest.
     #[command(after_help = BUILD_EXAMPLES)]
@@ -632,6 +632,11 @@ const CHECK_EXAMPLES: &str = "Examples:
   vimes check --resolve                       # put the current digest of each tag in the hints
   vimes --output sarif check > check.sarif    # for code scanning
   vimes hook install                          # run `vimes check --hook` before every git push";
+
+const HOOK_EXAMPLES: &str = "Examples:
+  vimes hook install                          # .git/hooks/pre-push (or core.hooksPath)
+  vimes hook install --force                  # replace a hook that cannot be chained
+  # with the pre-commit framework instead: use the `vimes-check` hook of .pre-commit-hooks.yaml";
 
 const BUILD_EXAMPLES: &str = "Examples:
   vimes build                                 # every image in vimes.yaml, tag from git describe

@@ -193,3 +193,59 @@ fn odd_input_never_panics() {
     );
     assert_eq!(summary(&found), [(1, 6, text("a:1"))]);
 }
+
+#[test]
+fn random_token_soup_never_panics() {
+    // A small xorshift: deterministic, no dependency.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let tokens = [
+        "FROM",
+        "ARG",
+        "COPY",
+        "RUN",
+        "AS",
+        "--from=",
+        "--mount=from=",
+        "--platform=",
+        "${",
+        "}",
+        "$",
+        ":-",
+        ":+",
+        "\\",
+        "`",
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        "#",
+        "escape=`",
+        "<<EOF",
+        "<<-'X'",
+        "EOF",
+        "X",
+        "\"",
+        "'",
+        "=",
+        "a",
+        "é",
+        "0",
+        "scratch",
+        "@sha256:",
+        "/",
+        ":",
+    ];
+    for _ in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| tokens[(next() % tokens.len() as u64) as usize])
+            .collect();
+        let _ = scan(&text, &BTreeMap::new(), None);
+    }
+}

@@ -145,15 +145,17 @@ pub fn read_listed(base: &Path, paths: &[String]) -> (Vec<Input>, Vec<Skipped>) 
 
 /// Reads the files and directories named on the command line. A named file
 /// is scanned even with an unusual name when its content looks like a
-/// Dockerfile; directories are walked without following symbolic links to
-/// directories (so a link loop cannot recurse), skipping `.git`.
+/// Dockerfile; directories are walked without following the symbolic links
+/// to directories inside them (so a link loop cannot recurse), skipping `.git`.
 pub fn read_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
     let mut inputs = Vec::new();
     let mut skipped = Vec::new();
     let mut seen_dirs = HashSet::new();
     for path in paths {
         let shown = path.display().to_string();
-        match std::fs::symlink_metadata(path) {
+        // A named path is followed (a link to a directory is walked); links
+        // found inside directories are not.
+        match std::fs::metadata(path) {
             Err(e) => skipped.push(Skipped {
                 file: shown,
                 reason: describe_io(e),

@@ -4,8 +4,10 @@
 //! `:latest`, no untagged image).
 //!
 //! The engine reads what it is handed and never prints. It makes no network
-//! request: only [`resolve`] talks to registries, and only when asked.
+//! request: only [`resolve`] (`--resolve`) and [`base`] (`vimes build`'s
+//! base-image freshness) talk to registries, and only when asked.
 
+pub mod base;
 pub mod compose;
 pub mod dockerfile;
 pub mod files;

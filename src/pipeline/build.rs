@@ -6,12 +6,12 @@
 //! built with the configured builder, labelled from git, and pushed to the
 //! staging registry (`promotion.from`) under a tag; the result is its digest.
 
+use crate::check::base::{self, BaseImage};
 use crate::check::{dockerfile, files, git, rules, Expanded, Finding};
 use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
-use crate::policy::date::{rfc3339, Date};
+use crate::policy::date::rfc3339;
 use crate::registry::auth::{credentials_for, Credentials};
-use crate::registry::manifest::{Content, Descriptor};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
 use serde::Serialize;
@@ -21,9 +21,6 @@ use std::time::Duration;
 
 /// How long one build or push may run.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(3600);
-
-/// Largest image config blob read to learn a base's age.
-const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What the user asked for.
 #[derive(Clone, Debug, Default)]
@@ -49,24 +46,6 @@ pub enum Event<'a> {
     Warning(String),
     /// A line the builder printed.
     Output(&'a str),
-}
-
-/// What was learnt about one base image.
-#[derive(Clone, Debug, Serialize)]
-pub struct BaseImage {
-    /// The reference as the Dockerfile names it (after ARG substitution).
-    pub reference: String,
-    /// When its config says it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
-    /// Its age in days.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub age_days: Option<i64>,
-    /// For a base pinned by tag and digest: where the tag points now.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag_digest: Option<String>,
-    /// Whether the tag has moved away from the pinned digest.
-    pub outdated: bool,
 }
 
 /// One built and pushed image.
@@ -139,8 +118,8 @@ pub async fn build(
             refusals.join("\n  ")
         )));
     }
-    let builder = builder::select(config.tools.builder)?;
-    let mut built = Vec::new();
+    // Every destination (and so every tag) is known valid before the first build.
+    let mut targets = Vec::new();
     for plan in plans {
         let tag = match &options.tag {
             Some(tag) => tag.clone(),
@@ -152,7 +131,13 @@ pub async fn build(
                 ))
             })?,
         };
-        built.push(build_one(config, &builder, plan, &tag, options, on_event).await?);
+        let destination = ImageRef::parse(&plan.destination.with_tag(&tag).to_string())?;
+        targets.push((plan, destination));
+    }
+    let builder = builder::select(config.tools.builder)?;
+    let mut built = Vec::new();
+    for (plan, destination) in targets {
+        built.push(build_one(config, &builder, plan, destination, options, on_event).await?);
     }
     Ok(built)
 }
@@ -268,140 +253,24 @@ async fn check_bases(
     options: &BuildOptions,
     refusals: &mut Vec<String>,
 ) -> Result<()> {
-    let max_age = config.policy.max_base_age_days;
     for (image, is_base) in plan.images.clone() {
         if !is_base {
             continue;
         }
-        let mut base = BaseImage {
-            reference: image.to_string(),
-            created: None,
-            age_days: None,
-            tag_digest: None,
-            outdated: false,
-        };
-        if let (Some(tag), Some(pinned)) = (&image.tag, &image.digest) {
-            match client.get_manifest(&image.with_tag(tag)).await? {
-                Some(current) => {
-                    if &current.digest != pinned {
-                        base.outdated = true;
-                        plan.warnings.push(format!(
-                            "base {}:{tag} has moved: the tag points at {} now, the Dockerfile \
-                             pins {pinned}; rebuild on the newer base by pinning {}:{tag}@{}",
-                            image.repository_name(),
-                            current.digest,
-                            image.repository_name(),
-                            current.digest
-                        ));
-                    }
-                    base.tag_digest = Some(current.digest);
-                }
-                None => plan.warnings.push(format!(
-                    "base {}: the tag {tag} no longer exists in its registry",
-                    image.repository_name()
-                )),
-            }
+        let verdict = base::inspect(
+            client,
+            &image,
+            options.platform.as_deref(),
+            config.policy.max_base_age_days,
+        )
+        .await?;
+        plan.warnings.extend(verdict.warnings);
+        if let Some(refusal) = verdict.refusal {
+            refusals.push(format!("images.{}: {refusal}", plan.name));
         }
-        if let Some(max) = max_age {
-            match base_created(client, &image, options.platform.as_deref()).await? {
-                Some(created) => {
-                    let age = age_in_days(&created);
-                    base.age_days = age;
-                    if let Some(age) = age.filter(|a| *a > i64::from(max)) {
-                        refusals.push(format!(
-                            "images.{}: base {image} was created {created} ({age} days ago), \
-                             older than policy.max_base_age_days ({max}); move to a newer base",
-                            plan.name
-                        ));
-                    } else if age.is_none() {
-                        plan.warnings.push(format!(
-                            "base {image}: cannot read its creation date {created:?}; age not checked"
-                        ));
-                    }
-                    base.created = Some(created);
-                }
-                None => plan.warnings.push(format!(
-                    "base {image}: its config has no creation date; age not checked"
-                )),
-            }
-        }
-        plan.bases.push(base);
+        plan.bases.push(verdict.base);
     }
     Ok(())
-}
-
-/// The `created` of a base's image config (for an index: the platform's
-/// image, else linux/amd64, else the first).
-async fn base_created(
-    client: &RegistryClient,
-    image: &ImageRef,
-    platform: Option<&str>,
-) -> Result<Option<String>> {
-    let not_found = || Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("base image {image} not found"),
-    };
-    let manifest = client.get_manifest(image).await?.ok_or_else(not_found)?;
-    let config = match manifest.content {
-        Content::Image { config, .. } => config,
-        Content::Index { manifests } => {
-            let child = pick_platform(&manifests, platform).ok_or_else(not_found)?;
-            let child_ref = image.with_digest(&child.digest);
-            match client.get_manifest(&child_ref).await?.map(|m| m.content) {
-                Some(Content::Image { config, .. }) => config,
-                _ => return Err(not_found()),
-            }
-        }
-    };
-    let bytes = client
-        .pull_blob(image, &config.digest, MAX_CONFIG_BYTES)
-        .await?;
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("the config of {image} is not JSON: {e}"),
-    })?;
-    Ok(doc
-        .get("created")
-        .and_then(|c| c.as_str())
-        .map(str::to_string))
-}
-
-fn pick_platform<'a>(
-    manifests: &'a [Descriptor],
-    platform: Option<&str>,
-) -> Option<&'a Descriptor> {
-    let wanted = platform.unwrap_or("linux/amd64");
-    let mut parts = wanted.split('/');
-    let (os, arch) = (
-        parts.next().unwrap_or("linux"),
-        parts.next().unwrap_or("amd64"),
-    );
-    manifests
-        .iter()
-        .find(|d| {
-            d.platform.as_ref().is_some_and(|p| {
-                p.get("os").and_then(|v| v.as_str()) == Some(os)
-                    && p.get("architecture").and_then(|v| v.as_str()) == Some(arch)
-            })
-        })
-        .or_else(|| manifests.first())
-}
-
-/// Days from an RFC 3339 timestamp's date to today (UTC; `VIMES_TODAY` overrides).
-fn age_in_days(created: &str) -> Option<i64> {
-    let date = Date::parse(created.get(..10)?)?;
-    Some(days(Date::today()) - days(date))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-fn days(date: Date) -> i64 {
-    let y = i64::from(date.year) - i64::from(date.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(date.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(date.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Credentials and CAs for the registries a build touches, in a private
@@ -491,13 +360,10 @@ async fn build_one(
     config: &Config,
     builder: &builder::Builder,
     plan: Plan,
-    tag: &str,
+    destination: ImageRef,
     options: &BuildOptions,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<BuiltImage> {
-    let destination = plan.destination.with_tag(tag);
-    // Validates the tag the way every other reference is validated.
-    let destination = ImageRef::parse(&destination.to_string())?;
     let work = tempfile::Builder::new()
         .prefix("vimes-build-")
         .tempdir()
@@ -549,47 +415,10 @@ async fn build_one(
         name: plan.name,
         reference: format!("{repository}@{digest}"),
         repository,
-        tag: tag.to_string(),
+        tag: destination.tag.clone().unwrap_or_default(),
         digest,
         builder: builder.kind,
         bases: plan.bases,
         warnings: plan.warnings,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn day_arithmetic_matches_the_calendar() {
-        for n in [0i64, 59, 365, 10_957, 19_000, 20_454] {
-            assert_eq!(days(Date::from_days(n)), n);
-        }
-        assert_eq!(
-            age_in_days("1970-01-01T00:00:00Z").map(|a| a > 19_000),
-            Some(true)
-        );
-        assert_eq!(age_in_days("garbage"), None);
-    }
-
-    #[test]
-    fn picks_the_wanted_platform() {
-        let d = |arch: &str| Descriptor {
-            media_type: String::new(),
-            digest: format!("sha256:{arch}"),
-            size: 1,
-            platform: Some(serde_json::json!({"os": "linux", "architecture": arch})),
-        };
-        let list = [d("arm64"), d("amd64")];
-        assert_eq!(pick_platform(&list, None).unwrap().digest, "sha256:amd64");
-        assert_eq!(
-            pick_platform(&list, Some("linux/arm64")).unwrap().digest,
-            "sha256:arm64"
-        );
-        assert_eq!(
-            pick_platform(&list[..1], None).unwrap().digest,
-            "sha256:arm64"
-        );
-    }
 }

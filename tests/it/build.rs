@@ -1,1 +1,409 @@
-//! `vimes build` integration tests (being written).
+//! `vimes build` with real buildah (vfs storage, chroot isolation) against a
+//! real registry: FROM scratch, FROM a fixture base pushed to the registry,
+//! the push to staging by digest and tag, a base whose tag moved, a base too
+//! old for the policy, a disallowed base, and a failing build.
+
+use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use serde_json::Value;
+use std::process::Command;
+
+fn bed() -> bool {
+    require_tool("buildah") && require_tool("docker-registry") && require_tool("git")
+}
+
+/// A TestEnv with buildah pointed at private storage under its HOME, and a
+/// vimes.yaml with staging/production on `reg` and bases allowed from
+/// `reg/base`; `extra_policy` is appended under `policy:`.
+fn env_for(reg: &Registry, extra_policy: &str) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.env(
+        "VIMES_BUILDAH_ROOT",
+        env.path("buildah").display().to_string(),
+    )
+    .env("VIMES_BUILDAH_STORAGE_DRIVER", "vfs")
+    .env("VIMES_BUILDAH_ISOLATION", "chroot");
+    env.config_yaml(&format!(
+        "version: 1
+registries:
+  staging:
+    url: \"{host}\"
+    project: staging
+    type: oci
+    insecure: true
+  production:
+    url: \"{host}\"
+    project: production
+    type: oci
+    insecure: true
+promotion:
+  from: staging
+  to: production
+images:
+  app:
+    repository: team/app
+    context: app
+    dockerfile: Containerfile
+policy:
+  allowed_registries: [\"{host}/base\"]
+  require_digest: true
+{extra_policy}",
+        host = reg.host()
+    ))
+    .write("app/hello.txt", "hello from vimes build\n");
+    env
+}
+
+fn git(env: &TestEnv, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args(args)
+        .current_dir(env.home())
+        .env("HOME", env.home())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The image config of `repo:reference` in `reg`.
+fn config_of(reg: &Registry, repo: &str, reference: &str) -> Value {
+    let client = reg.client();
+    let (_, bytes, _) = client.get_manifest(repo, reference).expect("manifest");
+    let manifest: Value = serde_json::from_slice(&bytes).unwrap();
+    let digest = manifest["config"]["digest"].as_str().unwrap();
+    serde_json::from_slice(&client.get_blob(repo, digest).expect("config blob")).unwrap()
+}
+
+#[test]
+fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let mut env = env_for(&reg, "");
+    env.write(
+        "app/Containerfile",
+        "FROM scratch\nCOPY hello.txt /hello.txt\n",
+    );
+    git(&env, &["init", "-q", "-b", "main"]);
+    git(
+        &env,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://bob:s3cret@git.example.com/acme/app.git",
+        ],
+    );
+    git(&env, &["add", "-A"]);
+    git(&env, &["commit", "-q", "-m", "app"]);
+    let revision = git(&env, &["rev-parse", "HEAD"]);
+    let short = git(&env, &["describe", "--tags", "--always"]);
+
+    let out = env.run(&["--output", "json", "build"]);
+    out.assert_success();
+    let report = out.json();
+    let image = &report["images"][0];
+    let digest = image["digest"].as_str().unwrap().to_string();
+    let repository = format!("{}/staging/team/app", reg.host());
+    assert_eq!(image["repository"], repository.as_str());
+    assert_eq!(
+        image["reference"],
+        format!("{repository}@{digest}").as_str()
+    );
+    assert_eq!(image["tag"], short.as_str(), "default tag is git describe");
+    assert_eq!(image["builder"], "buildah");
+    // Builder output went to stderr, the JSON alone to stdout.
+    assert!(out.stderr.contains("COPY hello.txt"), "{}", out.dump());
+
+    let client = reg.client();
+    assert_eq!(
+        client.get_manifest("staging/team/app", &short).map(|m| m.2),
+        Some(digest.clone())
+    );
+    assert!(client.manifest_exists("staging/team/app", &digest));
+    let config = config_of(&reg, "staging/team/app", &digest);
+    let labels = &config["config"]["Labels"];
+    assert_eq!(
+        labels["org.opencontainers.image.revision"],
+        revision.as_str()
+    );
+    assert_eq!(
+        labels["org.opencontainers.image.source"], "https://git.example.com/acme/app.git",
+        "credentials never reach a label"
+    );
+    assert!(labels["org.opencontainers.image.created"]
+        .as_str()
+        .is_some_and(|c| c.ends_with('Z')));
+
+    // Text mode with --tag: one line, repo@digest.
+    let text = env.run(&["build", "app", "--tag", "1.0.0"]);
+    text.assert_success();
+    let line = text.stdout.trim();
+    assert!(
+        line.starts_with(&format!("{repository}@sha256:")),
+        "{}",
+        text.dump()
+    );
+    assert!(client.manifest_exists("staging/team/app", "1.0.0"));
+}
+
+#[test]
+fn from_a_fixture_base_in_the_local_registry() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let base = TestImage::random(701, 2, 2048);
+    let base_digest = push_image(&reg, "base/debian", Some("12"), &base);
+    let mut env = env_for(&reg, "");
+    env.write(
+        "app/Containerfile",
+        format!(
+            "ARG BASE={}/base/debian:12@{base_digest}\nFROM ${{BASE}}\nCOPY hello.txt /srv/hello.txt\n",
+            reg.host()
+        ),
+    );
+    let out = env.run(&["--output", "json", "build", "--tag", "v1"]);
+    out.assert_success();
+    let image = &out.json()["images"][0];
+    assert_eq!(image["bases"][0]["outdated"], false);
+    assert_eq!(image["bases"][0]["tag_digest"], base_digest.as_str());
+    let digest = image["digest"].as_str().unwrap();
+    let (_, bytes, _) = reg
+        .client()
+        .get_manifest("staging/team/app", digest)
+        .expect("pushed manifest");
+    let manifest: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        manifest["layers"].as_array().unwrap().len(),
+        3,
+        "two base layers and the COPY"
+    );
+}
+
+#[test]
+fn a_base_whose_tag_moved_is_reported() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let v1 = push_image(
+        &reg,
+        "base/debian",
+        Some("12"),
+        &TestImage::random(711, 1, 1024),
+    );
+    let mut env = env_for(&reg, "");
+    env.write(
+        "app/Containerfile",
+        format!(
+            "FROM {}/base/debian:12@{v1}\nCOPY hello.txt /hello.txt\n",
+            reg.host()
+        ),
+    );
+    // Up to date: no warning.
+    let out = env.run(&["build", "--tag", "a"]);
+    out.assert_success();
+    assert!(!out.stderr.contains("has moved"), "{}", out.dump());
+
+    let v2 = push_image(
+        &reg,
+        "base/debian",
+        Some("12"),
+        &TestImage::random(712, 1, 1024),
+    );
+    assert_ne!(v1, v2);
+    let out = env.run(&["--output", "json", "build", "--tag", "b"]);
+    out.assert_success();
+    assert!(out.stderr.contains("warning: app: base"), "{}", out.dump());
+    assert!(
+        out.stderr.contains(&format!("points at {v2} now")),
+        "{}",
+        out.dump()
+    );
+    let base = &out.json()["images"][0]["bases"][0];
+    assert_eq!(base["outdated"], true);
+    assert_eq!(base["tag_digest"], v2.as_str());
+    assert_eq!(
+        out.json()["images"][0]["warnings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_base_older_than_the_policy_allows_is_refused() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    // TestImage configs say `created: 1970-01-01T00:00:00Z`.
+    let old = push_image(&reg, "base/old", Some("1"), &TestImage::random(721, 1, 512));
+    let mut env = env_for(&reg, "  max_base_age_days: 30\n");
+    env.write(
+        "app/Containerfile",
+        format!(
+            "FROM {}/base/old:1@{old}\nCOPY hello.txt /hello.txt\n",
+            reg.host()
+        ),
+    );
+    let out = env.run(&["build", "--tag", "t"]);
+    out.assert_code(1)
+        .assert_stderr_contains("created 1970-01-01T00:00:00Z")
+        .assert_stderr_contains("older than policy.max_base_age_days (30)")
+        .assert_stderr_contains("nothing was built");
+    assert!(
+        reg.client().tags("staging/team/app").is_empty(),
+        "nothing pushed"
+    );
+
+    // The same base on a day it was young enough.
+    env.env("VIMES_TODAY", "1970-01-20");
+    let out = env.run(&["--output", "json", "build", "--tag", "t"]);
+    out.assert_success();
+    assert_eq!(out.json()["images"][0]["bases"][0]["age_days"], 19);
+}
+
+#[test]
+fn a_disallowed_base_stops_everything_before_the_build() {
+    if !require_tool("docker-registry") {
+        return;
+    }
+    let reg = Registry::plain();
+    let mut env = env_for(&reg, "");
+    // No builder reachable: the policy must refuse before one is looked for.
+    env.env("PATH", "/nonexistent");
+    env.write(
+        "app/Containerfile",
+        "FROM definitely-legitimate-source/totally-not-malware:latest\nCOPY hello.txt /\n",
+    );
+    let out = env.run(&["build", "--tag", "t"]);
+    out.assert_code(1)
+        .assert_stderr_contains("app/Containerfile:1:6")
+        .assert_stderr_contains("[disallowed-registry]")
+        .assert_stderr_contains("[latest-tag]")
+        .assert_stderr_contains("nothing was built");
+    assert!(reg.client().tags("staging/team/app").is_empty());
+
+    env.run(&["build", "nope"])
+        .assert_code(2)
+        .assert_stderr_contains("no image \"nope\"");
+}
+
+#[test]
+fn a_failing_build_is_exit_3_with_the_builders_last_lines() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let mut env = env_for(&reg, "");
+    env.write(
+        "app/Containerfile",
+        "FROM scratch\nCOPY hello.txt /hello.txt\nCOPY does-not-exist.txt /x\n",
+    );
+    let out = env.run(&["build", "--tag", "t"]);
+    out.assert_code(3)
+        .assert_stderr_contains("the build failed")
+        .assert_stderr_contains("does-not-exist.txt");
+    assert!(reg.client().tags("staging/team/app").is_empty());
+}
+
+#[test]
+fn tls_and_auth_registries_use_a_private_auth_file_and_the_ca() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::tls_auth("builder", "b-secret-7781");
+    let ca = reg.ca_cert_path().expect("a TLS registry has a CA");
+    let base = push_image(
+        &reg,
+        "base/debian",
+        Some("12"),
+        &TestImage::random(731, 1, 512),
+    );
+    let mut env = TestEnv::new();
+    let log = env.path("buildah-args.log");
+    // A buildah that records its command line, then runs the real one.
+    env.write_executable(
+        "buildah",
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec /usr/bin/buildah \"$@\"\n",
+            log.display()
+        ),
+    );
+    env.env(
+        "VIMES_BUILDAH_ROOT",
+        env.path("buildah").display().to_string(),
+    )
+    .env("VIMES_BUILDAH_STORAGE_DRIVER", "vfs")
+    .env("VIMES_BUILDAH_ISOLATION", "chroot")
+    .env("REG_USER", "builder")
+    .env("REG_PASSWORD", "b-secret-7781");
+    let registry = |project: &str| {
+        format!(
+            "    url: \"{}\"\n    project: {project}\n    type: oci\n    username_env: REG_USER\n    password_env: REG_PASSWORD\n    ca_file: \"{}\"\n",
+            reg.host(),
+            ca.display()
+        )
+    };
+    env.config_yaml(&format!(
+        "version: 1\nregistries:\n  staging:\n{}  production:\n{}promotion: {{from: staging, to: production}}\n\
+         images:\n  app: {{repository: team/app, context: app, dockerfile: Containerfile}}\n\
+         policy:\n  allowed_registries: [\"{}/base\"]\n  max_base_age_days: 100000\n",
+        registry("staging"),
+        registry("production"),
+        reg.host()
+    ))
+    .write("app/hello.txt", "hi\n")
+    .write(
+        "app/Containerfile",
+        format!(
+            "FROM {}/base/debian:12@{base}\nCOPY hello.txt /hello.txt\n",
+            reg.host()
+        ),
+    );
+    let out = env.run(&["--output", "json", "build", "--tag", "secure"]);
+    out.assert_success();
+    let digest = out.json()["images"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        reg.client()
+            .get_manifest("staging/team/app", "secure")
+            .map(|m| m.2),
+        Some(digest)
+    );
+    let args = std::fs::read_to_string(&log).unwrap();
+    assert!(args.contains("--authfile"), "{args}");
+    assert!(args.contains("--cert-dir"), "{args}");
+    assert!(!args.contains("tls-verify"), "TLS stays verified: {args}");
+    assert!(
+        !args.contains("b-secret-7781"),
+        "a secret on a command line: {args}"
+    );
+    assert!(!args.contains("--creds"), "{args}");
+    assert!(!out.stdout.contains("b-secret-7781") && !out.stderr.contains("b-secret-7781"));
+}
+
+#[test]
+fn an_invalid_tag_is_refused_before_anything_is_built() {
+    if !require_tool("docker-registry") {
+        return;
+    }
+    let reg = Registry::plain();
+    let mut env = env_for(&reg, "");
+    env.env("PATH", "/nonexistent");
+    env.write("app/Containerfile", "FROM scratch\nCOPY hello.txt /\n");
+    env.run(&["build", "--tag", "not a tag!"])
+        .assert_code(2)
+        .assert_stderr_contains("invalid image reference");
+}

@@ -517,7 +517,10 @@ async fn make_sbom(
 ) -> Result<(serde_json::Value, String, f64)> {
     let tool = &cx.config.tools.syft;
     let timeout = Duration::from_secs(tool.timeout_secs);
-    let version = syft::version(&tool.path, timeout).await?;
+    let version = super::scan::cached_tool_version("syft", &tool.path, async |real: String| {
+        syft::version(&real, timeout).await
+    })
+    .await?;
     let registry = cx.client.registry_config(image);
     let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
         auth::Credentials::Basic { username, password } => Some((username, password)),

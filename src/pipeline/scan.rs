@@ -86,14 +86,29 @@ struct CachedVersion {
     version: String,
 }
 
-/// Trivy's version, cached per binary (path, size, mtime): running it costs
-/// more than a whole cached re-gate should.
+/// Trivy's version, cached per binary: running it costs more than a whole
+/// cached re-gate should.
 async fn trivy_version(program: &str) -> Result<String> {
+    let version = cached_tool_version("trivy", program, async |real: String| {
+        trivy::version(&real).await
+    })
+    .await?;
+    trivy::check_version(&version)?;
+    Ok(version)
+}
+
+/// A tool's version, cached per binary (resolved path, size, mtime) in
+/// vimes' cache dir, so that a version check does not start the tool each time.
+pub async fn cached_tool_version(
+    tool: &str,
+    program: &str,
+    fetch: impl AsyncFnOnce(String) -> Result<String>,
+) -> Result<String> {
     let Some(path) = crate::tools::runner::resolve_program(program) else {
         return Err(Error::Tool {
-            tool: "trivy".into(),
+            tool: tool.into(),
             message: format!(
-                "{program} not found (install it, or set tools.trivy.path in vimes.yaml)"
+                "{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"
             ),
         });
     };
@@ -104,16 +119,15 @@ async fn trivy_version(program: &str) -> Result<String> {
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
-    let file = vimes_cache_dir().join("trivy-version.json");
+    let file = vimes_cache_dir().join(format!("{tool}-version.json"));
     if let Ok(bytes) = std::fs::read(&file) {
         if let Ok(c) = serde_json::from_slice::<CachedVersion>(&bytes) {
             if c.path == real.display().to_string() && c.size == size && c.modified == modified {
-                trivy::check_version(&c.version)?;
                 return Ok(c.version);
             }
         }
     }
-    let version = trivy::version(&real.display().to_string()).await?;
+    let version = fetch(real.display().to_string()).await?;
     let record = CachedVersion {
         path: real.display().to_string(),
         size,

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod config_cmd;
 mod copy;
+mod docs;
 mod cosign_compat;
 mod harbor;
 mod hook;

@@ -336,28 +336,24 @@ fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String
 
 /// Parses files on worker threads (file `i` on worker `i % n`, received in
 /// file order, so a digest filed twice ends as the last file says) while this
-/// thread writes batches. Many files are a bulk load: the lookup indexes are
-/// dropped and built once at the end.
+/// thread writes batches bounded by count and by packages.
 fn index_files(
     inventory: &mut Inventory,
     files: &[PathBuf],
     identity: Option<&(String, String, Option<String>)>,
     report: &mut IndexReport,
 ) -> Result<()> {
-    const BATCH_FILES: usize = 512;
-    const BATCH_PACKAGES: usize = 250_000;
+    // Bigger transactions rewrite fewer pages and sort more rows together;
+    // these bounds keep a batch near 100 MB of parsed packages.
+    const BATCH_FILES: usize = 2048;
+    const BATCH_PACKAGES: usize = 400_000;
     if files.is_empty() {
         return Ok(());
     }
-    let (images, _) = inventory.counts()?;
-    let bulk = files.len() >= 500 && files.len() as u64 * 2 >= images;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    if bulk {
-        inventory.set_bulk(true)?;
-    }
-    let filed = std::thread::scope(|scope| -> Result<()> {
+    std::thread::scope(|scope| -> Result<()> {
         let mut receivers = Vec::with_capacity(workers);
         for worker in 0..workers {
             let (sender, receiver) = std::sync::mpsc::sync_channel(4);
@@ -400,14 +396,7 @@ fn index_files(
         flush(&mut batch)?;
         report.failed.extend(failed);
         Ok(())
-    });
-    // The indexes come back even when filing failed half-way.
-    let rebuilt = if bulk {
-        inventory.set_bulk(false)
-    } else {
-        Ok(())
-    };
-    filed.and(rebuilt)
+    })
 }
 
 /// One SBOM file and the image it is filed under.

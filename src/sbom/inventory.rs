@@ -3,12 +3,11 @@
 //! its SBOM, indexed by name, source package and PURL so that "which images
 //! contain X?" is one indexed lookup instead of a scan of every SBOM.
 
-use super::document::Sbom;
-use super::purl::normalize_name;
 use crate::config::SbomFormat;
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
+use rusqlite::{Connection, ErrorCode};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,11 +18,14 @@ pub const SCHEMA_VERSION: i64 = 1;
 const REBUILD_HINT: &str =
     "recreate it with `vimes sbom index --rebuild` and index the SBOMs again";
 
-// Packages are clustered by image (WITHOUT ROWID, primary key image_id, seq),
-// so replacing one image's packages touches one key range. Lookup keys (the
-// normalised name, the source name, the PURL key) are interned in `names`:
-// the lookup indexes then hold small integers, which is what keeps indexing
-// at thousands of SBOMs a second.
+// Packages are clustered by their name (WITHOUT ROWID, primary key name_id,
+// image_id, seq): "which images contain X" is one range of one b-tree, and
+// filing a package is one b-tree insert. Other names a package answers to
+// (its source package, its PURL name when different) are rows of `aliases`
+// pointing at it. Names are interned in `names`; `images.keys` lists the name
+// and alias ids an image used, so re-indexing it deletes exactly its rows.
+// Fewer b-tree inserts per package is what keeps indexing at thousands of
+// SBOMs a second.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS images (
     id INTEGER PRIMARY KEY,
@@ -35,6 +37,7 @@ CREATE TABLE IF NOT EXISTS images (
     indexed_at TEXT NOT NULL,
     promoted_at TEXT,
     package_count INTEGER NOT NULL,
+    keys TEXT NOT NULL,
     UNIQUE (repository, digest)
 );
 CREATE TABLE IF NOT EXISTS names (
@@ -42,7 +45,8 @@ CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS packages (
-    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    name_id INTEGER NOT NULL,
+    image_id INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     name TEXT NOT NULL,
     version TEXT NOT NULL,
@@ -50,25 +54,26 @@ CREATE TABLE IF NOT EXISTS packages (
     purl TEXT,
     source TEXT,
     source_version TEXT,
-    name_id INTEGER NOT NULL,
-    source_id INTEGER,
-    purl_id INTEGER,
-    PRIMARY KEY (image_id, seq)
+    PRIMARY KEY (name_id, image_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS packages_by_name ON packages (name_id);
-CREATE INDEX IF NOT EXISTS packages_by_source ON packages (source_id) WHERE source_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS packages_by_purl ON packages (purl_id) WHERE purl_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS aliases (
+    alias_id INTEGER NOT NULL,
+    image_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    name_id INTEGER NOT NULL,
+    PRIMARY KEY (alias_id, image_id, seq)
+) WITHOUT ROWID;
 ";
 
 /// The tables a vimes inventory has.
-const TABLES: [&str; 3] = ["images", "names", "packages"];
+const TABLES: [&str; 4] = ["images", "names", "packages", "aliases"];
 
 /// An open inventory.
 pub struct Inventory {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
     /// `names` as far as this process has seen it (ids never change).
-    interned: HashMap<String, i64>,
+    pub(super) interned: HashMap<String, i64>,
 }
 
 /// Where an SBOM is filed.
@@ -104,50 +109,6 @@ pub struct Indexed {
     pub origin: String,
     /// When (RFC 3339, UTC).
     pub indexed_at: String,
-}
-
-/// One package of one image, as a lookup returns it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    /// `host/repository`.
-    pub repository: String,
-    /// Manifest digest.
-    pub digest: String,
-    /// Tags recorded for the image.
-    pub tags: Vec<String>,
-    /// Package name.
-    pub name: String,
-    /// Package version.
-    pub version: String,
-    /// PURL type.
-    pub kind: String,
-    /// PURL as written.
-    pub purl: Option<String>,
-    /// Source package name.
-    pub source: Option<String>,
-    /// Source package version, when it differs.
-    pub source_version: Option<String>,
-}
-
-/// What to look up.
-#[derive(Clone, Copy, Debug)]
-pub enum Lookup<'a> {
-    /// A package by name (binary or source name), optionally of one PURL type.
-    Name {
-        /// The name as the user typed it.
-        name: &'a str,
-        /// Only this PURL type.
-        kind: Option<&'a str>,
-    },
-    /// A package by normalised PURL key ([`super::purl::Purl::key`]).
-    PurlKey(&'a str),
-    /// A package of one PURL type by name or source name (advisories).
-    Typed {
-        /// PURL type.
-        kind: &'a str,
-        /// Package name as the advisory writes it.
-        name: &'a str,
-    },
 }
 
 /// The short name of a format, as the CLI and the database write it.
@@ -238,10 +199,11 @@ impl Inventory {
             .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         self.conn
-            // A larger page cache keeps the index b-trees in memory during
-            // bulk indexing instead of re-reading pages through the kernel.
+            // A 128 MiB page cache (used only as pages are touched) keeps the
+            // b-tree pages of a bulk load in memory instead of re-reading them
+            // through the kernel.
             .execute_batch(
-                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;",
             )
     }
 
@@ -256,7 +218,7 @@ impl Inventory {
         let (objects, ours): (i64, i64) = self
             .conn
             .query_row(
-                "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ('images', 'names', 'packages'))
+                "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ('images', 'names', 'packages', 'aliases'))
                  FROM sqlite_master",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -277,164 +239,6 @@ impl Inventory {
                 &format!("its schema version {other} is not the {SCHEMA_VERSION} this vimes uses"),
             )),
         }
-    }
-
-    /// Files SBOMs, one transaction for all: each image's earlier packages
-    /// are replaced, so indexing the same digest again changes nothing else.
-    pub fn index(&mut self, items: &[(ImageRecord, &Sbom)]) -> Result<Vec<Indexed>> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| db_error(&path, &e);
-        let now = rfc3339(SystemTime::now());
-        let tx = self.conn.transaction().map_err(err)?;
-        let mut done = Vec::with_capacity(items.len());
-        {
-            let mut find = tx
-                .prepare_cached("SELECT id, tags FROM images WHERE repository = ?1 AND digest = ?2")
-                .map_err(err)?;
-            let mut insert_image = tx
-                .prepare_cached(
-                    "INSERT INTO images (repository, digest, tags, format, origin, indexed_at, package_count)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(err)?;
-            let mut update_image = tx
-                .prepare_cached(
-                    "UPDATE images SET tags = ?2, format = ?3, origin = ?4, indexed_at = ?5, package_count = ?6
-                     WHERE id = ?1",
-                )
-                .map_err(err)?;
-            let mut clear = tx
-                .prepare_cached("DELETE FROM packages WHERE image_id = ?1")
-                .map_err(err)?;
-            let mut insert_package = tx
-                .prepare_cached(
-                    "INSERT INTO packages (image_id, seq, name, name_key, version, type, purl, purl_key, source, source_version)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )
-                .map_err(err)?;
-            for (record, sbom) in items {
-                let format = format_name(sbom.format);
-                let existing: Option<(i64, String)> = find
-                    .query_row(params![record.repository, record.digest], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()
-                    .map_err(err)?;
-                let mut tags = record.tags.clone();
-                if let (Some((_, old)), false) = (&existing, record.replace_tags) {
-                    tags.extend(serde_json::from_str::<Vec<String>>(old).unwrap_or_default());
-                }
-                tags.sort();
-                tags.dedup();
-                let tags_json = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
-                let count = i64::try_from(sbom.packages.len()).unwrap_or(i64::MAX);
-                let id = match existing {
-                    Some((id, _)) => {
-                        update_image
-                            .execute(params![id, tags_json, format, record.origin, now, count])
-                            .map_err(err)?;
-                        clear.execute([id]).map_err(err)?;
-                        id
-                    }
-                    None => {
-                        insert_image
-                            .execute(params![
-                                record.repository,
-                                record.digest,
-                                tags_json,
-                                format,
-                                record.origin,
-                                now,
-                                count
-                            ])
-                            .map_err(err)?;
-                        tx.last_insert_rowid()
-                    }
-                };
-                for (seq, p) in sbom.packages.iter().enumerate() {
-                    insert_package
-                        .execute(params![
-                            id,
-                            seq as i64,
-                            p.name,
-                            normalize_name(&p.kind, &p.name),
-                            p.version,
-                            p.kind,
-                            p.purl,
-                            p.purl_key,
-                            p.source,
-                            p.source_version
-                        ])
-                        .map_err(err)?;
-                }
-                done.push(Indexed {
-                    repository: record.repository.clone(),
-                    digest: record.digest.clone(),
-                    tags,
-                    format,
-                    packages: sbom.packages.len(),
-                    origin: record.origin.clone(),
-                    indexed_at: now.clone(),
-                });
-            }
-        }
-        tx.commit().map_err(err)?;
-        Ok(done)
-    }
-
-    /// The packages matching `lookup`, with their images, ordered by image.
-    pub fn lookup(&self, lookup: Lookup<'_>) -> Result<Vec<Row>> {
-        const SELECT: &str = "SELECT i.repository, i.digest, i.tags, p.name, p.version, p.type, p.purl, p.source, p.source_version
-             FROM packages p JOIN images i ON i.id = p.image_id WHERE ";
-        const ORDER: &str = " ORDER BY i.repository, i.digest, p.name, p.version";
-        let (condition, args): (String, Vec<String>) = match lookup {
-            // The typed name, its lower case (deb, npm), its PEP 503 form (PyPI
-            // only), or a source package name: `openssl` finds libssl3.
-            Lookup::Name { name, kind } => {
-                let mut args = vec![
-                    name.to_string(),
-                    name.to_ascii_lowercase(),
-                    normalize_name("pypi", name),
-                ];
-                let by_name = "(p.name_key IN (?1, ?2) OR (p.type = 'pypi' AND p.name_key = ?3) OR p.source = ?1)";
-                match kind {
-                    Some(kind) => {
-                        args.push(kind.to_string());
-                        (format!("{by_name} AND p.type = ?4"), args)
-                    }
-                    None => (by_name.to_string(), args),
-                }
-            }
-            Lookup::PurlKey(key) => ("p.purl_key = ?1".to_string(), vec![key.to_string()]),
-            Lookup::Typed { kind, name } => (
-                "p.type = ?1 AND (p.name_key = ?2 OR p.source = ?3)".to_string(),
-                vec![
-                    kind.to_string(),
-                    normalize_name(kind, name),
-                    name.to_string(),
-                ],
-            ),
-        };
-        let sql = format!("{SELECT}{condition}{ORDER}");
-        let err = |e: rusqlite::Error| db_error(&self.path, &e);
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                let tags: String = r.get(2)?;
-                Ok(Row {
-                    repository: r.get(0)?,
-                    digest: r.get(1)?,
-                    tags: serde_json::from_str(&tags).unwrap_or_default(),
-                    name: r.get(3)?,
-                    version: r.get(4)?,
-                    kind: r.get(5)?,
-                    purl: r.get(6)?,
-                    source: r.get(7)?,
-                    source_version: r.get(8)?,
-                })
-            })
-            .map_err(err)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
     }
 
     /// How many images and packages are filed.
@@ -460,7 +264,7 @@ fn unusable(path: &Path, why: &str) -> Error {
 }
 
 /// A database failure as an error on the inventory file; corruption gets the rebuild hint.
-fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
+pub(super) fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => unusable(
             path,

@@ -3,6 +3,8 @@
 use super::*;
 use crate::exit::Exit;
 use crate::sbom::document::parse_file;
+use crate::sbom::lookup::Lookup;
+use crate::sbom::Sbom;
 
 fn fixture_sbom(name: &str) -> Sbom {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,7 +79,8 @@ fn index_and_look_up() {
         })
         .unwrap()
         .is_empty());
-    let scoped = inv.lookup(Lookup::PurlKey("npm/@babel/core")).unwrap();
+    let babel = crate::sbom::purl::Purl::parse("pkg:npm/%40babel/core").unwrap();
+    let scoped = inv.lookup(Lookup::Purl(&babel)).unwrap();
     assert_eq!(scoped.len(), 2);
     let typed = inv
         .lookup(Lookup::Typed {
@@ -135,6 +138,18 @@ fn reindexing_replaces_and_merges_tags() {
         })
         .unwrap()
         .is_empty());
+    // The same digest twice in one batch: the later SBOM wins.
+    inv.index(&[(record("reg/app", D1, &[]), &cdx), (record("reg/app", D1, &[]), &fewer)])
+        .unwrap();
+    assert_eq!(inv.counts().unwrap(), (1, 4));
+    // Rows filed under aliases (source names) were replaced too.
+    let by_source = inv
+        .lookup(Lookup::Name {
+            name: "openssl",
+            kind: None,
+        })
+        .unwrap();
+    assert_eq!(by_source.len(), 1);
     // Reopening keeps everything.
     drop(inv);
     assert_eq!(Inventory::open(&path).unwrap().counts().unwrap(), (1, 4));

@@ -3,7 +3,9 @@
 //! advisories. The engine never prints; commands render what it returns.
 
 pub mod document;
+pub mod filing;
 pub mod inventory;
+pub mod lookup;
 pub mod osv;
 pub mod purl;
 pub mod query;

@@ -3,6 +3,8 @@
 //! per-type name normalisation the spec asks for, so that a PURL typed by a
 //! user finds the same package Syft wrote.
 
+use std::borrow::Cow;
+
 /// A parsed package URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Purl {
@@ -115,7 +117,8 @@ pub struct Facts {
     pub key: String,
     /// The version, decoded.
     pub version: Option<String>,
-    /// The `upstream` qualifier as [`Purl::upstream`] gives it.
+    /// The `upstream` qualifier split into source name and version
+    /// (`zlib`, or `tiff@4.5.0-6` when the source version differs).
     pub upstream: Option<(String, Option<String>)>,
 }
 
@@ -175,12 +178,6 @@ impl Purl {
     /// regardless of version and qualifiers.
     pub fn key(&self) -> String {
         key_of(&self.kind, &self.namespace, &self.name)
-    }
-
-    /// The source package named by the `upstream` qualifier (`zlib`, or
-    /// `tiff@4.5.0-6` when the source version differs), as name and version.
-    pub fn upstream(&self) -> Option<(String, Option<String>)> {
-        split_upstream(self.qualifier("upstream")?)
     }
 }
 
@@ -243,6 +240,10 @@ fn decode(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn upstream(p: &Purl) -> Option<(String, Option<String>)> {
+        p.qualifier("upstream").and_then(split_upstream)
+    }
+
     #[test]
     fn syft_deb_purl() {
         // As Syft 1.18.1 writes it (fixtures/sbom/syft-1.18.1-debian.cdx.json).
@@ -255,12 +256,12 @@ mod tests {
         assert_eq!(p.name, "libtiff6");
         assert_eq!(p.version.as_deref(), Some("4.5.0-6+deb12u1"));
         assert_eq!(p.qualifier("distro"), Some("debian-12"));
-        assert_eq!(p.upstream(), Some(("tiff".into(), Some("4.5.0-6".into()))));
+        assert_eq!(upstream(&p), Some(("tiff".into(), Some("4.5.0-6".into()))));
         assert_eq!(p.key(), "deb/debian/libtiff6");
         let z =
             Purl::parse("pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&upstream=zlib").unwrap();
         assert_eq!(z.version.as_deref(), Some("1:1.2.13.dfsg-1"));
-        assert_eq!(z.upstream(), Some(("zlib".into(), None)));
+        assert_eq!(upstream(&z), Some(("zlib".into(), None)));
     }
 
     #[test]
@@ -306,7 +307,7 @@ mod tests {
             assert_eq!(f.kind, full.kind, "{text}");
             assert_eq!(f.key, full.key(), "{text}");
             assert_eq!(f.version, full.version, "{text}");
-            assert_eq!(f.upstream, full.upstream(), "{text}");
+            assert_eq!(f.upstream, upstream(&full), "{text}");
         }
         assert_eq!(facts("pkg:deb/x?arch"), None);
         assert_eq!(facts("not a purl"), None);

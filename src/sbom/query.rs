@@ -3,7 +3,8 @@
 //! indexed lookup; versions are then compared in the package's own ecosystem.
 //! A version that cannot be parsed is reported as undecided, never as clean.
 
-use super::inventory::{Inventory, Lookup, Row};
+use super::inventory::Inventory;
+use super::lookup::{Lookup, Row};
 use super::osv::Advisory;
 use super::purl::{normalize_name, Purl};
 use super::range::{CompiledRange, Range};
@@ -169,7 +170,7 @@ pub fn by_package(
 /// Images holding the package of `purl`; its version (exact, compared in the
 /// ecosystem when vimes can) and qualifiers, when given, must match too.
 pub fn by_purl(inv: &Inventory, purl: &Purl) -> Result<Answer> {
-    let rows = inv.lookup(Lookup::PurlKey(&purl.key()))?;
+    let rows = inv.lookup(Lookup::Purl(purl))?;
     let ordering = Ecosystem::for_purl_type(&purl.kind);
     let wanted = purl
         .version

@@ -139,8 +139,11 @@ fn reindexing_replaces_and_merges_tags() {
         .unwrap()
         .is_empty());
     // The same digest twice in one batch: the later SBOM wins.
-    inv.index(&[(record("reg/app", D1, &[]), &cdx), (record("reg/app", D1, &[]), &fewer)])
-        .unwrap();
+    inv.index(&[
+        (record("reg/app", D1, &[]), &cdx),
+        (record("reg/app", D1, &[]), &fewer),
+    ])
+    .unwrap();
     assert_eq!(inv.counts().unwrap(), (1, 4));
     // Rows filed under aliases (source names) were replaced too.
     let by_source = inv

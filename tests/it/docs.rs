@@ -20,7 +20,10 @@ fn committed_completions_match_the_binary() {
         out.assert_code(0);
         let committed = std::fs::read_to_string(Path::new(ROOT).join("completions").join(file))
             .unwrap_or_else(|e| panic!("completions/{file}: {e} (run scripts/gen-docs)"));
-        assert!(out.stdout == committed, "completions/{file} is stale: run scripts/gen-docs");
+        assert!(
+            out.stdout == committed,
+            "completions/{file} is stale: run scripts/gen-docs"
+        );
     }
 }
 
@@ -38,7 +41,11 @@ fn committed_man_pages_match_the_binary() {
         v.sort();
         v
     };
-    assert_eq!(names(&generated), names(&committed), "man/ is stale: run scripts/gen-docs");
+    assert_eq!(
+        names(&generated),
+        names(&committed),
+        "man/ is stale: run scripts/gen-docs"
+    );
     for name in names(&committed) {
         let a = std::fs::read(generated.join(&name)).unwrap();
         let b = std::fs::read(committed.join(&name)).unwrap();

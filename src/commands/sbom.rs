@@ -1,37 +1,33 @@
-//! `vimes sbom IMAGE`, `vimes sbom index` and `vimes sbom query`.
+//! `vimes sbom IMAGE` (Syft, optionally attached and filed); `sbom index`
+//! and `sbom query` live in the submodules.
+
+mod index;
+mod query;
 
 use super::signing_args::{resolve_digest, signing_key};
 use super::Ctx;
-use crate::cli::{
-    SbomArgs, SbomCommand, SbomFormatArg, SbomGenerateArgs, SbomIndexArgs, SbomQueryArgs,
-};
+use crate::cli::{SbomArgs, SbomCommand, SbomFormatArg, SbomGenerateArgs};
 use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::registry::auth::{credentials_for, Credentials};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::sbom::document::{self, parse_statement, ReadError};
-use crate::sbom::inventory::{format_name, ImageRecord, Indexed};
-use crate::sbom::query::{self, Answer};
-use crate::sbom::{osv, purl::Purl, range::Range, Inventory, Sbom};
-use crate::signing::keys::{load_public_keys, resolve_path, PublicKey};
-use crate::signing::payload::{pae, unb64, Envelope, IN_TOTO_PAYLOAD_TYPE};
+use crate::sbom::inventory::{format_name, ImageRecord};
+use crate::sbom::Inventory;
+use crate::signing::keys::resolve_path;
 use crate::signing::sign::attest_image;
-use crate::signing::store::{self, DSSE_MEDIA_TYPE, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION};
-use crate::signing::verify::MAX_ATTESTATION_BYTES;
 use crate::signing::AttestationType;
 use crate::tools::syft::{self, ScanRequest};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Runs `vimes sbom ...`.
 pub async fn run(ctx: &Ctx, args: SbomArgs) -> anyhow::Result<Exit> {
     match args.command {
-        Some(SbomCommand::Index(a)) => index(ctx, a).await,
-        Some(SbomCommand::Query(a)) => query(ctx, a),
+        Some(SbomCommand::Index(a)) => index::index(ctx, a).await,
+        Some(SbomCommand::Query(a)) => query::query(ctx, a),
         None => generate(ctx, args.generate).await,
     }
 }
@@ -92,7 +88,11 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let subject = format!("{}@{digest}", image.repository_name());
     let tool = &config.tools.syft;
     let timeout = Duration::from_secs(tool.timeout_secs);
-    let version = syft::version(&tool.path, timeout).await?;
+    // Cached per binary (as promote does): no extra Syft start per SBOM.
+    let version = crate::pipeline::scan::cached_tool_version("syft", &tool.path, async |real| {
+        syft::version(&real, timeout).await
+    })
+    .await?;
     let registry = client.registry_config(&image);
     let credentials = match credentials_for(&image.registry, registry).await?.0 {
         Credentials::Basic { username, password } => Some((username, password)),
@@ -156,7 +156,17 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
             error,
         })?;
         let mut stdout = std::io::stdout().lock();
-        std::io::copy(&mut sbom, &mut stdout)?;
+        match std::io::copy(&mut sbom, &mut stdout) {
+            // `vimes sbom IMAGE | head` closing the pipe early is not a failure.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Error::File {
+                    path: PathBuf::from("<stdout>"),
+                    error: e,
+                }
+                .into())
+            }
+            _ => {}
+        }
     }
     let mut attached = serde_json::Value::Null;
     let mut indexed_in = None;
@@ -219,568 +229,4 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     });
     ctx.ui.result(&text, &summary);
     Ok(Exit::Success)
-}
-
-/// What `sbom index` did, for rendering.
-#[derive(Default)]
-struct IndexReport {
-    indexed: Vec<Indexed>,
-    failed: Vec<(String, Error)>,
-    skipped: Vec<(String, String)>,
-}
-
-async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
-    let started = Instant::now();
-    let loaded = ctx.optional_config()?;
-    let config = &loaded.config;
-    if args.targets.is_empty() && args.repository.is_empty() && !args.rebuild {
-        return Err(Error::Usage(
-            "nothing to index: give SBOM files, directories, images, or --repository REPO".into(),
-        )
-        .into());
-    }
-    let path = inventory_path(&loaded)?;
-    let mut inventory = match args.rebuild {
-        true => Inventory::recreate(&path)?,
-        false => Inventory::open(&path)?,
-    };
-    let (mut files, mut images) = (Vec::new(), Vec::new());
-    for target in &args.targets {
-        expand_target(target, &mut files, &mut images)?;
-    }
-    if args.image.is_some() && (files.len() != 1 || !images.is_empty()) {
-        return Err(Error::Usage("--image names the image of exactly one SBOM file".into()).into());
-    }
-    let mut report = IndexReport::default();
-    let needs_registry = !images.is_empty() || !args.repository.is_empty() || args.image.is_some();
-    let client = match needs_registry {
-        true => Some(RegistryClient::new(config)?),
-        false => None,
-    };
-    let identity = match (&args.image, &client) {
-        (Some(reference), Some(client)) => {
-            let image = ImageRef::resolve(config, reference, Side::Source)?;
-            let digest = match &image.digest {
-                Some(d) => d.clone(),
-                None => resolve_digest(client, &image, Error::Usage).await?,
-            };
-            Some((image.repository_name(), digest, image.tag.clone()))
-        }
-        _ => None,
-    };
-    index_files(&mut inventory, &files, identity.as_ref(), &mut report)?;
-    if let (Some(client), false) = (&client, images.is_empty() && args.repository.is_empty()) {
-        let keys = trusted_keys(&loaded, &args.key)?;
-        for target in &images {
-            let image = ImageRef::resolve(config, target, Side::Source)?;
-            let digest = resolve_digest(client, &image, Error::Usage).await?;
-            let tags = image.tag.iter().cloned().collect();
-            match sbom_from_attestation(client, &image, &digest, &keys).await {
-                Ok(sbom) => report.indexed.extend(inventory.index(&[(
-                    ImageRecord {
-                        repository: image.repository_name(),
-                        digest,
-                        tags,
-                        replace_tags: false,
-                        origin: "attestation".into(),
-                    },
-                    &sbom,
-                )])?),
-                Err(e) => report.failed.push((target.clone(), e)),
-            }
-        }
-        for repository in &args.repository {
-            index_repository(
-                client,
-                &keys,
-                &mut inventory,
-                config,
-                repository,
-                &mut report,
-            )
-            .await?;
-        }
-    }
-    render_index(ctx, &inventory, report, started)
-}
-
-/// Sorts a target into SBOM files (a directory's `*.json` files included) or images.
-fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String>) -> Result<()> {
-    let path = Path::new(target);
-    if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|error| Error::File {
-            path: path.to_path_buf(),
-            error,
-        })?;
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && p.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-            })
-            .collect();
-        found.sort();
-        files.extend(found);
-    } else if path.exists()
-        || target.to_ascii_lowercase().ends_with(".json")
-        || target.starts_with(['.', '/', '~'])
-    {
-        // Something path-like that does not exist is a missing file, not an image on Docker Hub.
-        files.push(path.to_path_buf());
-    } else {
-        images.push(target.to_string());
-    }
-    Ok(())
-}
-
-/// Parses files on worker threads (file `i` on worker `i % n`, received in
-/// file order, so a digest filed twice ends as the last file says) while this
-/// thread writes batches bounded by count and by packages.
-fn index_files(
-    inventory: &mut Inventory,
-    files: &[PathBuf],
-    identity: Option<&(String, String, Option<String>)>,
-    report: &mut IndexReport,
-) -> Result<()> {
-    // Bigger transactions rewrite fewer pages and sort more rows together;
-    // these bounds keep a batch near 100 MB of parsed packages.
-    const BATCH_FILES: usize = 2048;
-    const BATCH_PACKAGES: usize = 400_000;
-    if files.is_empty() {
-        return Ok(());
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    std::thread::scope(|scope| -> Result<()> {
-        let mut receivers = Vec::with_capacity(workers);
-        for worker in 0..workers {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(4);
-            receivers.push(receiver);
-            scope.spawn(move || {
-                for file in files.iter().skip(worker).step_by(workers) {
-                    if sender.send((file, read_sbom_file(file, identity))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        let mut batch: Vec<(ImageRecord, Sbom)> = Vec::new();
-        let mut packages = 0;
-        let mut flush = |batch: &mut Vec<(ImageRecord, Sbom)>| -> Result<()> {
-            let items: Vec<(ImageRecord, &Sbom)> =
-                batch.iter().map(|(r, s)| (r.clone(), s)).collect();
-            report.indexed.extend(inventory.index(&items)?);
-            batch.clear();
-            Ok(())
-        };
-        let mut failed = Vec::new();
-        for i in 0..files.len() {
-            // A worker that stopped early (it cannot: it only sends) would end the loop here.
-            let Ok((file, result)) = receivers[i % workers].recv() else {
-                break;
-            };
-            match result {
-                Ok(item) => {
-                    packages += item.1.packages.len();
-                    batch.push(item);
-                    if batch.len() >= BATCH_FILES || packages >= BATCH_PACKAGES {
-                        flush(&mut batch)?;
-                        packages = 0;
-                    }
-                }
-                Err(e) => failed.push((file.display().to_string(), e)),
-            }
-        }
-        flush(&mut batch)?;
-        report.failed.extend(failed);
-        Ok(())
-    })
-}
-
-/// One SBOM file and the image it is filed under.
-fn read_sbom_file(
-    path: &Path,
-    identity: Option<&(String, String, Option<String>)>,
-) -> Result<(ImageRecord, Sbom)> {
-    let sbom = document::parse_file(path).map_err(|e| match e {
-        ReadError::Io(error) => Error::File {
-            path: path.to_path_buf(),
-            error,
-        },
-        ReadError::Invalid(why) => Error::Usage(format!("{}: {why}", path.display())),
-    })?;
-    let (repository, digest, tag) = match identity {
-        Some((repository, digest, tag)) => (repository.clone(), digest.clone(), tag.clone()),
-        None => {
-            let subject = sbom.subject.as_ref();
-            let Some((name, digest)) = subject.and_then(|s| Some((&s.name, s.digest.clone()?)))
-            else {
-                return Err(Error::Usage(format!(
-                    "{}: the SBOM does not record the digest of the image it describes; pass --image HOST/REPO@sha256:...",
-                    path.display()
-                )));
-            };
-            match ImageRef::parse(name) {
-                Ok(r) => (r.repository_name(), digest, r.tag),
-                Err(_) => (name.clone(), digest, None),
-            }
-        }
-    };
-    let origin = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    Ok((
-        ImageRecord {
-            repository,
-            digest,
-            tags: tag.into_iter().collect(),
-            replace_tags: false,
-            origin: origin.display().to_string(),
-        },
-        sbom,
-    ))
-}
-
-/// `--key` keys, else `signing.public_keys` (relative to vimes.yaml).
-fn trusted_keys(loaded: &LoadedConfig, explicit: &[String]) -> Result<Vec<PublicKey>> {
-    let keys = match explicit.is_empty() {
-        true => load_public_keys(&loaded.config.signing.public_keys, config_dir(loaded))?,
-        false => load_public_keys(explicit, None)?,
-    };
-    if keys.is_empty() {
-        return Err(Error::Usage(
-            "no trusted public key to check SBOM attestations: pass --key or set signing.public_keys".into(),
-        ));
-    }
-    Ok(keys)
-}
-
-fn is_sbom_type(uri: &str) -> bool {
-    uri.starts_with(AttestationType::Cyclonedx.uri())
-        || uri.starts_with(AttestationType::Spdx.uri())
-}
-
-/// The newest SBOM attestation of `image@digest` signed by a trusted key. An
-/// image without one is a policy refusal (exit 1), with the reasons seen.
-async fn sbom_from_attestation(
-    client: &RegistryClient,
-    image: &ImageRef,
-    digest: &str,
-    keys: &[PublicKey],
-) -> Result<Sbom> {
-    let subject = format!("{}@{digest}", image.repository_name());
-    let layers = store::read(client, image, digest, "att")
-        .await?
-        .map(|a| a.layers)
-        .unwrap_or_default();
-    let mut reasons = Vec::new();
-    // cosign appends: the last layer is the newest.
-    for layer in layers.iter().rev().take(MAX_LAYERS) {
-        let annotated = layer.annotations.get(PREDICATE_TYPE_ANNOTATION);
-        if layer.media_type != DSSE_MEDIA_TYPE || annotated.is_some_and(|t| !is_sbom_type(t)) {
-            continue;
-        }
-        if layer.size > MAX_ATTESTATION_BYTES {
-            reasons.push(format!(
-                "{}: over {MAX_ATTESTATION_BYTES} bytes",
-                layer.digest
-            ));
-            continue;
-        }
-        let bytes = client
-            .pull_blob(image, &layer.digest, MAX_ATTESTATION_BYTES)
-            .await?;
-        let envelope: Envelope = match serde_json::from_slice(&bytes) {
-            Ok(e) => e,
-            Err(e) => {
-                reasons.push(format!("{}: not a DSSE envelope: {e}", layer.digest));
-                continue;
-            }
-        };
-        drop(bytes);
-        let statement = match (
-            envelope.payload_type == IN_TOTO_PAYLOAD_TYPE,
-            unb64(&envelope.payload),
-        ) {
-            (true, Some(s)) => s,
-            _ => {
-                reasons.push(format!("{}: not an in-toto payload", layer.digest));
-                continue;
-            }
-        };
-        let message = pae(&envelope.payload_type, &statement);
-        let trusted = envelope
-            .signatures
-            .iter()
-            .filter_map(|s| unb64(&s.sig))
-            .any(|sig| keys.iter().any(|k| k.verifies(&sig, &message)));
-        drop(message);
-        if !trusted {
-            reasons.push(format!("{}: not signed by a trusted key", layer.digest));
-            continue;
-        }
-        match parse_statement(&statement) {
-            Ok(s) if !is_sbom_type(&s.predicate_type) => continue,
-            Ok(s) if !s.subject_digests.iter().any(|d| d == digest) => {
-                reasons.push(format!("{}: its subject is not {digest}", layer.digest));
-            }
-            Ok(s) => return Ok(s.sbom),
-            Err(why) => reasons.push(format!("{}: {why}", layer.digest)),
-        }
-    }
-    let why = match reasons.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", reasons.join("; ")),
-    };
-    Err(Error::Policy(format!(
-        "{subject} has no SBOM attestation signed by a trusted key{why}"
-    )))
-}
-
-/// Every tagged digest of a repository (cosign `sha256-*` tags left out), with
-/// all of its tags; digests without a signed SBOM are reported as skipped.
-async fn index_repository(
-    client: &RegistryClient,
-    keys: &[PublicKey],
-    inventory: &mut Inventory,
-    config: &crate::config::Config,
-    repository: &str,
-    report: &mut IndexReport,
-) -> Result<()> {
-    let repo = ImageRef::resolve(config, repository, Side::Source)?;
-    let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for tag in client.list_tags(&repo).await? {
-        if tag.starts_with("sha256-") {
-            continue;
-        }
-        if let Some(manifest) = client.get_manifest(&repo.with_tag(&tag)).await? {
-            by_digest.entry(manifest.digest).or_default().push(tag);
-        }
-    }
-    for (digest, tags) in by_digest {
-        let image = repo.with_digest(&digest);
-        match sbom_from_attestation(client, &image, &digest, keys).await {
-            Ok(sbom) => {
-                let record = ImageRecord {
-                    repository: repo.repository_name(),
-                    digest,
-                    tags,
-                    replace_tags: true,
-                    origin: "attestation".into(),
-                };
-                report.indexed.extend(inventory.index(&[(record, &sbom)])?);
-            }
-            Err(Error::Policy(why)) => report
-                .skipped
-                .push((format!("{}@{digest}", repo.repository_name()), why)),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-fn render_index(
-    ctx: &Ctx,
-    inventory: &Inventory,
-    mut report: IndexReport,
-    started: Instant,
-) -> anyhow::Result<Exit> {
-    let (images, packages) = inventory.counts()?;
-    let seconds = started.elapsed().as_secs_f64();
-    // A single target that failed is reported as that error, plainly.
-    if report.indexed.is_empty() && report.skipped.is_empty() && report.failed.len() == 1 {
-        let (_, error) = report.failed.remove(0);
-        return Err(error.into());
-    }
-    let mut text = String::new();
-    if report.indexed.len() <= 20 {
-        for i in &report.indexed {
-            text.push_str(&format!(
-                "Indexed {}@{} ({} packages, {}){}\n",
-                i.repository,
-                i.digest,
-                i.packages,
-                i.format,
-                if i.tags.is_empty() {
-                    String::new()
-                } else {
-                    format!(" tags: {}", i.tags.join(", "))
-                }
-            ));
-        }
-    }
-    let added: usize = report.indexed.iter().map(|i| i.packages).sum();
-    text.push_str(&format!(
-        "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages",
-        report.indexed.len(),
-        inventory.path().display()
-    ));
-    for (target, why) in &report.skipped {
-        text.push_str(&format!("\nskipped {target}: {why}"));
-    }
-    for (target, error) in &report.failed {
-        text.push_str(&format!("\nfailed {target}: {error}"));
-    }
-    let json = json!({
-        "inventory": inventory.path(),
-        "indexed": report.indexed,
-        "skipped": report.skipped.iter().map(|(t, why)| json!({"image": t, "reason": why})).collect::<Vec<_>>(),
-        "failed": report.failed.iter().map(|(t, e)| json!({"target": t, "error": e.to_string(), "exit_code": e.exit().code()})).collect::<Vec<_>>(),
-        "images": images,
-        "packages": packages,
-        "seconds": seconds,
-    });
-    ctx.ui.result(&text, &json);
-    Ok(report
-        .failed
-        .first()
-        .map_or(Exit::Success, |(_, e)| e.exit()))
-}
-
-/// The question `sbom query` was asked, checked before the inventory is opened.
-enum Question {
-    Package {
-        name: String,
-        kind: Option<String>,
-        range: Option<Range>,
-    },
-    Purl(Purl),
-    Advisory(osv::Advisory, PathBuf),
-}
-
-fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
-    let loaded = ctx.optional_config()?;
-    let question = if let Some(name) = args.package {
-        let range = args
-            .version
-            .as_deref()
-            .map(Range::parse)
-            .transpose()
-            .map_err(Error::Usage)?;
-        if let Some(r) = &range {
-            query::check_range(r, args.package_type.as_deref())?;
-        }
-        Question::Package {
-            name,
-            kind: args.package_type,
-            range,
-        }
-    } else if let Some(text) = args.purl {
-        Question::Purl(Purl::parse(&text).map_err(Error::Usage)?)
-    } else if let Some(path) = args.advisory {
-        let bytes = std::fs::read(&path).map_err(|error| Error::File {
-            path: path.clone(),
-            error,
-        })?;
-        let advisory =
-            osv::parse(&bytes).map_err(|why| Error::Usage(format!("{}: {why}", path.display())))?;
-        Question::Advisory(advisory, path)
-    } else {
-        return Err(Error::Usage("give --package, --purl or --advisory".into()).into());
-    };
-    let inventory = Inventory::open_existing(&inventory_path(&loaded)?)?;
-    let (answer, asked, what): (Answer, serde_json::Value, String) = match &question {
-        Question::Package { name, kind, range } => (
-            query::by_package(&inventory, name, kind.as_deref(), range.as_ref())?,
-            json!({"package": name, "type": kind, "version": range.as_ref().map(|r| &r.text)}),
-            match range {
-                Some(r) => format!("{name} {}", r.text),
-                None => name.clone(),
-            },
-        ),
-        Question::Purl(purl) => (
-            query::by_purl(&inventory, purl)?,
-            json!({"purl": purl_text(purl)}),
-            purl_text(purl),
-        ),
-        Question::Advisory(advisory, path) => (
-            query::by_advisory(&inventory, advisory)?,
-            json!({"advisory": advisory.id, "file": path}),
-            format!("advisory {}", advisory.id),
-        ),
-    };
-    let (indexed, _) = inventory.counts()?;
-    for u in &answer.undecided {
-        ctx.ui.status(&format!(
-            "warning: cannot decide {} {} in {}@{}: {}",
-            u.package.package, u.package.version, u.package.repository, u.package.digest, u.reason
-        ));
-    }
-    let text = match answer.matches.is_empty() {
-        true => format!("No image among the {indexed} indexed contains {what}"),
-        false => format!(
-            "{} image(s) contain {what}:\n{}",
-            answer.image_count(),
-            table(&answer)
-        ),
-    };
-    let json = json!({
-        "query": asked,
-        "inventory": inventory.path(),
-        "images_indexed": indexed,
-        "found": !answer.matches.is_empty(),
-        "images": answer.image_count(),
-        "matches": answer.matches,
-        "undecided": answer.undecided,
-    });
-    ctx.ui.result(&text, &json);
-    Ok(match args.fail_if_found && !answer.matches.is_empty() {
-        true => Exit::PolicyDenied,
-        false => Exit::Success,
-    })
-}
-
-fn purl_text(p: &Purl) -> String {
-    let ns = if p.namespace.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", p.namespace)
-    };
-    let version = p
-        .version
-        .as_ref()
-        .map(|v| format!("@{v}"))
-        .unwrap_or_default();
-    format!("pkg:{}/{ns}{}{version}", p.kind, p.name)
-}
-
-fn table(answer: &Answer) -> String {
-    let rows: Vec<[String; 4]> = answer
-        .matches
-        .iter()
-        .map(|m| {
-            [
-                format!("{}@{}", m.repository, m.digest),
-                if m.tags.is_empty() {
-                    "-".into()
-                } else {
-                    m.tags.join(",")
-                },
-                match &m.source {
-                    Some(s) => format!("{} (source {s})", m.package),
-                    None => m.package.clone(),
-                },
-                m.version.clone(),
-            ]
-        })
-        .collect();
-    let header = ["IMAGE", "TAGS", "PACKAGE", "VERSION"].map(String::from);
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    std::iter::once(&header)
-        .chain(&rows)
-        .map(|row| {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
-            cells.join("  ").trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

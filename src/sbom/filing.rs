@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeSet, HashMap};
 use std::time::SystemTime;
 
-/// The ids an image's rows are filed under (kept in `images.keys`).
+/// The ids an image's rows are filed under (kept in `image_keys`).
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Keys {
     names: BTreeSet<i64>,
@@ -137,7 +137,10 @@ fn file_image<'a>(
     queue: &mut Queue<'a>,
 ) -> rusqlite::Result<Indexed> {
     let existing: Option<(i64, String, String)> = tx
-        .prepare_cached("SELECT id, tags, keys FROM images WHERE repository = ?1 AND digest = ?2")?
+        .prepare_cached(
+            "SELECT i.id, i.tags, coalesce(k.keys, '{}') FROM images i LEFT JOIN image_keys k ON k.image_id = i.id
+             WHERE i.repository = ?1 AND i.digest = ?2",
+        )?
         .query_row(params![record.repository, record.digest], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
@@ -186,16 +189,16 @@ fn file_image<'a>(
                 drop_alias.execute([alias_id, &id])?;
             }
             tx.prepare_cached(
-                "UPDATE images SET tags = ?2, format = ?3, origin = ?4, indexed_at = ?5, package_count = ?6, keys = ?7
+                "UPDATE images SET tags = ?2, format = ?3, origin = ?4, indexed_at = ?5, package_count = ?6
                  WHERE id = ?1",
             )?
-            .execute(params![id, tags_json, format, record.origin, now, count, keys_json])?;
+            .execute(params![id, tags_json, format, record.origin, now, count])?;
             id
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO images (repository, digest, tags, format, origin, indexed_at, package_count, keys)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO images (repository, digest, tags, format, origin, indexed_at, package_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 record.repository,
@@ -204,12 +207,13 @@ fn file_image<'a>(
                 format,
                 record.origin,
                 now,
-                count,
-                keys_json
+                count
             ])?;
             tx.last_insert_rowid()
         }
     };
+    tx.prepare_cached("INSERT OR REPLACE INTO image_keys (image_id, keys) VALUES (?1, ?2)")?
+        .execute(params![image_id, keys_json])?;
     for (seq, (p, (name_id, alias_ids))) in sbom.packages.iter().zip(filed).enumerate() {
         let seq = seq as i64;
         queue.rows.push((name_id, image_id, seq, p));

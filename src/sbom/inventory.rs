@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Version of the schema below, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The hint every "cannot use this database" error carries.
 const REBUILD_HINT: &str =
@@ -22,8 +22,9 @@ const REBUILD_HINT: &str =
 // image_id, seq): "which images contain X" is one range of one b-tree, and
 // filing a package is one b-tree insert. Other names a package answers to
 // (its source package, its PURL name when different) are rows of `aliases`
-// pointing at it. Names are interned in `names`; `images.keys` lists the name
-// and alias ids an image used, so re-indexing it deletes exactly its rows.
+// pointing at it. Names are interned in `names`; `image_keys` lists the name
+// and alias ids an image used, so re-indexing it deletes exactly its rows
+// (kept apart from `images`, whose rows stay small for counts and joins).
 // Fewer b-tree inserts per package is what keeps indexing at thousands of
 // SBOMs a second.
 const SCHEMA: &str = "
@@ -37,8 +38,11 @@ CREATE TABLE IF NOT EXISTS images (
     indexed_at TEXT NOT NULL,
     promoted_at TEXT,
     package_count INTEGER NOT NULL,
-    keys TEXT NOT NULL,
     UNIQUE (repository, digest)
+);
+CREATE TABLE IF NOT EXISTS image_keys (
+    image_id INTEGER PRIMARY KEY REFERENCES images(id),
+    keys TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS names (
     id INTEGER PRIMARY KEY,
@@ -66,7 +70,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 ";
 
 /// The tables a vimes inventory has.
-const TABLES: [&str; 4] = ["images", "names", "packages", "aliases"];
+const TABLES: [&str; 5] = ["images", "image_keys", "names", "packages", "aliases"];
 
 /// An open inventory.
 pub struct Inventory {
@@ -215,20 +219,23 @@ impl Inventory {
             .map_err(|e| db_error(path, &e))?;
         // (all objects, ours): an empty file gets the schema; another
         // program's database is left alone.
+        let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
         let (objects, ours): (i64, i64) = self
             .conn
             .query_row(
-                "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ('images', 'names', 'packages', 'aliases'))
-                 FROM sqlite_master",
+                &format!(
+                    "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ({tables}))
+                     FROM sqlite_master"
+                ),
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(|e| db_error(path, &e))?;
         match version {
+            // IF NOT EXISTS + IMMEDIATE: two vimes creating it at once both succeed.
             0 if objects == 0 => self
                 .conn
                 .execute_batch(&format!(
-                    // IF NOT EXISTS + IMMEDIATE: two vimes creating it at once both succeed.
                     "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 ))
                 .map_err(|e| db_error(path, &e)),
@@ -239,6 +246,14 @@ impl Inventory {
                 &format!("its schema version {other} is not the {SCHEMA_VERSION} this vimes uses"),
             )),
         }
+    }
+
+    /// How many images are filed (an index-only count: cheap for queries).
+    pub fn image_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM images", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| db_error(&self.path, &e))
     }
 
     /// How many images and packages are filed.

@@ -187,6 +187,16 @@ fn corrupt_or_foreign_files_ask_for_rebuild() {
         "{err}"
     );
 
+    // An inventory of another schema version is not guessed at.
+    let older = dir.path().join("older.db");
+    Connection::open(&older)
+        .unwrap()
+        .execute_batch("CREATE TABLE images (x); PRAGMA user_version = 1;")
+        .unwrap();
+    let err = Inventory::open(&older).err().unwrap();
+    assert!(err.to_string().contains("schema version 1"), "{err}");
+    assert!(err.to_string().contains("--rebuild"), "{err}");
+
     let missing = dir.path().join("missing.db");
     let err = Inventory::open_existing(&missing).err().unwrap();
     assert_eq!(err.exit(), Exit::Usage);

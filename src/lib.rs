@@ -1,0 +1,80 @@
+//! vimes: container supply-chain gate. The library holds the engine and the
+//! CLI layer; the `vimes` binary only calls [`run`]. The crate is a library so
+//! that fuzz targets and benchmarks can reach the parsers (see [`fuzzing`]).
+
+mod check;
+mod cli;
+mod commands;
+mod config;
+mod error;
+mod exit;
+mod harbor;
+mod pipeline;
+mod policy;
+mod registry;
+mod sbom;
+mod signing;
+mod tools;
+mod ui;
+
+pub mod fuzzing;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Runs the `vimes` command line: parses the arguments, runs the command and
+/// maps errors to the exit codes of the interface contract.
+pub fn run() -> ExitCode {
+    // Like other Unix filters, end quietly when the reader of our output goes
+    // away (`vimes ... | head`) instead of failing on EPIPE.
+    // SAFETY: called first thing, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+
+    // A panic is a bug: say so plainly, keep the default 101 status.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!("vimes: internal error (this is a bug, please report it)");
+        default_hook(info);
+    }));
+
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    exit::Exit::Success.into()
+                }
+                _ => exit::Exit::Usage.into(),
+            };
+        }
+    };
+
+    let ui = ui::Ui::new(&cli.global);
+    ui::init_logging(&cli.global);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("vimes: cannot start the async runtime: {err}");
+            return exit::Exit::Internal.into();
+        }
+    };
+
+    let ctx = commands::Ctx::new(cli.global.clone(), ui.clone());
+    match runtime.block_on(commands::run(&ctx, cli.command)) {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            let exit = error::exit_for(&err);
+            ui.error(&err, error::kind_for(&err), exit);
+            exit.into()
+        }
+    }
+}

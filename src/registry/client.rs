@@ -547,3 +547,5 @@ fn registry_error(
         message: format!("{what}: {}{retried}", describe(err)),
     }
 }
+
+mod referrers;

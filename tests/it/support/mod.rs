@@ -3,6 +3,7 @@
 //! sealed environment to run the `vimes` binary in (`env`).
 
 pub mod env;
+pub mod fault_proxy;
 pub mod harbor_fake;
 pub mod oci;
 pub mod registry;

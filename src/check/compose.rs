@@ -53,5 +53,6 @@ fn explain(missing: &Missing) -> String {
         }
         Missing::Operator(op) => format!("{op} uses an operator vimes does not evaluate"),
         Missing::Syntax => "unbalanced ${...}".to_string(),
+        Missing::TooLong => format!("expands to more than {} KiB", vars::MAX_EXPANSION / 1024),
     }
 }

@@ -68,6 +68,7 @@ pub fn scan(
         stage: None,
         stages: Vec::new(),
         mentions: Vec::new(),
+        arg_bytes: 0,
     };
     let mut i = 0;
     while i < lines.len() {
@@ -240,7 +241,13 @@ struct State<'a> {
     /// Stage names (lowercase), in order.
     stages: Vec<Option<String>>,
     mentions: Vec<Mention>,
+    /// Bytes of ARG values kept so far (bounded by [`MAX_ARG_BYTES`]).
+    arg_bytes: usize,
 }
+
+/// The most ARG value bytes kept for one file: far above any real
+/// Dockerfile, far below what would hurt a pre-push hook.
+const MAX_ARG_BYTES: usize = 4 * 1024 * 1024;
 
 impl State<'_> {
     /// Handles one instruction; returns the heredocs whose bodies follow it.
@@ -298,6 +305,13 @@ impl State<'_> {
             } else {
                 None
             };
+            // Past the budget, values are no longer kept (the ARG is then
+            // treated as declared without a value): a file of ARGs repeating
+            // ARGs must not hold gigabytes.
+            let value = value.filter(|v| {
+                self.arg_bytes = self.arg_bytes.saturating_add(v.len());
+                self.arg_bytes <= MAX_ARG_BYTES
+            });
             match self.stage.as_mut() {
                 Some(stage) => stage.values.insert(name, value),
                 None => self.globals.values.insert(name, value),
@@ -425,6 +439,10 @@ fn explain(missing: &Missing, in_stage: bool) -> String {
         Missing::Required { name } => format!("{name} is required and has no value"),
         Missing::Operator(op) => format!("{op} uses an operator vimes does not evaluate"),
         Missing::Syntax => "unbalanced ${...}".to_string(),
+        Missing::TooLong => format!(
+            "expands to more than {} KiB (ARGs that repeat ARGs)",
+            vars::MAX_EXPANSION / 1024
+        ),
     }
 }
 

@@ -249,3 +249,32 @@ fn random_token_soup_never_panics() {
         let _ = scan(&text, &BTreeMap::new(), None);
     }
 }
+
+/// Regression (found in review while adding the fuzz targets): ARGs whose
+/// defaults repeat the previous ARG grew eightfold per line, so a 1 KiB
+/// Dockerfile made `vimes check` expand gigabytes. Expansions are capped.
+#[test]
+fn self_repeating_args_do_not_blow_up() {
+    let mut text = String::from("ARG A0=xxxxxxxx\n");
+    for i in 1..12 {
+        let p = i - 1;
+        let word = format!("${{A{p}}}");
+        text.push_str(&format!("ARG A{i}={}\n", word.repeat(8)));
+    }
+    text.push_str("FROM alpine:$A11\nFROM alpine:${A2}\n");
+    let started = std::time::Instant::now();
+    let found = scan(&text, &BTreeMap::new(), None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(found.len(), 2);
+    match &found[0].expanded {
+        Expanded::Unresolved(why) => assert!(
+            why.contains("more than 16 KiB") || why.contains("no default"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        found[1].expanded,
+        Expanded::Text(format!("alpine:{}", "x".repeat(8 * 64)))
+    );
+}

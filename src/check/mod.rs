@@ -18,7 +18,7 @@ pub mod resolve;
 pub mod rules;
 pub mod sarif;
 mod vars;
-mod yaml;
+pub(crate) mod yaml;
 
 #[cfg(test)]
 mod manifest_tests;

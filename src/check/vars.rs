@@ -32,7 +32,15 @@ pub enum Missing {
     Operator(String),
     /// Unbalanced braces.
     Syntax,
+    /// The expansion grew past [`MAX_EXPANSION`] bytes (variables that
+    /// repeat variables: `ARG B=$A$A$A$A` doubles and redoubles).
+    TooLong,
 }
+
+/// The longest text an expansion may produce. An image reference has at most
+/// 512 characters; this leaves room for any real ARG value while keeping a
+/// file of self-repeating ARGs from growing exponentially.
+pub const MAX_EXPANSION: usize = 16 * 1024;
 
 /// The escaping rules of the file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +74,9 @@ fn expand_depth(
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
+        if out.len() > MAX_EXPANSION {
+            return Err(Missing::TooLong);
+        }
         let c = chars[i];
         if let Dialect::Dockerfile(escape) = dialect {
             if c == escape && chars.get(i + 1) == Some(&'$') {
@@ -107,6 +118,9 @@ fn expand_depth(
                 i += 1;
             }
         }
+    }
+    if out.len() > MAX_EXPANSION {
+        return Err(Missing::TooLong);
     }
     Ok(out)
 }

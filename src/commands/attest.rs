@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
     let outcome = attest_image(&client, &image, &digest, &key, kind.uri(), predicate).await?;
     let subject = format!("{}@{digest}", image.repository_name());
     let text = if outcome.added {
-        format!("Attested {subject} ({})", kind.uri())
+        format!("Attested {subject} ({})\n{}", kind.uri(), outcome.location)
     } else {
         format!("{subject} already carries this attestation")
     };
@@ -42,6 +42,9 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         "digest": digest,
         "predicate_type": kind.uri(),
         "attestation_tag": outcome.tag,
+        "attestation_manifest": outcome.manifest_digest,
+        "attestation_location": outcome.location,
+        "format": loaded.config.signing.format,
         "added": outcome.added,
     });
     ctx.ui.result(&text, &json);

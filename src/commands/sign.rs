@@ -21,11 +21,7 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
     let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;
     let subject = format!("{}@{digest}", image.repository_name());
     let text = if outcome.added {
-        format!(
-            "Signed {subject}\n{}:{}",
-            image.repository_name(),
-            outcome.tag
-        )
+        format!("Signed {subject}\n{}", outcome.location)
     } else {
         format!("{subject} already carries this key's signature")
     };
@@ -34,6 +30,8 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
         "digest": digest,
         "signature_tag": outcome.tag,
         "signature_manifest": outcome.manifest_digest,
+        "signature_location": outcome.location,
+        "format": loaded.config.signing.format,
         "added": outcome.added,
         "key_fingerprint": key.fingerprint,
     });

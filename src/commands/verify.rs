@@ -62,16 +62,18 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     ));
     for s in &report.signatures {
         text.push_str(&format!(
-            "  signature {} {}: {}\n",
+            "  signature {} ({}) {}: {}\n",
             short(&s.layer),
+            s.format,
             mark(s.valid),
             s.reason
         ));
     }
     for a in &report.attestations {
         text.push_str(&format!(
-            "  attestation {} {} [{}]: {}\n",
+            "  attestation {} ({}) {} [{}]: {}\n",
             short(&a.layer),
+            a.format,
             mark(a.valid),
             a.predicate_type.as_deref().unwrap_or("?"),
             a.reason

@@ -43,3 +43,14 @@ pub struct LoadedConfig {
 pub fn parse_str(text: &str, name: &str) -> Result<Config> {
     load::load_str(text, name, &load::process_env)
 }
+
+/// [`parse_str`] with the environment made explicit: `lookup` answers each
+/// `${VAR}` (`Ok(None)` when unset, `Err(())` when not UTF-8). Reads no file
+/// and no process environment (fuzzing, property tests).
+pub(crate) fn parse_str_with(
+    text: &str,
+    name: &str,
+    lookup: &dyn Fn(&str) -> std::result::Result<Option<String>, ()>,
+) -> Result<Config> {
+    load::load_str(text, name, lookup)
+}

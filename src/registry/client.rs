@@ -9,13 +9,19 @@ use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
 use futures_util::StreamExt;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
-use oci_client::errors::{OciDistributionError, OciErrorCode};
+use oci_client::errors::OciDistributionError;
 use oci_client::manifest::OciDescriptor;
 use oci_client::secrets::RegistryAuth;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod referrers;
+mod retry;
+
+use retry::{chain_text, describe, is_rate_limited, is_transient, registry_error};
+pub use retry::{is_not_found, RetryBounds, RetryPolicy};
 
 /// Manifest media types vimes reads and copies.
 pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
@@ -25,32 +31,12 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ];
 
-/// How often and how long transient failures are retried.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included.
-    pub attempts: u32,
-    /// Delay before the first retry; doubled each time.
-    pub initial_delay: Duration,
-    /// Upper bound of one delay.
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            attempts: 5,
-            initial_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(4),
-        }
-    }
-}
-
 /// A client for every registry a command touches.
 pub struct RegistryClient {
     oci: oci_client::Client,
     config: Config,
     retry: RetryPolicy,
+    bounds: RetryBounds,
     auths: tokio::sync::Mutex<HashMap<String, RegistryAuth>>,
 }
 
@@ -105,6 +91,7 @@ impl RegistryClient {
             oci,
             config: config.clone(),
             retry: RetryPolicy::default(),
+            bounds: RetryBounds::default(),
             auths: tokio::sync::Mutex::new(HashMap::new()),
         })
     }
@@ -141,7 +128,7 @@ impl RegistryClient {
         F: FnMut() -> Fut,
         Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
     {
-        self.retrying(image, what, op)
+        self.retrying(image, what, Some(self.bounds.attempt_timeout), op)
             .await
             .map_err(|(err, attempts)| registry_error(image, what, &err, attempts))
     }
@@ -157,36 +144,64 @@ impl RegistryClient {
         F: FnMut() -> Fut,
         Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
     {
-        match self.retrying(image, what, op).await {
+        match self
+            .retrying(image, what, Some(self.bounds.attempt_timeout), op)
+            .await
+        {
             Ok(value) => Ok(Some(value)),
             Err((err, _)) if is_not_found(&err) => Ok(None),
             Err((err, attempts)) => Err(registry_error(image, what, &err, attempts)),
         }
     }
 
+    /// Runs `op` until it succeeds, fails for good, or the retry policy is
+    /// spent. `attempt_timeout` cuts off one attempt (a stalled small
+    /// request); streamed transfers pass `None`. The error comes with the
+    /// number of attempts made.
     async fn retrying<T, F, Fut>(
         &self,
         image: &ImageRef,
         what: &str,
+        attempt_timeout: Option<Duration>,
         mut op: F,
     ) -> std::result::Result<T, (OciDistributionError, u32)>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
     {
-        let mut delay = self.retry.initial_delay;
+        let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
-            match op().await {
+            let outcome = match attempt_timeout {
+                Some(limit) => match tokio::time::timeout(limit, op()).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(OciDistributionError::IoError(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("no answer within {}s", limit.as_secs()),
+                    ))),
+                },
+                None => op().await,
+            };
+            let err = match outcome {
                 Ok(value) => return Ok(value),
-                Err(err) if attempt < self.retry.attempts && is_transient(&err) => {
-                    tracing::info!(registry = %image.registry, attempt, "{what}: {}; retrying in {delay:?}", describe(&err));
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(self.retry.max_delay);
-                    attempt += 1;
-                }
-                Err(err) => return Err((err, attempt)),
-            }
+                Err(err) => err,
+            };
+            let delay = is_transient(&err)
+                .then(|| {
+                    self.retry.next_delay(
+                        &self.bounds,
+                        attempt,
+                        started.elapsed(),
+                        is_rate_limited(&err),
+                    )
+                })
+                .flatten();
+            let Some(delay) = delay else {
+                return Err((err, attempt));
+            };
+            tracing::info!(registry = %image.registry, attempt, "{what}: {}; retrying in {delay:?}", describe(&err));
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
     }
 
@@ -287,8 +302,10 @@ impl RegistryClient {
         };
         let mismatch: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
         let what = format!("copying blob {}", descriptor.digest);
+        // No per-attempt limit: a large blob may take long; a stall is cut
+        // off by the client's read timeout. A digest mismatch is not retried.
         let result = self
-            .with_retry(target, &what, || {
+            .retrying(target, &what, None, || {
                 let mismatch = Arc::clone(&mismatch);
                 let oci_desc = oci_desc.clone();
                 let (src, dst) = (&src, &dst);
@@ -298,16 +315,31 @@ impl RegistryClient {
                         pulled.stream,
                         oci_desc.digest.clone(),
                         oci_desc.size as u64,
-                        mismatch,
+                        Arc::clone(&mismatch),
                     );
-                    self.oci
+                    let pushed = self
+                        .oci
                         .push_blob_stream(
                             dst,
                             verified,
                             &oci_desc.digest,
                             Some(oci_desc.size as u64),
                         )
-                        .await
+                        .await;
+                    let recorded = mismatch.lock().ok().and_then(|slot| slot.clone());
+                    match (pushed, recorded) {
+                        (Ok(location), None) => Ok(location),
+                        // Whatever the push said: the bytes were wrong, so it
+                        // must not count, and retrying will not heal a source
+                        // that serves other content under this digest.
+                        (_, Some(actual)) => Err(OciDistributionError::DigestError(
+                            oci_client::errors::DigestError::VerificationError {
+                                expected: oci_desc.digest.clone(),
+                                actual,
+                            },
+                        )),
+                        (Err(e), None) => Err(e),
+                    }
                 }
             })
             .await;
@@ -320,7 +352,7 @@ impl RegistryClient {
                 actual: detail,
             }),
             (Ok(_), None) => Ok(descriptor.size),
-            (Err(e), None) => Err(e),
+            (Err((err, attempts)), None) => Err(registry_error(target, &what, &err, attempts)),
         }
     }
 
@@ -439,113 +471,3 @@ fn reqwest_header(
 ) -> std::result::Result<http::HeaderValue, http::header::InvalidHeaderValue> {
     http::HeaderValue::from_str(value)
 }
-
-fn is_transient(err: &OciDistributionError) -> bool {
-    match err {
-        OciDistributionError::RequestError(e) => {
-            // A TLS or certificate problem does not heal by retrying.
-            !chain_text(e).to_ascii_lowercase().contains("certificate")
-                && (e.is_timeout()
-                    || e.is_connect()
-                    || e.is_request()
-                    || e.is_body()
-                    || e.is_decode())
-        }
-        OciDistributionError::ServerError { code, .. } => *code == 429 || *code >= 500,
-        OciDistributionError::RegistryError { envelope, .. } => envelope
-            .errors
-            .iter()
-            .any(|e| e.code == OciErrorCode::Toomanyrequests),
-        OciDistributionError::IoError(_) => true,
-        _ => false,
-    }
-}
-
-/// Whether an oci-client error means "no such manifest/blob/repository".
-pub fn is_not_found(err: &OciDistributionError) -> bool {
-    match err {
-        OciDistributionError::ServerError { code, .. } => *code == 404,
-        OciDistributionError::RegistryError { envelope, .. } => envelope.errors.iter().any(|e| {
-            matches!(
-                e.code,
-                OciErrorCode::ManifestUnknown
-                    | OciErrorCode::NameUnknown
-                    | OciErrorCode::BlobUnknown
-                    | OciErrorCode::NotFound
-            )
-        }),
-        OciDistributionError::ImageManifestNotFoundError(_) => true,
-        _ => false,
-    }
-}
-
-fn chain_text(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
-}
-
-/// A one-line description of an oci-client error, with its causes.
-fn describe(err: &OciDistributionError) -> String {
-    match err {
-        OciDistributionError::UnauthorizedError { .. } => {
-            "authentication failed (HTTP 401): credentials missing or rejected".to_string()
-        }
-        OciDistributionError::AuthenticationFailure(reason) => {
-            format!("authentication failed: {}", reason.trim())
-        }
-        OciDistributionError::RegistryError { envelope, .. } => envelope
-            .errors
-            .iter()
-            .map(|e| format!("{:?}: {}", e.code, e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        OciDistributionError::ServerError { code, message, .. } => {
-            let message: String = message.trim().chars().take(200).collect();
-            format!(
-                "HTTP {code}{}",
-                if message.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {message}")
-                }
-            )
-        }
-        other => chain_text(other),
-    }
-}
-
-fn registry_error(
-    image: &ImageRef,
-    what: &str,
-    err: &OciDistributionError,
-    attempts: u32,
-) -> Error {
-    if let OciDistributionError::DigestError(d) = err {
-        return Error::DigestMismatch {
-            registry: image.registry.clone(),
-            what: what.to_string(),
-            expected: image.digest.clone().unwrap_or_default(),
-            actual: d.to_string(),
-        };
-    }
-    let retried = if attempts > 1 {
-        format!(" (after {attempts} attempts)")
-    } else {
-        String::new()
-    };
-    Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("{what}: {}{retried}", describe(err)),
-    }
-}
-
-mod referrers;

@@ -1,7 +1,7 @@
 //! Copying an image by digest: every platform of an index, every blob checked
 //! by digest, blobs mounted within a registry and streamed several at a time
-//! between registries, cosign `.sig`/`.att`/`.sbom` tags carried along, and
-//! the destination tag written last.
+//! between registries, cosign `.sig`/`.att`/`.sbom` tags and OCI referrers
+//! (Sigstore bundles) carried along, and the destination tag written last.
 
 use super::client::RegistryClient;
 use super::manifest::{Content, Descriptor, Manifest};
@@ -48,6 +48,8 @@ pub struct CopyReport {
     pub bytes_copied: u64,
     /// cosign tags carried along (`sha256-<hex>.sig` ...).
     pub signature_tags: Vec<String>,
+    /// Referrer manifests (Sigstore bundles ...) carried along, by digest.
+    pub referrers: Vec<String>,
 }
 
 #[derive(Default)]
@@ -120,6 +122,7 @@ pub async fn copy_image(
         .await?;
 
     let mut signature_tags = Vec::new();
+    let mut referrers = Vec::new();
     if options.signatures {
         // One tag listing instead of a lookup per subject and suffix.
         let source_tags: BTreeSet<String> = client.list_tags(source).await?.into_iter().collect();
@@ -132,6 +135,7 @@ pub async fn copy_image(
                     signature_tags.push(t);
                 }
             }
+            referrers.extend(engine.copy_referrers(source, destination, &d).await?);
         }
     }
 
@@ -161,6 +165,7 @@ pub async fn copy_image(
         blobs_present: counters.blobs_present.load(Ordering::Relaxed),
         bytes_copied,
         signature_tags,
+        referrers,
     })
 }
 
@@ -192,6 +197,22 @@ impl Engine<'_> {
         if self.client.get_manifest(target).await?.is_some() {
             return Ok(());
         }
+        self.copy_contents(source, target, manifest).await?;
+        self.client.put_manifest(target, manifest).await?;
+        self.counters
+            .manifests_pushed
+            .fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies what a manifest references (child manifests, blobs), not the
+    /// manifest itself.
+    async fn copy_contents(
+        &self,
+        source: &ImageRef,
+        target: &ImageRef,
+        manifest: &Manifest,
+    ) -> Result<()> {
         match &manifest.content {
             Content::Index { manifests } => {
                 for child in manifests {
@@ -223,11 +244,57 @@ impl Engine<'_> {
                     .await?;
             }
         }
-        self.client.put_manifest(target, manifest).await?;
-        self.counters
-            .manifests_pushed
-            .fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Carries the referrers of `subject` that the destination does not list
+    /// yet: contents first, then the manifest through the referrers API (or
+    /// added to the destination's fallback index, whose entries are kept).
+    /// Entries whose manifest is gone or names another subject are skipped.
+    async fn copy_referrers(
+        &self,
+        source: &ImageRef,
+        destination: &ImageRef,
+        subject: &str,
+    ) -> Result<Vec<String>> {
+        let listed = self.client.referrers(source, subject).await?;
+        if listed.descriptors.is_empty() {
+            return Ok(Vec::new());
+        }
+        let present = self.client.referrers(destination, subject).await?;
+        let mut carried = Vec::new();
+        for entry in &listed.descriptors {
+            if present.descriptors.iter().any(|p| p.digest == entry.digest) {
+                continue;
+            }
+            let src = source.with_digest(&entry.digest);
+            let Some(manifest) = self.client.get_manifest(&src).await? else {
+                tracing::warn!(
+                    "referrer {} of {subject} is listed but missing",
+                    entry.digest
+                );
+                continue;
+            };
+            let names_subject = serde_json::from_slice::<serde_json::Value>(&manifest.bytes)
+                .ok()
+                .and_then(|d| d.pointer("/subject/digest")?.as_str().map(str::to_string))
+                .is_some_and(|d| d == subject);
+            if !names_subject {
+                tracing::warn!(
+                    "referrer {} does not name {subject}; not copied",
+                    entry.digest
+                );
+                continue;
+            }
+            let dst = destination.with_digest(&entry.digest);
+            self.copy_contents(&src, &dst, &manifest).await?;
+            self.client.push_referrer(destination, &manifest).await?;
+            self.counters
+                .manifests_pushed
+                .fetch_add(1, Ordering::Relaxed);
+            carried.push(entry.digest.clone());
+        }
+        Ok(carried)
     }
 
     async fn copy_blob(

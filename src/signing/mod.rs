@@ -1,11 +1,15 @@
 //! cosign-compatible signing: keys, signatures and attestations in the legacy
-//! tag scheme, and their verification.
+//! tag scheme or as Sigstore bundles through the referrers API
+//! (`signing.format`), and the verification of both.
 
+pub mod bundle;
 pub mod keys;
 pub mod payload;
+pub mod referrer;
 pub mod sign;
 pub mod store;
 pub mod verify;
+pub mod verify_bundle;
 
 /// Attestation types cosign (and vimes) name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

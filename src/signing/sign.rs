@@ -1,6 +1,7 @@
 //! Signing an image digest and attaching attestations, in cosign's legacy
-//! layout. Re-signing with the same key is a no-op, so retries never
-//! duplicate signatures.
+//! layout or as Sigstore bundles (`signing.format` of the client's
+//! configuration). Re-signing with the same key is a no-op in both, so
+//! retries never duplicate signatures.
 
 use super::keys::SigningKey;
 use super::payload::{
@@ -10,13 +11,62 @@ use super::store::{
     self, AppendOutcome, LayerDescriptor, NewLayer, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
     SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
 };
+use super::{bundle, referrer};
+use crate::config::SignatureFormat;
 use crate::error::Result;
 use crate::registry::{ImageRef, RegistryClient};
 use std::collections::BTreeMap;
 
-/// Signs `image` (which must carry its digest) with `key`; `annotations` go
-/// into the payload's `optional` section.
+/// Signs `image@digest` with `key`, in the format `signing.format` of the
+/// client's configuration selects; `annotations` go into the payload's
+/// `optional` section (legacy) or the statement subject's `annotations`
+/// (bundle), where cosign puts them.
 pub async fn sign_image(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<AppendOutcome> {
+    match client.config().signing.format {
+        SignatureFormat::Legacy => sign_legacy(client, image, digest, key, annotations).await,
+        SignatureFormat::Bundle => sign_bundle(client, image, digest, key, annotations).await,
+    }
+}
+
+/// A cosign v3 image signature: a bundle around an in-toto v1 statement of
+/// predicate type `https://sigstore.dev/cosign/sign/v1` naming the digest and
+/// the repository.
+async fn sign_bundle(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<AppendOutcome> {
+    let statement = bundle::SignStatement::new(&image.repository_name(), digest, annotations);
+    let statement = serde_json::to_vec(&statement)
+        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
+    let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
+    let made = bundle::Bundle::dsse(&statement, &signature, &key.fingerprint);
+    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let same = async |existing: &bundle::Bundle| -> bool {
+        bundle::open(existing).is_ok_and(|o| {
+            o.statement == statement && o.signatures.iter().any(|s| public.verifies(s, &o.message))
+        })
+    };
+    referrer::attach(
+        client,
+        image,
+        digest,
+        &made,
+        bundle::COSIGN_SIGN_PREDICATE_TYPE,
+        same,
+    )
+    .await
+}
+
+async fn sign_legacy(
     client: &RegistryClient,
     image: &ImageRef,
     digest: &str,
@@ -58,7 +108,8 @@ pub async fn sign_image(
     .await
 }
 
-/// Attests `predicate` of `predicate_type` about `image@digest` with `key`.
+/// Attests `predicate` of `predicate_type` about `image@digest` with `key`,
+/// in the format `signing.format` of the client's configuration selects.
 /// An attestation whose statement is identical and signed by the same key is
 /// not added twice.
 pub async fn attest_image(
@@ -100,6 +151,18 @@ async fn attest(
     let statement_bytes = serde_json::to_vec(&statement)
         .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
     let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement_bytes))?;
+    if client.config().signing.format == SignatureFormat::Bundle {
+        let made = bundle::Bundle::dsse(&statement_bytes, &signature, &key.fingerprint);
+        let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+        let same = async |existing: &bundle::Bundle| -> bool {
+            bundle::open(existing).is_ok_and(|o| {
+                o.predicate_type.as_deref() == Some(predicate_type)
+                    && (once_per_type || o.statement == statement_bytes)
+                    && o.signatures.iter().any(|s| public.verifies(s, &o.message))
+            })
+        };
+        return referrer::attach(client, image, digest, &made, predicate_type, same).await;
+    }
     let envelope = Envelope {
         payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
         payload: b64(&statement_bytes),

@@ -93,6 +93,8 @@ pub struct AppendOutcome {
     pub tag: String,
     /// The attachment manifest digest now under the tag.
     pub manifest_digest: String,
+    /// Where it is stored: `repo:tag` (legacy) or `repo@digest` (bundle referrer).
+    pub location: String,
     /// Whether a layer was added (false: an equivalent one was already there).
     pub added: bool,
 }
@@ -128,6 +130,7 @@ pub async fn append(
         for layer in existing.layers.iter().take(MAX_LAYERS) {
             if already_present(layer).await? {
                 return Ok(AppendOutcome {
+                    location: format!("{}:{}", repository.repository_name(), existing.tag),
                     tag: existing.tag.clone(),
                     manifest_digest: existing.manifest_digest.clone(),
                     added: false,
@@ -173,6 +176,7 @@ pub async fn append(
         .put_manifest(&repository.with_tag(&tag), &manifest)
         .await?;
     Ok(AppendOutcome {
+        location: format!("{}:{tag}", repository.repository_name()),
         tag,
         manifest_digest: manifest.digest,
         added: true,

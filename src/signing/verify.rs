@@ -1,7 +1,9 @@
-//! Verification of cosign legacy signatures and attestations against trusted
-//! keys. Every layer examined is reported with the reason it did or did not
-//! count; the image is verified only if at least one signature counts and
-//! every required attestation type is present and signed.
+//! Verification of cosign signatures and attestations against trusted keys,
+//! in both formats whatever `signing.format` says: legacy `.sig`/`.att`
+//! layers and Sigstore bundles found through the referrers API (see
+//! `verify_bundle`). Every signature examined is reported with the reason it
+//! did or did not count; the image is verified only if at least one signature
+//! counts and every required attestation type is present and signed.
 
 use super::keys::PublicKey;
 use super::payload::{
@@ -31,10 +33,15 @@ pub struct VerifyPolicy {
     pub required_attestations: Vec<AttestationType>,
 }
 
-/// The verdict on one layer.
-#[derive(Clone, Debug, Serialize)]
+/// [`LayerCheck::format`] of a `.sig`/`.att` layer.
+pub const FORMAT_LEGACY: &str = "legacy";
+/// [`LayerCheck::format`] of a Sigstore bundle referrer.
+pub const FORMAT_BUNDLE: &str = "bundle";
+
+/// The verdict on one signature or attestation (a legacy layer or a bundle).
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct LayerCheck {
-    /// Digest of the layer blob.
+    /// Digest of the layer blob (the payload, envelope or bundle).
     pub layer: String,
     /// Whether it counts.
     pub valid: bool,
@@ -46,6 +53,11 @@ pub struct LayerCheck {
     pub predicate_type: Option<String>,
     /// Why it does or does not count.
     pub reason: String,
+    /// [`FORMAT_LEGACY`] or [`FORMAT_BUNDLE`].
+    pub format: &'static str,
+    /// Digest of the bundle's referrer manifest (bundles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
 }
 
 /// The outcome of verifying one image.
@@ -83,14 +95,12 @@ pub async fn verify_image(
         }
         if sigs.layers.len() > MAX_LAYERS {
             signatures.push(LayerCheck {
-                layer: String::new(),
-                valid: false,
-                key: None,
-                predicate_type: None,
                 reason: format!(
                     "{} more layers not examined (limit {MAX_LAYERS})",
                     sigs.layers.len() - MAX_LAYERS
                 ),
+                format: FORMAT_LEGACY,
+                ..LayerCheck::default()
             });
         }
     }
@@ -102,6 +112,12 @@ pub async fn verify_image(
             }
         }
     }
+    let want_attestations = !policy.required_attestations.is_empty();
+    let (bundle_signatures, bundle_attestations) =
+        super::verify_bundle::check_bundles(client, image, digest, keys, policy, want_attestations)
+            .await?;
+    signatures.extend(bundle_signatures);
+    attestations.extend(bundle_attestations);
     let mut reasons = Vec::new();
     if signatures.is_empty() {
         reasons.push(format!("no signatures found for {repository}@{digest}"));
@@ -145,6 +161,8 @@ fn rejected(layer: &str, predicate_type: Option<String>, reason: impl Into<Strin
         key: None,
         predicate_type,
         reason: reason.into(),
+        format: FORMAT_LEGACY,
+        referrer: None,
     }
 }
 
@@ -253,12 +271,14 @@ async fn check_signature(
         key: Some(key.name.clone()),
         predicate_type: None,
         reason: format!("valid signature by {} ({})", key.name, key.fingerprint),
+        format: FORMAT_LEGACY,
+        referrer: None,
     }
 }
 
 /// cosign binds the repository; sigstore-rs historically wrote `repo:tag`, so a
 /// tag suffix is tolerated but a different repository is not.
-fn same_repository(signed: &str, expected: &str) -> bool {
+pub(super) fn same_repository(signed: &str, expected: &str) -> bool {
     if signed == expected {
         return true;
     }
@@ -352,5 +372,7 @@ async fn check_attestation(
             statement.predicate_type, key.name
         ),
         predicate_type: Some(statement.predicate_type),
+        format: FORMAT_LEGACY,
+        referrer: None,
     }
 }

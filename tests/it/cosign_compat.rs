@@ -188,3 +188,5 @@ pub fn read_attachment(
             )
         })
 }
+
+pub mod bundle;

@@ -1,1 +1,469 @@
-//! (placeholder, being written)
+//! The fail-closed matrix (issue #9, README "Security model"): whenever vimes
+//! cannot establish that an image is clean, signed and allowed, the answer is
+//! a non-zero exit with the reason, never 0. One table: each row is a set-up,
+//! a command, the exit code and a piece of the reason. Real tools and
+//! registries wherever they can show the fault; stand-in scripts only for a
+//! crash, garbage output or a hang.
+
+mod known_bugs;
+
+use std::sync::OnceLock;
+
+use crate::support::trivy::trivy_db_cache;
+use crate::support::trivy::{build_fixture_image, buildah_available, trivy_available};
+use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+
+pub const PASSWORD: &str = "fail closed password";
+
+/// Files every row starts with (made once by vimes itself).
+const SEED_FILES: [&str; 8] = [
+    "cosign.key",
+    "cosign.pub",
+    "security/team.key",
+    "security/team.pub",
+    "mallory.key",
+    "mallory.pub",
+    "security/exceptions.yaml",
+    "security/exceptions.yaml.sig",
+];
+
+/// Staging repositories holding the clean image.
+const PROMOTED: [&str; 6] = ["app", "nosyft", "nokey", "noreview", "unreach", "rejected"];
+
+/// Registries and images shared by the rows (read-only once made):
+/// - staging `<PROMOTED>:1`: a clean image (no findings);
+/// - staging `tiff:1`: the unfixed-only fixture (HIGH CVE-2099-0004 in
+///   libtiff6, no fix), which only a valid exception lets through;
+/// - production `signed:1`, signed by `cosign.key`;
+/// - production `other:1`, whose `.sig` is a copy of `signed`'s.
+pub struct Bed {
+    pub staging: Registry,
+    pub production: Registry,
+    seed: Vec<(String, Vec<u8>)>,
+}
+
+pub fn bed_available() -> bool {
+    require_tool("docker-registry")
+        && trivy_available()
+        && buildah_available()
+        && require_tool("syft")
+}
+
+impl Bed {
+    /// Made once per test process.
+    pub fn get() -> &'static Bed {
+        static BED: OnceLock<Bed> = OnceLock::new();
+        BED.get_or_init(Bed::make)
+    }
+
+    fn make() -> Bed {
+        let staging = Registry::plain();
+        let production = Registry::plain();
+        let clean = TestImage::random(9201, 1, 2048);
+        // One staging repository per promoting row, so each row's production
+        // side can be checked on its own.
+        for repo in PROMOTED {
+            push_image(&staging, &format!("staging/{repo}"), Some("1"), &clean);
+        }
+        build_fixture_image(&staging, "unfixed-only", "staging/tiff", "1");
+        let signed = TestImage::random(9202, 1, 1024);
+        let other = TestImage::random(9203, 1, 1024);
+        push_image(&production, "production/signed", Some("1"), &signed);
+        push_image(&production, "production/other", Some("1"), &other);
+
+        let env = base_env(&staging, &production);
+        env.run(&["key", "generate"]).assert_code(0);
+        env.run(&["key", "generate", "--output-prefix", "security/team"])
+            .assert_code(0);
+        env.run(&["key", "generate", "--output-prefix", "mallory"])
+            .assert_code(0);
+        env.run(&[
+            "exceptions",
+            "add",
+            "--id",
+            "CVE-2099-0004",
+            "--reason",
+            "no fix upstream; not reachable",
+            "--expires",
+            "2027-01-31",
+            "--approved-by",
+            "secteam@example.com",
+            "--package",
+            "libtiff6",
+        ])
+        .assert_code(0);
+        env.run(&["exceptions", "sign", "--key", "security/team.key"])
+            .assert_code(0);
+        // The signed exception lets the tiff image through: the rows below
+        // break exactly one thing each.
+        env.run(&["scan", "tiff:1"]).assert_code(0);
+        env.run(&[
+            "sign",
+            &format!("{}/production/signed:1", production.host()),
+        ])
+        .assert_code(0);
+        // A signature for another digest: signed's .sig under other's tag.
+        let client = production.client();
+        let sig = crate::support::signature_tag(&signed.digest);
+        let (media_type, bytes, _) = client
+            .get_manifest("production/signed", &sig)
+            .expect("signed has a .sig");
+        let manifest: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        for layer in manifest["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain([&manifest["config"]])
+        {
+            let digest = layer["digest"].as_str().unwrap();
+            let blob = client.get_blob("production/signed", digest).unwrap();
+            client.push_blob("production/other", &blob);
+        }
+        client.push_manifest(
+            "production/other",
+            &crate::support::signature_tag(&other.digest),
+            &media_type,
+            &bytes,
+        );
+        let seed = SEED_FILES
+            .iter()
+            .map(|f| (f.to_string(), std::fs::read(env.path(f)).unwrap()))
+            .collect();
+        Bed {
+            staging,
+            production,
+            seed,
+        }
+    }
+
+    /// A fresh env with the shared keys and the signed exceptions file.
+    pub fn env(&self) -> TestEnv {
+        let mut env = base_env(&self.staging, &self.production);
+        for (name, bytes) in &self.seed {
+            env.write(name, bytes);
+        }
+        env
+    }
+
+    pub fn production_ref(&self, repo_tag: &str) -> String {
+        format!("{}/production/{repo_tag}", self.production.host())
+    }
+}
+
+fn base_env(staging: &Registry, production: &Registry) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
+    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
+    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
+    env.env("COSIGN_PASSWORD", PASSWORD).env("USER", "ci-bot");
+    env.env("VIMES_TODAY", "2026-11-29");
+    env.config_yaml(&format!(
+        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\npromotion:\n  from: staging\n  to: production\npolicy:\n  exceptions: security/exceptions.yaml\n  approvers: [security/team.pub]\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
+        staging.host(),
+        production.host()
+    ));
+    env
+}
+
+/// Appends to vimes.yaml (e.g. a `tools:` section).
+pub fn append_config(env: &mut TestEnv, yaml: &str) {
+    let cfg = env.read("vimes.yaml") + yaml;
+    env.config_yaml(&cfg);
+}
+
+/// A stand-in Trivy that answers `version` like 0.59.1 and runs `body` for
+/// anything else; vimes.yaml points at it.
+fn stand_in_trivy(env: &mut TestEnv, body: &str, extra: &str) {
+    env.write_executable(
+        "trivy-stand-in",
+        &format!("#!/bin/sh\nif [ \"$1\" = version ]; then echo '{{\"Version\":\"0.59.1\"}}'; exit 0; fi\n{body}\n"),
+    );
+    let path = env.bin_dir().join("trivy-stand-in");
+    append_config(
+        env,
+        &format!(
+            "tools:\n  trivy: {{ path: \"{}\", skip_db_update: true{extra} }}\n",
+            path.display()
+        ),
+    );
+}
+
+/// One row of the matrix.
+struct Row {
+    name: &'static str,
+    setup: fn(&Bed, &mut TestEnv),
+    args: fn(&Bed) -> Vec<String>,
+    code: i32,
+    reason: &'static str,
+    /// More checks on the outcome (e.g. production holds nothing).
+    after: fn(&Bed, &RunOutput),
+}
+
+fn nothing(_: &Bed, _: &mut TestEnv) {}
+fn no_check(_: &Bed, _: &RunOutput) {}
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+fn scan_clean(_: &Bed) -> Vec<String> {
+    args(&["scan", "--no-cache", "app:1"])
+}
+fn scan_tiff(_: &Bed) -> Vec<String> {
+    args(&["scan", "tiff:1"])
+}
+
+/// Production holds nothing of `production/<repo>`, or at least no tag.
+fn no_production_tag(bed: &Bed, repo: &str) {
+    let client = bed.production.client();
+    assert!(
+        !client.manifest_exists(&format!("production/{repo}"), "1"),
+        "production/{repo}:1 must not exist"
+    );
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            name: "Trivy missing",
+            setup: |_, env| append_config(env, "tools:\n  trivy: { path: /nonexistent/trivy }\n"),
+            args: scan_clean,
+            code: 3,
+            reason: "not found",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy crashes (SIGSEGV)",
+            setup: |_, env| stand_in_trivy(env, "kill -SEGV $$", ""),
+            args: scan_clean,
+            code: 3,
+            reason: "signal",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy exits 2",
+            setup: |_, env| {
+                stand_in_trivy(env, "echo 'FATAL: cannot scan (stand-in)' >&2; exit 2", "")
+            },
+            args: scan_clean,
+            code: 3,
+            reason: "FATAL: cannot scan (stand-in)",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy prints garbage",
+            setup: |_, env| stand_in_trivy(env, "echo 'this is not json'", ""),
+            args: scan_clean,
+            code: 3,
+            reason: "not its JSON report",
+            after: no_check,
+        },
+        Row {
+            name: "unknown severity in Trivy's JSON",
+            setup: |_, env| {
+                stand_in_trivy(
+                    env,
+                    r#"echo '{"SchemaVersion":2,"Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","InstalledVersion":"1","Severity":"APOCALYPTIC"}]}]}'"#,
+                    "",
+                )
+            },
+            args: scan_clean,
+            code: 3,
+            reason: "report could not be read",
+            after: no_check,
+        },
+        Row {
+            name: "unknown Trivy SchemaVersion",
+            setup: |_, env| stand_in_trivy(env, r#"echo '{"SchemaVersion":3,"Results":[]}'"#, ""),
+            args: scan_clean,
+            code: 3,
+            reason: "SchemaVersion 3",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy hangs",
+            setup: |_, env| stand_in_trivy(env, "sleep 60", ", timeout_secs: 1"),
+            args: scan_clean,
+            code: 3,
+            reason: "timed out",
+            after: no_check,
+        },
+        Row {
+            name: "unsigned exceptions file",
+            setup: |_, env| std::fs::remove_file(env.path("security/exceptions.yaml.sig")).unwrap(),
+            args: scan_tiff,
+            code: 1,
+            reason: "not signed by an approver",
+            after: no_check,
+        },
+        Row {
+            name: "exception expired (VIMES_TODAY after its day)",
+            setup: |_, env| {
+                env.env("VIMES_TODAY", "2027-02-01");
+            },
+            args: scan_tiff,
+            code: 1,
+            reason: "expired on 2027-01-31",
+            after: no_check,
+        },
+        Row {
+            name: "exceptions signed by a non-approver",
+            setup: |_, env| {
+                env.run(&["exceptions", "sign", "--key", "mallory.key"])
+                    .assert_code(0);
+            },
+            args: scan_tiff,
+            code: 1,
+            reason: "does not verify with any approver key",
+            after: no_check,
+        },
+        Row {
+            name: "exceptions file tampered after signing",
+            setup: |_, env| {
+                let text = env.read("security/exceptions.yaml");
+                env.write(
+                    "security/exceptions.yaml",
+                    text.replace("2027-01-31", "2099-01-31"),
+                );
+            },
+            args: scan_tiff,
+            code: 1,
+            reason: "does not verify",
+            after: no_check,
+        },
+        Row {
+            name: "exception with a malformed expiry date",
+            setup: |_, env| {
+                let text = env.read("security/exceptions.yaml");
+                env.write(
+                    "security/exceptions.yaml",
+                    text.replace("2027-01-31", "2027-02-30"),
+                );
+                env.run(&["exceptions", "sign", "--key", "security/team.key"]);
+            },
+            args: scan_tiff,
+            code: 2,
+            reason: "exceptions.yaml:",
+            after: no_check,
+        },
+        Row {
+            name: "wrong public key at verify",
+            setup: nothing,
+            args: |b| {
+                args(&[
+                    "verify",
+                    "--key",
+                    "mallory.pub",
+                    &b.production_ref("signed:1"),
+                ])
+            },
+            code: 1,
+            reason: "does not verify with any trusted key",
+            after: no_check,
+        },
+        Row {
+            name: "signature for another digest",
+            setup: nothing,
+            args: |b| args(&["verify", &b.production_ref("other:1")]),
+            code: 1,
+            reason: "is not this image's",
+            after: no_check,
+        },
+        Row {
+            name: "registry unreachable",
+            setup: |_, env| {
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port();
+                let cfg = env.read("vimes.yaml");
+                let staging = cfg
+                    .split("url: \"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                env.config_yaml(&cfg.replace(&staging, &format!("127.0.0.1:{port}")));
+            },
+            args: |_| args(&["--yes", "promote", "unreach:1"]),
+            code: 4,
+            reason: "127.0.0.1:",
+            after: |b, _| no_production_tag(b, "unreach"),
+        },
+        Row {
+            name: "Syft missing at promote",
+            setup: |_, env| append_config(env, "tools:\n  syft: { path: /nonexistent/syft }\n"),
+            args: |_| args(&["--yes", "promote", "nosyft:1"]),
+            code: 3,
+            reason: "not found",
+            after: |b, _| no_production_tag(b, "nosyft"),
+        },
+        Row {
+            name: "no review, no TTY, no --yes",
+            setup: nothing,
+            args: |_| args(&["promote", "noreview:1"]),
+            code: 1,
+            reason: "no approving review",
+            after: |b, _| no_production_tag(b, "noreview"),
+        },
+        Row {
+            name: "review rejected",
+            setup: nothing,
+            args: |_| args(&["review", "--reject", "app:1"]),
+            code: 1,
+            reason: "Rejected",
+            after: no_check,
+        },
+        Row {
+            name: "missing signing key at promote",
+            setup: |_, env| {
+                let cfg = env
+                    .read("vimes.yaml")
+                    .replace("key: cosign.key", "key: keys/missing.key");
+                env.config_yaml(&cfg);
+            },
+            args: |_| args(&["--yes", "promote", "nokey:1"]),
+            code: 2,
+            reason: "missing.key",
+            after: |b, _| {
+                let client = b.production.client();
+                assert!(
+                    !client.catalog().iter().any(|r| r == "production/nokey"),
+                    "nothing may be copied before the key is loaded: {:?}",
+                    client.catalog()
+                );
+            },
+        },
+    ]
+}
+
+#[test]
+fn every_fault_ends_non_zero_with_its_reason() {
+    if !bed_available() {
+        return;
+    }
+    let bed = Bed::get();
+    let mut failures = Vec::new();
+    for row in rows() {
+        let mut env = bed.env();
+        (row.setup)(bed, &mut env);
+        let argv = (row.args)(bed);
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let out = env.run(&argv);
+        let text = format!("{}\n{}", out.stdout, out.stderr);
+        if out.code != row.code || !text.contains(row.reason) {
+            failures.push(format!(
+                "row {:?}: expected exit {} with {:?}\n{}",
+                row.name,
+                row.code,
+                row.reason,
+                out.dump()
+            ));
+            continue;
+        }
+        assert_ne!(out.code, 0, "{}", row.name);
+        (row.after)(bed, &out);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

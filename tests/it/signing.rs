@@ -549,3 +549,7 @@ fn key_problems_are_found_before_anything_is_written() {
     env.run(&["sign", &format!("{}/prod/app:nope", reg.host())])
         .assert_code(2);
 }
+
+mod bundle;
+mod bundle_copy;
+mod bundle_promote;

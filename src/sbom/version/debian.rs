@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 /// A parsed Debian version.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct DebVersion {
     epoch: u64,
     upstream: String,
@@ -66,6 +66,16 @@ impl Ord for DebVersion {
             .then_with(|| verrevcmp(self.revision.as_bytes(), other.revision.as_bytes()))
     }
 }
+
+/// Equal when the ordering says so (`1.0` and `1.00` are the same version),
+/// so that `==` and [`Ord`] agree as the standard library requires.
+impl PartialEq for DebVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for DebVersion {}
 
 impl PartialOrd for DebVersion {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {

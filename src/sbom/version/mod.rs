@@ -96,6 +96,29 @@ mod tests {
         }
     }
 
+    /// Regression (property test of issue #9): `==` was structural while
+    /// the ordering normalised (`1.0` vs `1.00`, `1.0` vs `1.0.0`, build
+    /// metadata), so two versions could be neither `<`, `>` nor `==`.
+    #[test]
+    fn equality_agrees_with_the_ordering() {
+        for (eco, a, b) in [
+            (Ecosystem::Debian, "1.0", "1.00"),
+            (Ecosystem::Debian, "0:1.0", "1.0-0"),
+            (Ecosystem::Pep440, "1.0", "1.0.0"),
+            (Ecosystem::Pep440, "1.0rc1", "1.0-preview-1"),
+            (Ecosystem::Semver, "2.0.0+incompatible", "2.0.0"),
+        ] {
+            let (a, b) = (eco.parse(a).unwrap(), eco.parse(b).unwrap());
+            assert_eq!(a.compare(&b), Some(Ordering::Equal));
+            assert_eq!(a, b);
+        }
+        let (a, b) = (
+            Ecosystem::Debian.parse("1.0").unwrap(),
+            Ecosystem::Debian.parse("1.0a").unwrap(),
+        );
+        assert_ne!(a, b);
+    }
+
     #[test]
     fn no_order_across_ecosystems() {
         let deb = Ecosystem::Debian.parse("1.0").unwrap();

@@ -23,7 +23,7 @@ enum Local {
 }
 
 /// A parsed PEP 440 version.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Pep440 {
     epoch: u64,
     release: Vec<u64>,
@@ -222,6 +222,16 @@ impl Ord for Pep440 {
         self.key().cmp(&other.key())
     }
 }
+
+/// Equal when the ordering says so (`1.0` and `1.00` are the same version),
+/// so that `==` and [`Ord`] agree as the standard library requires.
+impl PartialEq for Pep440 {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Pep440 {}
 
 impl PartialOrd for Pep440 {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {

@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 /// A parsed semantic version.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct SemVersion(semver::Version);
 
 impl SemVersion {
@@ -38,6 +38,16 @@ impl Ord for SemVersion {
         (a.major, a.minor, a.patch, &a.pre).cmp(&(b.major, b.minor, b.patch, &b.pre))
     }
 }
+
+/// Equal when the ordering says so (`1.0` and `1.00` are the same version),
+/// so that `==` and [`Ord`] agree as the standard library requires.
+impl PartialEq for SemVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for SemVersion {}
 
 impl PartialOrd for SemVersion {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {

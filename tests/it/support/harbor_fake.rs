@@ -9,6 +9,7 @@
 
 mod api;
 mod control;
+mod referrers;
 mod v2;
 
 use super::oci::OciClient;
@@ -124,6 +125,8 @@ struct State {
     faults: Vec<Fault>,
     requests: Vec<Recorded>,
     page_cap: usize,
+    /// Referrers Harbor indexed on manifest pushes: (repository, subject) -> descriptors.
+    referrers: HashMap<(String, String), Vec<Value>>,
 }
 
 /// What the request handlers share.
@@ -274,6 +277,7 @@ impl HarborFake {
                 faults: Vec::new(),
                 requests: Vec::new(),
                 page_cap: 100,
+                referrers: HashMap::new(),
             }),
             backend: backend.base_url(),
             base: format!("http://127.0.0.1:{port}"),

@@ -271,6 +271,27 @@ impl OciClient {
         Some((media_type, bytes, digest))
     }
 
+    /// `GET /v2/<repo>/referrers/<digest>`: the index, or None when the
+    /// registry has no referrers API (404).
+    pub fn referrers_api(&self, repo: &str, digest: &str) -> Option<Value> {
+        let what = format!("GET referrers of {repo}@{digest}");
+        let resp = self.send(
+            &what,
+            self.request(
+                Method::GET,
+                &self.url(&format!("/v2/{repo}/referrers/{digest}")),
+            ),
+        );
+        if resp.status() == StatusCode::NOT_FOUND {
+            return None;
+        }
+        let resp = expect_status(&what, resp, &[StatusCode::OK]);
+        Some(
+            resp.json()
+                .unwrap_or_else(|e| panic!("{what}: not JSON: {e}")),
+        )
+    }
+
     /// Whether a manifest exists under that tag or digest.
     pub fn manifest_exists(&self, repo: &str, reference: &str) -> bool {
         let what = format!("HEAD manifest {repo}:{reference}");

@@ -2,7 +2,10 @@
 //! applies Harbor's registry-side rules first: a tag matching an immutable
 //! rule cannot be overwritten or deleted (412 PRECONDITION; pushes by digest
 //! are never checked), and `prevent_vul` / `enable_content_trust_cosign`
-//! refuse manifest pulls (412 PROJECTPOLICYVIOLATION).
+//! refuse manifest pulls (412 PROJECTPOLICYVIOLATION). Like Harbor >= 2.8 it
+//! implements the OCI referrers API: a manifest pushed with a `subject` is
+//! indexed (answered with `OCI-Subject`) and listed at
+//! `GET /v2/<name>/referrers/<digest>` (see `referrers`).
 
 use super::api::{report_severity, threshold_rank};
 use super::*;
@@ -184,7 +187,7 @@ fn is_digest(reference: &str) -> bool {
 }
 
 /// `(repository, kind, rest)` of `/v2/<repo>/<kind>/<rest>`.
-fn split_v2(path: &str) -> Option<(String, &'static str, String)> {
+pub(super) fn split_v2(path: &str) -> Option<(String, &'static str, String)> {
     let inner = path.strip_prefix("/v2/")?;
     for kind in ["manifests", "blobs", "tags", "referrers"] {
         if let Some(pos) = inner.find(&format!("/{kind}/")) {
@@ -327,6 +330,15 @@ pub(super) fn handle(
         super::respond(request, reply);
         return status;
     }
+    if method == "GET" {
+        if let Some((repo, "referrers", subject)) = split_v2(&path) {
+            let reply = super::referrers::list(shared, &repo, &subject, target);
+            let status = reply.status;
+            super::respond(request, reply);
+            return status;
+        }
+    }
+    let manifest_put = method == "PUT" && matches!(split_v2(&path), Some((_, "manifests", _)));
     let url = format!("{}{target}", shared.backend);
     let Ok(m) = reqwest::Method::from_bytes(method.as_bytes()) else {
         super::respond(request, Reply::error(405, "UNSUPPORTED", "method"));
@@ -340,7 +352,12 @@ pub(super) fn handle(
         }
     }
     let has_body = matches!(method, "POST" | "PUT" | "PATCH");
-    let sent = if has_body {
+    let mut manifest_body = Vec::new();
+    let sent = if manifest_put {
+        // Manifests are small: read whole, so that a subject can be indexed.
+        let _ = request.as_reader().read_to_end(&mut manifest_body);
+        builder.body(manifest_body.clone()).send()
+    } else if has_body {
         // Stream the body: this thread copies the client's bytes into a pipe
         // while another sends the pipe's other end to the registry.
         let length = request.body_length();
@@ -403,6 +420,16 @@ pub(super) fn handle(
     }
     if method == "PUT" && status == 201 {
         after_push(shared, &path, pushed_digest.as_deref());
+        if manifest_put {
+            let media_type = header(&request, "Content-Type").unwrap_or_default();
+            if let Some(subject) =
+                super::referrers::index(shared, &path, &media_type, &manifest_body)
+            {
+                if let Ok(h) = tiny_http::Header::from_bytes("OCI-Subject", subject.as_bytes()) {
+                    headers.push(h);
+                }
+            }
+        }
     }
     let reply = tiny_http::Response::new(
         tiny_http::StatusCode(status),

@@ -1,0 +1,276 @@
+//! Verification of Sigstore-bundle signatures and attestations (cosign v3's
+//! format) with the trust rules of the legacy ones: a trusted key verifies
+//! the DSSE envelope, the statement names this exact digest, a repository it
+//! names is this one, and required annotations are on the subject. Bundles
+//! are signed with keys here; certificate (keyless) bundles and Rekor entries
+//! cannot be checked offline and never count on their own.
+
+use super::bundle::{self, Bundle, IN_TOTO_STATEMENT_V1};
+use super::keys::PublicKey;
+use super::payload::IN_TOTO_STATEMENT_V01;
+use super::referrer::{self, Candidate, Fetched};
+use super::verify::{same_repository, LayerCheck, VerifyPolicy, FORMAT_BUNDLE};
+use crate::error::Result;
+use crate::registry::{ImageRef, RegistryClient};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The bundle signatures and attestations of `image@digest`, each checked.
+/// Attestation bundles are only read when `attestations` is set.
+pub async fn check_bundles(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    keys: &[PublicKey],
+    policy: &VerifyPolicy,
+    attestations: bool,
+) -> Result<(Vec<LayerCheck>, Vec<LayerCheck>)> {
+    let (candidates, skipped) = referrer::candidates(client, image, digest).await?;
+    let mut signatures = Vec::new();
+    let mut checked_attestations = Vec::new();
+    for candidate in &candidates {
+        let hinted_attestation = candidate
+            .predicate_hint
+            .as_deref()
+            .is_some_and(|p| p != bundle::COSIGN_SIGN_PREDICATE_TYPE);
+        if hinted_attestation && !attestations {
+            continue;
+        }
+        let fetched = referrer::fetch(client, image, digest, candidate).await;
+        let kind = kind_of(candidate, &fetched);
+        match kind {
+            Kind::Signature => {
+                signatures.push(check_signature(image, digest, keys, policy, &fetched));
+            }
+            Kind::Attestation(_) if !attestations => {}
+            Kind::Attestation(p) => {
+                checked_attestations.push(check_attestation(digest, keys, &fetched, p));
+            }
+        }
+    }
+    if skipped > 0 {
+        signatures.push(LayerCheck {
+            format: FORMAT_BUNDLE,
+            reason: format!(
+                "{skipped} more bundle referrers not examined (limit {})",
+                super::store::MAX_LAYERS
+            ),
+            ..LayerCheck::default()
+        });
+    }
+    Ok((signatures, checked_attestations))
+}
+
+enum Kind {
+    Signature,
+    Attestation(Option<String>),
+}
+
+/// A bundle is an attestation when its statement (or, when it cannot be
+/// read, the manifest's annotation) names another predicate than cosign's
+/// image signature; everything else is examined as a signature.
+fn kind_of(candidate: &Candidate, fetched: &Fetched) -> Kind {
+    let predicate = fetched
+        .bundle
+        .as_ref()
+        .ok()
+        .and_then(|b| bundle::open(b).ok())
+        .and_then(|o| o.predicate_type)
+        .or_else(|| candidate.predicate_hint.clone());
+    match predicate {
+        Some(p) if p != bundle::COSIGN_SIGN_PREDICATE_TYPE => Kind::Attestation(Some(p)),
+        _ => Kind::Signature,
+    }
+}
+
+fn rejected(fetched: &Fetched, predicate_type: Option<String>, reason: String) -> LayerCheck {
+    LayerCheck {
+        layer: fetched.layer_digest.clone(),
+        valid: false,
+        key: None,
+        predicate_type,
+        reason,
+        format: FORMAT_BUNDLE,
+        referrer: Some(fetched.manifest_digest.clone()),
+    }
+}
+
+/// Opens the bundle and finds the trusted key that signed it.
+fn verified<'k>(
+    keys: &'k [PublicKey],
+    bundle: &Bundle,
+) -> std::result::Result<(&'k PublicKey, bundle::Opened), String> {
+    let opened = bundle::open(bundle)?;
+    if opened.signatures.is_empty() {
+        return Err("the DSSE envelope has no decodable signature".into());
+    }
+    let key = opened
+        .signatures
+        .iter()
+        .find_map(|sig| keys.iter().find(|k| k.verifies(sig, &opened.message)));
+    match key {
+        Some(k) => Ok((k, opened)),
+        None if bundle.verification_material.certificate.is_some()
+            || bundle.verification_material.x509_certificate_chain.is_some() =>
+        {
+            Err("signed with a certificate (keyless); vimes trusts keys only, and no trusted key verifies it".into())
+        }
+        None => Err(
+            "signature does not verify with any trusted key (wrong key or tampered bundle)".into(),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct AnyStatement {
+    #[serde(rename = "_type", default)]
+    kind: String,
+    #[serde(rename = "predicateType", default)]
+    predicate_type: String,
+    #[serde(default)]
+    subject: Vec<bundle::ResourceDescriptor>,
+}
+
+fn parse_statement(bytes: &[u8]) -> std::result::Result<AnyStatement, String> {
+    let statement: AnyStatement = serde_json::from_slice(bytes)
+        .map_err(|e| format!("payload is not an in-toto statement: {e}"))?;
+    if statement.kind != IN_TOTO_STATEMENT_V1 && statement.kind != IN_TOTO_STATEMENT_V01 {
+        return Err(format!(
+            "statement type {:?} is not in-toto",
+            statement.kind
+        ));
+    }
+    Ok(statement)
+}
+
+/// The subject entry naming `digest`, if any.
+fn subject_for<'s>(
+    statement: &'s AnyStatement,
+    digest: &str,
+) -> Option<&'s bundle::ResourceDescriptor> {
+    let (algorithm, hex) = digest.split_once(':')?;
+    statement
+        .subject
+        .iter()
+        .find(|s| s.digest.get(algorithm).map(String::as_str) == Some(hex))
+}
+
+fn check_signature(
+    image: &ImageRef,
+    digest: &str,
+    keys: &[PublicKey],
+    policy: &VerifyPolicy,
+    fetched: &Fetched,
+) -> LayerCheck {
+    let bundle = match &fetched.bundle {
+        Ok(b) => b,
+        Err(reason) => return rejected(fetched, None, reason.clone()),
+    };
+    let (key, opened) = match verified(keys, bundle) {
+        Ok(v) => v,
+        Err(reason) => return rejected(fetched, None, reason),
+    };
+    let statement = match parse_statement(&opened.statement) {
+        Ok(s) => s,
+        Err(reason) => return rejected(fetched, None, reason),
+    };
+    if statement.predicate_type != bundle::COSIGN_SIGN_PREDICATE_TYPE {
+        return rejected(
+            fetched,
+            None,
+            format!(
+                "predicate type {:?} is not an image signature",
+                statement.predicate_type
+            ),
+        );
+    }
+    let Some(subject) = subject_for(&statement, digest) else {
+        let signed: Vec<String> = statement
+            .subject
+            .iter()
+            .flat_map(|s| s.digest.iter().map(|(a, h)| format!("{a}:{h}")))
+            .collect();
+        return rejected(
+            fetched,
+            None,
+            format!(
+                "signed digest {} is not this image's {digest}",
+                if signed.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    signed.join(", ")
+                }
+            ),
+        );
+    };
+    let repository = image.repository_name();
+    let bound = match &subject.name {
+        Some(name) if !same_repository(name, &repository) => {
+            return rejected(
+                fetched,
+                None,
+                format!("signed for repository {name:?}, not {repository}"),
+            )
+        }
+        Some(_) => "",
+        None => "; the statement names no repository (cosign v3 layout)",
+    };
+    let empty = BTreeMap::new();
+    let annotations = subject.annotations.as_ref().unwrap_or(&empty);
+    for (k, v) in &policy.annotations {
+        if annotations.get(k).and_then(|f| f.as_str()) != Some(v.as_str()) {
+            return rejected(fetched, None, format!("annotation {k}={v} missing"));
+        }
+    }
+    LayerCheck {
+        layer: fetched.layer_digest.clone(),
+        valid: true,
+        key: Some(key.name.clone()),
+        predicate_type: None,
+        reason: format!(
+            "valid bundle signature by {} ({}){bound}",
+            key.name, key.fingerprint
+        ),
+        format: FORMAT_BUNDLE,
+        referrer: Some(fetched.manifest_digest.clone()),
+    }
+}
+
+fn check_attestation(
+    digest: &str,
+    keys: &[PublicKey],
+    fetched: &Fetched,
+    hinted: Option<String>,
+) -> LayerCheck {
+    let bundle = match &fetched.bundle {
+        Ok(b) => b,
+        Err(reason) => return rejected(fetched, hinted, reason.clone()),
+    };
+    let (key, opened) = match verified(keys, bundle) {
+        Ok(v) => v,
+        Err(reason) => return rejected(fetched, hinted, reason),
+    };
+    let statement = match parse_statement(&opened.statement) {
+        Ok(s) => s,
+        Err(reason) => return rejected(fetched, hinted, reason),
+    };
+    if subject_for(&statement, digest).is_none() {
+        return rejected(
+            fetched,
+            Some(statement.predicate_type),
+            format!("statement subject is not {digest}"),
+        );
+    }
+    LayerCheck {
+        layer: fetched.layer_digest.clone(),
+        valid: true,
+        key: Some(key.name.clone()),
+        reason: format!(
+            "valid {} bundle attestation by {}",
+            statement.predicate_type, key.name
+        ),
+        predicate_type: Some(statement.predicate_type),
+        format: FORMAT_BUNDLE,
+        referrer: Some(fetched.manifest_digest.clone()),
+    }
+}

@@ -56,6 +56,11 @@ pub fn run() -> ExitCode {
 
     let ui = ui::Ui::new(&cli.global);
     ui::init_logging(&cli.global);
+    if let Err(message) = policy::date::Date::check_override() {
+        let err = anyhow::Error::from(error::Error::Usage(message));
+        ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
+        return exit::Exit::Usage.into();
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -150,7 +150,14 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
     view.started("review", &prepared.digest);
     let reviewer = review::default_reviewer(args.reviewer.as_deref())
         .ok_or_else(|| Error::Usage("cannot tell who is reviewing: pass --reviewer".into()))?;
-    let record = match review::load_approved(&prepared.digest) {
+    let record = match review::load_saved(&prepared.digest) {
+        Some(saved) if saved.decision == ReviewDecision::Rejected => {
+            return Err(Error::Policy(format!(
+                "{} was rejected in review by {} on {}; nothing was promoted (a reviewer can record a new decision with `vimes review`)",
+                prepared.digest, saved.reviewer, saved.reviewed_at
+            ))
+            .into());
+        }
         Some(saved) => saved,
         None if ctx.ui.interactive && !ctx.global.yes => {
             let approve = view.suspend(|| {

@@ -130,12 +130,14 @@ pub fn save(record: &ReviewRecord) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The saved review of `digest`, if it approved it.
-pub fn load_approved(digest: &str) -> Option<ReviewRecord> {
+/// The saved review of `digest`, approving or rejecting it. A rejection
+/// stands until a reviewer records a new decision with `vimes review`: `--yes`
+/// on promote must never override it.
+pub fn load_saved(digest: &str) -> Option<ReviewRecord> {
     let bytes = std::fs::read(record_path(digest)).ok()?;
     serde_json::from_slice::<ReviewRecord>(&bytes)
         .ok()
-        .filter(|r| r.decision == ReviewDecision::Approved && r.digest == digest)
+        .filter(|r| r.digest == digest)
 }
 
 /// The reviewer's identity: the flag, else git's `user.email`, else `$USER`.

@@ -35,6 +35,17 @@ impl Date {
         .then_some(date)
     }
 
+    /// Checks `VIMES_TODAY`: set but not a `YYYY-MM-DD` date is a usage error,
+    /// so an audit run never falls back to the real clock unnoticed.
+    pub fn check_override() -> Result<(), String> {
+        match std::env::var("VIMES_TODAY") {
+            Ok(text) if Date::parse(&text).is_none() => Err(format!(
+                "VIMES_TODAY is {text:?}, not a date of the form YYYY-MM-DD"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Today in UTC (overridable with `VIMES_TODAY=YYYY-MM-DD` for reproducible
     /// audits and tests).
     pub fn today() -> Date {

@@ -14,7 +14,7 @@ use super::store::{
     SIMPLE_SIGNING_MEDIA_TYPE,
 };
 use super::AttestationType;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::registry::{ImageRef, RegistryClient};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -58,6 +58,10 @@ pub struct LayerCheck {
     /// Digest of the bundle's referrer manifest (bundles only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
+    /// The registry failure that kept this layer from being read: when
+    /// nothing verified, that failure (exit 4) is the answer, not "unsigned".
+    #[serde(skip)]
+    pub registry_failure: Option<String>,
 }
 
 /// The outcome of verifying one image.
@@ -143,6 +147,20 @@ pub async fn verify_image(
             missing_attestations.join(", ")
         ));
     }
+    if !reasons.is_empty() {
+        // "Not verified" must not hide a registry that failed to deliver what
+        // might have verified: scripts tell unsigned (1) from broken (4).
+        let failing = signatures
+            .iter()
+            .chain(attestations.iter())
+            .find_map(|c| c.registry_failure.clone());
+        if let Some(message) = failing {
+            return Err(Error::Registry {
+                registry: image.registry.clone(),
+                message: format!("cannot verify {repository}@{digest}: reading {message}"),
+            });
+        }
+    }
     Ok(VerifyReport {
         repository,
         digest: digest.to_string(),
@@ -154,6 +172,23 @@ pub async fn verify_image(
     })
 }
 
+/// A layer whose blob the registry did not deliver (or delivered altered).
+fn unreadable(
+    layer: &str,
+    predicate_type: Option<String>,
+    what: &str,
+    error: &crate::error::Error,
+) -> LayerCheck {
+    let mut check = rejected(layer, predicate_type, format!("{what} unreadable: {error}"));
+    if matches!(
+        error,
+        crate::error::Error::Registry { .. } | crate::error::Error::DigestMismatch { .. }
+    ) {
+        check.registry_failure = Some(format!("{what} {layer}: {error}"));
+    }
+    check
+}
+
 fn rejected(layer: &str, predicate_type: Option<String>, reason: impl Into<String>) -> LayerCheck {
     LayerCheck {
         layer: layer.to_string(),
@@ -163,6 +198,7 @@ fn rejected(layer: &str, predicate_type: Option<String>, reason: impl Into<Strin
         reason: reason.into(),
         format: FORMAT_LEGACY,
         referrer: None,
+        registry_failure: None,
     }
 }
 
@@ -206,7 +242,7 @@ async fn check_signature(
         .await
     {
         Ok(p) => p,
-        Err(e) => return rejected(id, None, format!("payload unreadable: {e}")),
+        Err(e) => return unreadable(id, None, "payload", &e),
     };
     let Some(key) = keys.iter().find(|k| k.verifies(&signature, &payload)) else {
         return rejected(
@@ -273,6 +309,7 @@ async fn check_signature(
         reason: format!("valid signature by {} ({})", key.name, key.fingerprint),
         format: FORMAT_LEGACY,
         referrer: None,
+        registry_failure: None,
     }
 }
 
@@ -312,7 +349,7 @@ async fn check_attestation(
         .await
     {
         Ok(b) => b,
-        Err(e) => return rejected(id, annotated, format!("envelope unreadable: {e}")),
+        Err(e) => return unreadable(id, annotated, "envelope", &e),
     };
     let envelope: Envelope = match serde_json::from_slice(&bytes) {
         Ok(e) => e,
@@ -374,5 +411,6 @@ async fn check_attestation(
         predicate_type: Some(statement.predicate_type),
         format: FORMAT_LEGACY,
         referrer: None,
+        registry_failure: None,
     }
 }

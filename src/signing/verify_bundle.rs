@@ -92,6 +92,7 @@ fn rejected(fetched: &Fetched, predicate_type: Option<String>, reason: String) -
         reason,
         format: FORMAT_BUNDLE,
         referrer: Some(fetched.manifest_digest.clone()),
+        registry_failure: None,
     }
 }
 
@@ -233,6 +234,7 @@ fn check_signature(
         ),
         format: FORMAT_BUNDLE,
         referrer: Some(fetched.manifest_digest.clone()),
+        registry_failure: None,
     }
 }
 
@@ -272,5 +274,6 @@ fn check_attestation(
         predicate_type: Some(statement.predicate_type),
         format: FORMAT_BUNDLE,
         referrer: Some(fetched.manifest_digest.clone()),
+        registry_failure: None,
     }
 }

@@ -5,7 +5,7 @@
 //! registries wherever they can show the fault; stand-in scripts only for a
 //! crash, garbage output or a hang.
 
-mod known_bugs;
+mod regressions;
 
 use std::sync::OnceLock;
 

@@ -87,20 +87,19 @@ fn verify_through_faults_is_0_only_when_the_signature_really_verifies() {
             "503",
             ATTEMPTS,
         ),
-        // Known: verify.rs reports an unreadable payload as a rejected
-        // signature (exit 1, reason names the registry) instead of exit 4;
-        // see fail_closed/known_bugs.rs. Never 0 either way.
+        // A payload the registry does not deliver intact is a registry
+        // failure (4), not an unsigned image (1).
         (
             "altered payload",
             rule("GET", blobs, Fault::FlipByte).once(),
-            1,
-            "digest mismatch",
+            4,
+            "digest",
             1,
         ),
         (
             "payloads reset for good",
             rule("GET", blobs, Fault::ResetBeforeResponse),
-            1,
+            4,
             "fetching blob",
             ATTEMPTS,
         ),
@@ -217,13 +216,10 @@ fn sbom_through_faults_writes_an_sbom_or_ends_non_zero() {
     }
 }
 
-/// The contract says exit 4 for a registry failure "after retries"; verify
-/// today turns an unreadable signature payload into "signature rejected"
-/// (exit 1), so a script cannot tell "unsigned" from "registry broken".
-/// src/signing/verify.rs should end with the registry error when no
-/// signature verified and at least one could not be read.
+/// The contract says exit 4 for a registry failure "after retries": an
+/// unreadable signature payload must not read as "unsigned" (exit 1), so a
+/// script can tell "unsigned" from "registry broken".
 #[test]
-#[ignore = "known bug: verify reports an unreadable payload as exit 1, not 4"]
 fn verify_with_unreadable_payloads_is_exit_4() {
     if !registry_bed() {
         return;

@@ -1,15 +1,12 @@
-//! Fail-open cases the matrix found outside the registry code. Each test
-//! states the behaviour the security model asks for and is ignored until the
-//! fix lands (run with `--ignored` to see it fail today).
+//! Fail-open cases the matrix found outside the registry code, kept as
+//! regression tests: each states the behaviour the security model asks for.
 
 use super::{bed_available, Bed};
 
 /// A human rejected this digest (`vimes review --reject`); `promote --yes`
-/// must not approve it anyway. Today `review::load_approved` skips a saved
-/// rejection, `--yes` records a fresh approval over it, and the image is
-/// promoted (src/commands/promote.rs, src/pipeline/review.rs).
+/// must not approve it anyway (once, `--yes` recorded a fresh approval over
+/// the saved rejection and the image was promoted).
 #[test]
-#[ignore = "known bug: a saved rejection is overridden by promote --yes"]
 fn a_saved_rejection_is_not_overridden_by_yes() {
     if !bed_available() {
         return;
@@ -33,10 +30,8 @@ fn a_saved_rejection_is_not_overridden_by_yes() {
 
 /// `VIMES_TODAY` overrides the clock for audits; a malformed value must be an
 /// error, not silently replaced by the real date (an audit of "2027/02/01"
-/// would otherwise apply an exception that expired on 2027-01-31). Today
-/// `Date::today` ignores it (src/policy/date.rs).
+/// would otherwise apply an exception that expired on 2027-01-31).
 #[test]
-#[ignore = "known bug: a malformed VIMES_TODAY falls back to the clock"]
 fn a_malformed_vimes_today_is_an_error() {
     if !bed_available() {
         return;

@@ -125,3 +125,19 @@ pub fn kind_for(err: &anyhow::Error) -> &'static str {
         .map(Error::kind)
         .unwrap_or("internal")
 }
+
+/// An error and its causes on one line, each cause once (libraries often
+/// repeat their source in their own message).
+pub fn chain_text(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}

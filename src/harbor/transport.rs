@@ -4,7 +4,7 @@
 
 use super::types::ApiErrors;
 use super::HarborClient;
-use crate::error::{Error, Result};
+use crate::error::{chain_text, Error, Result};
 use crate::registry::auth::Credentials;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
@@ -76,20 +76,6 @@ fn transient_error(err: &reqwest::Error) -> bool {
     // A TLS or certificate problem does not heal by retrying.
     let text = chain_text(err).to_ascii_lowercase();
     !text.contains("certificate") && (err.is_timeout() || err.is_connect() || err.is_request())
-}
-
-fn chain_text(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
 }
 
 impl HarborClient {

@@ -146,19 +146,7 @@ pub fn is_not_found(err: &OciDistributionError) -> bool {
     }
 }
 
-pub(super) fn chain_text(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
-}
+pub(super) use crate::error::chain_text;
 
 /// A one-line description of an oci-client error, with its causes.
 pub(super) fn describe(err: &OciDistributionError) -> String {

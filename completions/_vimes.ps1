@@ -281,9 +281,11 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;scan' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --attach (path or env://VAR); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Run Trivy even when a report for this digest, Trivy version and DB is cached')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'When the scan passes, sign the result and attach it as a cosign vuln attestation (a blocked image gets none)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')

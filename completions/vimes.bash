@@ -2146,12 +2146,16 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__scan)
-            opts="-q -v -h -V --no-cache --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --no-cache --attach --key --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -259,9 +259,11 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --version 'Print version'
         }
         &'vimes;scan'= {
+            cand --key 'Private key for --attach (path or env://VAR); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --no-cache 'Run Trivy even when a report for this digest, Trivy version and DB is cached'
+            cand --attach 'When the scan passes, sign the result and attach it as a cosign vuln attestation (a blocked image gets none)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
             cand -v 'More logging on stderr (repeat for more)'

@@ -202,11 +202,13 @@ complete -c vimes -n "__fish_vimes_using_subcommand promote" -l no-color -d 'No 
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l yes -d 'Answer yes to confirmations; never prompt'
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -s V -l version -d 'Print version'
+complete -c vimes -n "__fish_vimes_using_subcommand scan" -l key -d 'Private key for --attach (path or env://VAR); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 sarif\t'SARIF 2.1.0 (commands that report findings)'"
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l no-cache -d 'Run Trivy even when a report for this digest, Trivy version and DB is cached'
+complete -c vimes -n "__fish_vimes_using_subcommand scan" -l attach -d 'When the scan passes, sign the result and attach it as a cosign vuln attestation (a blocked image gets none)'
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -s q -l quiet -d 'Print only results and errors'
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -s v -l verbose -d 'More logging on stderr (repeat for more)'
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'

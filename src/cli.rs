@@ -173,7 +173,11 @@ const SCAN_EXAMPLES: &str = "Examples:
   vimes scan payments/api:1.4                 # short name under promotion.from
   vimes --output sarif scan IMAGE > trivy.sarif
   vimes --output json scan IMAGE | jq '.verdict.passed'
-  vimes scan --no-cache IMAGE                 # run Trivy even if a cached report exists";
+  vimes scan --no-cache IMAGE                 # run Trivy even if a cached report exists
+
+  # re-scan a production image and, if it still passes, attach a fresh signed
+  # vuln attestation (admission policies require a recent scanFinishedOn)
+  vimes scan --no-cache --attach harbor.example.com/production/api:1.4";
 
 const SIGN_EXAMPLES: &str = "Examples:
   # sign with the key from vimes.yaml (password from COSIGN_PASSWORD)
@@ -357,6 +361,13 @@ pub struct ScanArgs {
     /// Run Trivy even when a report for this digest, Trivy version and DB is cached.
     #[arg(long)]
     pub no_cache: bool,
+    /// When the scan passes, sign the result and attach it as a cosign vuln
+    /// attestation (a blocked image gets none).
+    #[arg(long)]
+    pub attach: bool,
+    /// Private key for --attach (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY", requires = "attach")]
+    pub key: Option<String>,
 }
 
 /// `vimes exceptions ...`.

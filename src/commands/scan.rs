@@ -1,20 +1,28 @@
 //! `vimes scan IMAGE`: Trivy plus the gate; exit 1 when blocked.
 
-use super::signing_args::digest_of;
+use super::signing_args::{digest_of, signing_key};
 use super::Ctx;
 use crate::cli::{OutputFormat, ScanArgs};
 use crate::exit::Exit;
+use crate::pipeline::evidence::vuln_predicate;
 use crate::pipeline::scan::{scan_image, ScanOptions, ScanOutcome};
 use crate::policy::gate::{severity_name, Decision};
 use crate::policy::sarif::to_sarif;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::sign::attest_image;
+use crate::signing::AttestationType;
 
 /// Runs `vimes scan`.
 pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
     let config = &loaded.config;
     let image = ImageRef::resolve(config, &args.image, Side::Source)?;
+    // The key (and its password) is checked before Trivy runs.
+    let key = match args.attach {
+        true => Some(signing_key(ctx, &loaded, args.key.as_deref())?),
+        false => None,
+    };
     let client = RegistryClient::new(config)?;
     let digest = digest_of(&client, &image).await?;
     ctx.ui
@@ -32,6 +40,35 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         &options,
     )
     .await?;
+    let mut attestation = serde_json::Value::Null;
+    if let Some(key) = &key {
+        if !outcome.verdict.passed {
+            // A blocked image gets no fresh scan evidence: admission policies
+            // that require a recent scan then refuse it once the old one ages.
+            ctx.ui
+                .status("The scan is blocked: no vuln attestation attached");
+        } else {
+            let predicate_type = AttestationType::Vuln.uri();
+            let attached = attest_image(
+                &client,
+                &image,
+                &digest,
+                key,
+                predicate_type,
+                vuln_predicate(&outcome),
+            )
+            .await?;
+            ctx.ui.status(&format!(
+                "Attached the scan as a vuln attestation: {}",
+                attached.location
+            ));
+            attestation = serde_json::json!({
+                "predicate_type": predicate_type,
+                "location": attached.location,
+                "added": attached.added,
+            });
+        }
+    }
     match ctx.ui.format {
         OutputFormat::Sarif => {
             let doc = to_sarif(
@@ -41,7 +78,15 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
             );
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        OutputFormat::Json => ctx.ui.result("", &serde_json::to_value(&outcome)?),
+        OutputFormat::Json => {
+            let mut doc = serde_json::to_value(&outcome)?;
+            if args.attach {
+                if let Some(map) = doc.as_object_mut() {
+                    map.insert("attestation".into(), attestation);
+                }
+            }
+            ctx.ui.result("", &doc)
+        }
         OutputFormat::Text => ctx
             .ui
             .result(&render_text(&outcome), &serde_json::Value::Null),

@@ -182,6 +182,59 @@ fn signed_exceptions_waive_their_scope_and_nothing_else() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// `scan --attach`: a passing scan becomes a signed vuln attestation that
+/// `verify --require-attestation vuln` accepts (how production images get a
+/// fresh scan for admission policies); a blocked image gets none.
+#[test]
+fn scan_attach_signs_a_passing_scan_and_never_a_blocked_one() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    build_fixture_image(&reg, "clean", "staging/clean", "1");
+    build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
+    let mut env = scan_env(
+        &reg,
+        "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
+    );
+    env.run(&["key", "generate"]).assert_code(0);
+    let clean = format!("{}/staging/clean:1", reg.host());
+    let vuln = format!("{}/staging/vuln:1", reg.host());
+
+    env.run(&["sign", &clean]).assert_code(0);
+    env.run(&["sign", &vuln]).assert_code(0);
+    env.run(&["verify", "--require-attestation", "vuln", &clean])
+        .assert_code(1);
+    let out = env.run(&["--output", "json", "scan", "--no-cache", "--attach", &clean]);
+    out.assert_code(0);
+    let doc = out.json();
+    assert_eq!(
+        doc["attestation"]["predicate_type"],
+        "https://cosign.sigstore.dev/attestation/vuln/v1"
+    );
+    assert_eq!(doc["attestation"]["added"], true);
+    let out = env.run(&[
+        "--output",
+        "json",
+        "verify",
+        "--require-attestation",
+        "vuln",
+        &clean,
+    ]);
+    out.assert_code(0);
+
+    let out = env.run(&["--output", "json", "scan", "--attach", &vuln]);
+    out.assert_code(1);
+    assert!(out.json()["attestation"].is_null(), "{}", out.dump());
+    out.assert_stderr_contains("no vuln attestation attached");
+    let out = env.run(&["verify", "--require-attestation", "vuln", &vuln]);
+    out.assert_code(1);
+
+    // A wrong password is found before Trivy runs, and nothing is attached.
+    env.env("COSIGN_PASSWORD", "not the password");
+    env.run(&["scan", "--attach", &clean]).assert_code(2);
+}
+
 #[test]
 fn ignore_unfixed_and_sarif_output() {
     if !bed() {

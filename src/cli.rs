@@ -477,7 +477,7 @@ const SBOM_EXAMPLES: &str = "Examples:
 
   # index SBOM files, an image's signed SBOM attestation, or a whole repository
   vimes sbom index sboms/ api.cdx.json harbor.example.com/production/api:1.4
-  vimes sbom index --repository production/api
+  vimes sbom index --repository harbor.example.com/production/api
 
   # which images contain a package, a version range, an advisory?
   vimes sbom query --package openssl --version '>=3.0.0, <3.0.13-1~deb12u1'

@@ -357,10 +357,21 @@ async fn index_repository(
 ) -> Result<()> {
     let repo = ImageRef::resolve(config, repository, Side::Source)?;
     let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for tag in client.list_tags(&repo).await? {
-        if tag.starts_with("sha256-") {
-            continue;
-        }
+    let tags: Vec<String> = client
+        .list_tags(&repo)
+        .await?
+        .into_iter()
+        .filter(|t| !t.starts_with("sha256-"))
+        .collect();
+    if tags.is_empty() {
+        // Indexing nothing must not look like success: the usual cause is a
+        // short name that resolved under promotion.from instead of production.
+        return Err(Error::Usage(format!(
+            "{} has no image tags or does not exist (a short name resolves under promotion.from; give host/project/repository)",
+            repo.repository_name()
+        )));
+    }
+    for tag in tags {
         if let Some(manifest) = client.get_manifest(&repo.with_tag(&tag)).await? {
             by_digest.entry(manifest.digest).or_default().push(tag);
         }

@@ -63,6 +63,16 @@ fn repository_index_and_package_queries() {
         ])
     );
 
+    // A repository that does not exist indexes nothing: an error, not "0 indexed".
+    let out = env.run(&[
+        "sbom",
+        "index",
+        "--repository",
+        &format!("{}/team/no-such-repo", reg.host()),
+    ]);
+    out.assert_code(2);
+    out.assert_stderr_contains("no image tags or does not exist");
+
     let repo = format!("{}/team/api", reg.host());
     let row =
         |d: &str, p: &str, v: &str| (repo.clone(), d.to_string(), p.to_string(), v.to_string());

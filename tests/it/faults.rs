@@ -450,9 +450,8 @@ fn a_permanently_failing_registry_is_given_up_on_in_bounded_attempts_and_time() 
 
 /// A registry that accepts connections and never answers: bounded too (30 s
 /// per attempt, no retry after 90 s), not hanging until killed. Slow by
-/// nature, so not in the default run.
+/// nature (~90 s), but it runs in parallel with the rest of the suite.
 #[test]
-#[ignore = "takes ~90 s: run with --ignored"]
 fn a_registry_that_never_answers_is_given_up_on_in_bounded_time() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let host = silent.local_addr().unwrap().to_string();

@@ -1,7 +1,7 @@
 //! `vimes promote IMAGE`: the gated promotion, with a step view on a TTY,
 //! one line per step otherwise, and nothing with `-q`.
 
-use super::signing_args::signing_key;
+use super::signing_args::signing_key_input;
 use super::Ctx;
 use crate::cli::PromoteArgs;
 use crate::error::Error;
@@ -89,11 +89,13 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.require_config()?;
     let config = &loaded.config;
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
-    // Keys first: a missing key or a wrong password stops before anything runs.
-    let (key, trusted) = if args.dry_run {
+    // Keys first: a missing key, password or public key stops before anything
+    // runs. The private key is decrypted (scrypt) while the scan runs, and a
+    // wrong password stops the promotion before the review and the copy.
+    let (pending_key, trusted) = if args.dry_run {
         (None, Vec::new())
     } else {
-        let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+        let input = signing_key_input(ctx, &loaded, args.key.as_deref())?;
         let trusted = load_configured_keys(&config.signing.public_keys, config_dir)?;
         if trusted.is_empty() {
             return Err(Error::Usage(
@@ -102,14 +104,10 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
             )
             .into());
         }
-        if !trusted.iter().any(|k| k.fingerprint == key.fingerprint) {
-            return Err(Error::Usage(format!(
-                "the signing key ({}) is not among signing.public_keys, so its signature could never verify",
-                key.fingerprint
-            ))
-            .into());
-        }
-        (Some(key), trusted)
+        (
+            Some(tokio::task::spawn_blocking(move || input.decrypt())),
+            trusted,
+        )
     };
     let client = RegistryClient::new(config)?;
     let view = StepView::new(ctx);
@@ -120,6 +118,22 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         progress: &view,
     };
     let prepared = promote::prepare(&cx, &args.image, args.tag.as_deref()).await?;
+    let key = match pending_key {
+        Some(task) => {
+            let key = task
+                .await
+                .map_err(|e| Error::Usage(format!("decrypting the signing key failed: {e}")))??;
+            if !trusted.iter().any(|k| k.fingerprint == key.fingerprint) {
+                return Err(Error::Usage(format!(
+                    "the signing key ({}) is not among signing.public_keys, so its signature could never verify",
+                    key.fingerprint
+                ))
+                .into());
+            }
+            Some(key)
+        }
+        None => None,
+    };
     let Some(key) = key else {
         let text = format!(
             "dry run: would promote {}@{} to {}:{}{}",

@@ -32,6 +32,32 @@ pub fn password(ctx: &Ctx, confirm: bool) -> Result<Zeroizing<String>> {
 
 /// Loads the signing key named by `--key` or `signing.key`, decrypting it.
 pub fn signing_key(ctx: &Ctx, loaded: &LoadedConfig, explicit: Option<&str>) -> Result<SigningKey> {
+    signing_key_input(ctx, loaded, explicit)?.decrypt()
+}
+
+/// A signing key read (and its password obtained) but not yet decrypted:
+/// decryption is scrypt with cosign's parameters (~70 ms), which promote runs
+/// while the scan runs.
+pub struct SigningKeyInput {
+    pem: Zeroizing<Vec<u8>>,
+    password: Zeroizing<String>,
+    reference: String,
+}
+
+impl SigningKeyInput {
+    /// Decrypts the key (a wrong password is a usage error, exit 2).
+    pub fn decrypt(self) -> Result<SigningKey> {
+        keys::load_signing_key(&self.pem, self.password.as_bytes(), &self.reference)
+    }
+}
+
+/// Reads the key named by `--key` or `signing.key` and its password, so that a
+/// missing key or password stops a command before anything runs.
+pub fn signing_key_input(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    explicit: Option<&str>,
+) -> Result<SigningKeyInput> {
     let (reference, base) = match explicit {
         Some(k) => (k.to_string(), None),
         None => match &loaded.config.signing.key {
@@ -45,7 +71,11 @@ pub fn signing_key(ctx: &Ctx, loaded: &LoadedConfig, explicit: Option<&str>) -> 
     };
     let pem = keys::read_key_reference(&reference, base)?;
     let password = password(ctx, false)?;
-    keys::load_signing_key(&pem, password.as_bytes(), &reference)
+    Ok(SigningKeyInput {
+        pem,
+        password,
+        reference,
+    })
 }
 
 /// Parses repeated `-a key=value` flags.

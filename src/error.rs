@@ -141,3 +141,11 @@ pub fn chain_text(err: &dyn std::error::Error) -> String {
     }
     text
 }
+
+impl Error {
+    /// The registry failed to deliver (or delivered altered) content: a
+    /// signature that could not be read this way is "unknown", not "unsigned".
+    pub fn is_registry_failure(&self) -> bool {
+        matches!(self, Error::Registry { .. } | Error::DigestMismatch { .. })
+    }
+}

@@ -42,6 +42,8 @@ pub struct Fetched {
     pub layer_digest: String,
     /// The bundle, or why there is none.
     pub bundle: std::result::Result<Bundle, String>,
+    /// Set when the registry failed to deliver the referrer or its bundle.
+    pub registry_failure: Option<String>,
 }
 
 /// The Sigstore-bundle referrers of `image@digest` (at most [`MAX_LAYERS`]),
@@ -82,8 +84,19 @@ pub async fn fetch(
         manifest_digest: candidate.manifest_digest.clone(),
         layer_digest: String::new(),
         bundle: Err(String::new()),
+        registry_failure: None,
     };
-    out.bundle = read(client, image, digest, candidate, &mut out.layer_digest).await;
+    out.bundle = read(client, image, digest, candidate, &mut out.layer_digest)
+        .await
+        .map_err(|(reason, error)| {
+            if error.is_some_and(|e| e.is_registry_failure()) {
+                out.registry_failure = Some(format!(
+                    "bundle referrer {}: {reason}",
+                    candidate.manifest_digest
+                ));
+            }
+            reason
+        });
     out
 }
 
@@ -93,63 +106,68 @@ async fn read(
     digest: &str,
     candidate: &Candidate,
     layer_digest: &mut String,
-) -> std::result::Result<Bundle, String> {
+) -> std::result::Result<Bundle, (String, Option<crate::error::Error>)> {
+    let plain = |reason: String| (reason, None);
     let manifest = match client
         .get_manifest(&image.with_digest(&candidate.manifest_digest))
         .await
     {
         Ok(Some(m)) => m,
-        Ok(None) => return Err("listed as a referrer, but the manifest is missing".into()),
-        Err(e) => return Err(format!("referrer manifest unreadable: {e}")),
+        Ok(None) => {
+            return Err(plain(
+                "listed as a referrer, but the manifest is missing".into(),
+            ))
+        }
+        Err(e) => return Err((format!("referrer manifest unreadable: {e}"), Some(e))),
     };
     let doc: Value = serde_json::from_slice(&manifest.bytes)
-        .map_err(|e| format!("referrer manifest is not JSON: {e}"))?;
+        .map_err(|e| plain(format!("referrer manifest is not JSON: {e}")))?;
     let subject = doc.pointer("/subject/digest").and_then(Value::as_str);
     if subject != Some(digest) {
-        return Err(format!(
+        return Err(plain(format!(
             "referrer's subject is {}, not this image's {digest}",
             subject.unwrap_or("missing")
-        ));
+        )));
     }
     let artifact_type = doc
         .get("artifactType")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if !artifact_type.starts_with(BUNDLE_MEDIA_TYPE_PREFIX) {
-        return Err(format!(
+        return Err(plain(format!(
             "artifactType {artifact_type:?} is not a Sigstore bundle"
-        ));
+        )));
     }
     let layer = doc
         .get("layers")
         .and_then(Value::as_array)
         .and_then(|l| l.first())
-        .ok_or("referrer manifest has no layer")?;
+        .ok_or_else(|| plain("referrer manifest has no layer".into()))?;
     let media_type = layer
         .get("mediaType")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if !media_type.starts_with(BUNDLE_MEDIA_TYPE_PREFIX) {
-        return Err(format!(
+        return Err(plain(format!(
             "layer media type {media_type:?} is not a Sigstore bundle"
-        ));
+        )));
     }
     let blob = layer
         .get("digest")
         .and_then(Value::as_str)
-        .ok_or("bundle layer has no digest")?;
+        .ok_or_else(|| plain("bundle layer has no digest".into()))?;
     *layer_digest = blob.to_string();
     let size = layer.get("size").and_then(Value::as_u64).unwrap_or(0);
     if size > MAX_BUNDLE_BYTES {
-        return Err(format!(
+        return Err(plain(format!(
             "bundle of {size} bytes is over the {MAX_BUNDLE_BYTES}-byte limit"
-        ));
+        )));
     }
     let bytes = client
         .pull_blob(image, blob, MAX_BUNDLE_BYTES)
         .await
-        .map_err(|e| format!("bundle unreadable: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("not a Sigstore bundle: {e}"))
+        .map_err(|e| (format!("bundle unreadable: {e}"), Some(e)))?;
+    serde_json::from_slice(&bytes).map_err(|e| plain(format!("not a Sigstore bundle: {e}")))
 }
 
 /// Attaches `bundle` (whose statement has `predicate_type`) to

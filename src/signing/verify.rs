@@ -177,13 +177,10 @@ fn unreadable(
     layer: &str,
     predicate_type: Option<String>,
     what: &str,
-    error: &crate::error::Error,
+    error: &Error,
 ) -> LayerCheck {
     let mut check = rejected(layer, predicate_type, format!("{what} unreadable: {error}"));
-    if matches!(
-        error,
-        crate::error::Error::Registry { .. } | crate::error::Error::DigestMismatch { .. }
-    ) {
+    if error.is_registry_failure() {
         check.registry_failure = Some(format!("{what} {layer}: {error}"));
     }
     check

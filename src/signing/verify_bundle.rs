@@ -92,7 +92,7 @@ fn rejected(fetched: &Fetched, predicate_type: Option<String>, reason: String) -
         reason,
         format: FORMAT_BUNDLE,
         referrer: Some(fetched.manifest_digest.clone()),
-        registry_failure: None,
+        registry_failure: fetched.registry_failure.clone(),
     }
 }
 

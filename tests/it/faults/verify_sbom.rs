@@ -8,20 +8,32 @@ use crate::support::{push_image, require_tool, signature_tag, TestEnv, TestImage
 
 const PASSWORD: &str = "fault verify key";
 
+/// A production image behind the fault proxy, signed by vimes (with
+/// `signing_extra` appended to the signing section of vimes.yaml).
+fn signed_through_proxy(
+    seed: u64,
+    signing_extra: &str,
+) -> (ProxiedPair, TestImage, TestEnv, String) {
+    let pair = ProxiedPair::start();
+    let image = TestImage::random(seed, 1, 2048);
+    push_image(&pair.production, "production/app", Some("1"), &image);
+    let mut env = TestEnv::new();
+    env.env("COSIGN_PASSWORD", PASSWORD);
+    env.config_yaml(&pair.yaml(&format!(
+        "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{signing_extra}"
+    )));
+    env.run(&["key", "generate"]).assert_code(0);
+    let reference = format!("{}/production/app:1", pair.pp.host());
+    env.run(&["sign", &reference]).assert_code(0);
+    (pair, image, env, reference)
+}
+
 #[test]
 fn verify_through_faults_is_0_only_when_the_signature_really_verifies() {
     if !registry_bed() {
         return;
     }
-    let pair = ProxiedPair::start();
-    let image = TestImage::random(9301, 1, 2048);
-    push_image(&pair.production, "production/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.config_yaml(&pair.yaml("signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n"));
-    env.run(&["key", "generate"]).assert_code(0);
-    let reference = format!("{}/production/app:1", pair.pp.host());
-    env.run(&["sign", &reference]).assert_code(0);
+    let (pair, image, env, reference) = signed_through_proxy(9301, "");
 
     let sig = format!(
         "/v2/production/app/manifests/{}",
@@ -224,15 +236,7 @@ fn verify_with_unreadable_payloads_is_exit_4() {
     if !registry_bed() {
         return;
     }
-    let pair = ProxiedPair::start();
-    let image = TestImage::random(9303, 1, 2048);
-    push_image(&pair.production, "production/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.config_yaml(&pair.yaml("signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n"));
-    env.run(&["key", "generate"]).assert_code(0);
-    let reference = format!("{}/production/app:1", pair.pp.host());
-    env.run(&["sign", &reference]).assert_code(0);
+    let (pair, _image, env, reference) = signed_through_proxy(9303, "");
     pair.pp.add(rule(
         "GET",
         "/v2/production/app/blobs/sha256:*",
@@ -240,4 +244,22 @@ fn verify_with_unreadable_payloads_is_exit_4() {
     ));
     let out = env.run(&["verify", &reference]);
     assert_registry_failure(&out, &pair.pp.host(), "503", "payloads answer 503");
+}
+
+/// The same for a Sigstore bundle: a bundle the registry does not deliver is
+/// exit 4, not "unsigned".
+#[test]
+fn verify_with_unreadable_bundles_is_exit_4() {
+    if !registry_bed() {
+        return;
+    }
+    let (pair, _image, env, reference) = signed_through_proxy(9304, "  format: bundle\n");
+    env.run(&["verify", &reference]).assert_code(0);
+    pair.pp.add(rule(
+        "GET",
+        "/v2/production/app/blobs/sha256:*",
+        Fault::Status(503),
+    ));
+    let out = env.run(&["verify", &reference]);
+    assert_registry_failure(&out, &pair.pp.host(), "503", "bundle blobs answer 503");
 }

@@ -118,6 +118,10 @@ impl Invocation {
             message: format!("cannot run {}: {e}", program.display()),
         })?;
         let pid = child.id();
+        // Dropping this run before the child is reaped (a cancelled promotion,
+        // a blocked scan that no longer needs the SBOM) kills the whole group:
+        // kill_on_drop alone would leave grandchildren behind.
+        let mut group = GroupGuard { pid };
         let mut stdout = child.stdout.take();
         let mut stderr = child.stderr.take();
         let read_out = async move {
@@ -142,6 +146,7 @@ impl Invocation {
         .await;
         match waited {
             Ok((stdout, stderr, status)) => {
+                group.pid = None;
                 let status = status.map_err(|e| Error::Tool {
                     tool: self.tool.clone(),
                     message: format!("waiting for it failed: {e}"),
@@ -154,14 +159,26 @@ impl Invocation {
                 })
             }
             Err(_) => {
-                if let Some(pid) = pid {
-                    kill_group(pid);
-                }
+                // The guard kills the group as it goes out of scope here.
+                drop(group);
                 Err(Error::Tool {
                     tool: self.tool.clone(),
                     message: format!("timed out after {}s and was killed", self.timeout.as_secs()),
                 })
             }
+        }
+    }
+}
+
+/// Kills the child's process group when dropped, unless the child was reaped.
+struct GroupGuard {
+    pid: Option<u32>,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid.take() {
+            kill_group(pid);
         }
     }
 }
@@ -233,6 +250,33 @@ mod tests {
         assert!(err.to_string().contains("timed out"), "{err}");
         assert_eq!(err.exit(), crate::exit::Exit::Tool);
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_run_kills_the_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("grandchild.pid");
+        let script = format!("sleep 30 & echo $! > {}; wait", pid_file.display());
+        let invocation =
+            Invocation::new("sh", "sh", Duration::from_secs(60)).args(["-c", script.as_str()]);
+        // Dropping the future mid-run is what a blocked scan does to the SBOM job.
+        let cancelled = tokio::time::timeout(Duration::from_millis(500), invocation.run()).await;
+        assert!(cancelled.is_err(), "the run should still have been going");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let alive = |pid: &str| {
+            // A killed grandchild is gone or a zombie waiting for init to reap it.
+            std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                .is_ok_and(|stat| !stat.contains(") Z "))
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(&pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !alive(&pid),
+            "grandchild {} survived the cancelled run",
+            pid.trim()
+        );
     }
 
     #[tokio::test]

@@ -117,7 +117,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         client: &client,
         progress: &view,
     };
-    let prepared = promote::prepare(&cx, &args.image, args.tag.as_deref()).await?;
+    let prepared = promote::prepare(&cx, &args.image, args.tag.as_deref(), !args.dry_run).await?;
     let key = match pending_key {
         Some(task) => {
             let key = task
@@ -211,18 +211,21 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
     };
     view.finished("review", &format!("approved by {}", record.reviewer), false);
 
-    let promotion = promote::execute(&cx, &prepared, &record, &key, &trusted).await?;
+    let tagged = format!(
+        "{}:{}",
+        prepared.destination.repository_name(),
+        prepared.tag
+    );
+    let promotion = promote::execute(&cx, prepared, &record, &key, &trusted).await?;
     let log = crate::pipeline::evidence::append_audit_log(&promotion)?;
     let text = format!(
-        "{}{}\n{}:{}\naudit log: {}",
+        "{}{}\n{tagged}\naudit log: {}",
         if promotion.unchanged {
             "Already promoted: "
         } else {
             "Promoted "
         },
         promotion.destination,
-        prepared.destination.repository_name(),
-        prepared.tag,
         log.display()
     );
     ctx.ui.result(&text, &serde_json::to_value(&promotion)?);

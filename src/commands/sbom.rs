@@ -130,6 +130,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
                 .map(|c| resolve_path(c, config_dir(&loaded)))
         }),
         timeout,
+        source_name: None,
     })
     .await?;
     let packages = output.sbom.packages.len();

@@ -31,6 +31,9 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ];
 
+/// (registry, repository, push) of a cached `Authorization` value.
+type AuthorizationKey = (String, String, bool);
+
 /// A client for every registry a command touches.
 pub struct RegistryClient {
     oci: oci_client::Client,
@@ -38,6 +41,12 @@ pub struct RegistryClient {
     retry: RetryPolicy,
     bounds: RetryBounds,
     auths: tokio::sync::Mutex<HashMap<String, RegistryAuth>>,
+    /// The raw HTTP client (referrers), built once: building one loads the
+    /// system trust store, which costs more than the request.
+    http: std::sync::OnceLock<reqwest::Client>,
+    /// `Authorization` values for raw requests per (registry, repository,
+    /// push), with when they were obtained.
+    authorizations: Mutex<HashMap<AuthorizationKey, (Option<String>, std::time::Instant)>>,
 }
 
 impl RegistryClient {
@@ -93,6 +102,8 @@ impl RegistryClient {
             retry: RetryPolicy::default(),
             bounds: RetryBounds::default(),
             auths: tokio::sync::Mutex::new(HashMap::new()),
+            http: std::sync::OnceLock::new(),
+            authorizations: Mutex::new(HashMap::new()),
         })
     }
 

@@ -123,19 +123,20 @@ pub async fn attest_image(
     attest(client, image, digest, key, predicate_type, predicate, false).await
 }
 
-/// Like [`attest_image`], but adds nothing when this key already attested this
-/// predicate type for the digest: for evidence whose content changes on every
-/// run (timestamps), so that re-running an interrupted promotion never piles
-/// up attestations.
-pub async fn attest_image_once(
+/// Like [`attest_image`] for several predicates (of distinct types) at once,
+/// but adds nothing for a type this key already attested for the digest: for
+/// evidence whose content changes on every run (timestamps), so that
+/// re-running an interrupted promotion never piles up attestations. In the
+/// legacy layout they share one read and one write of the `.att` manifest.
+/// Outcomes are in the order of `predicates`.
+pub async fn attest_image_once_each(
     client: &RegistryClient,
     image: &ImageRef,
     digest: &str,
     key: &SigningKey,
-    predicate_type: &str,
-    predicate: serde_json::Value,
-) -> Result<AppendOutcome> {
-    attest(client, image, digest, key, predicate_type, predicate, true).await
+    predicates: Vec<(&str, serde_json::Value)>,
+) -> Result<Vec<AppendOutcome>> {
+    attest_all(client, image, digest, key, predicates, true).await
 }
 
 async fn attest(
@@ -147,46 +148,102 @@ async fn attest(
     predicate: serde_json::Value,
     once_per_type: bool,
 ) -> Result<AppendOutcome> {
-    let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
-    let statement_bytes = serde_json::to_vec(&statement)
-        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
-    let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement_bytes))?;
-    if client.config().signing.format == SignatureFormat::Bundle {
-        let made = bundle::Bundle::dsse(&statement_bytes, &signature, &key.fingerprint);
-        let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
-        let same = async |existing: &bundle::Bundle| -> bool {
-            bundle::open(existing).is_ok_and(|o| {
-                o.predicate_type.as_deref() == Some(predicate_type)
-                    && (once_per_type || o.statement == statement_bytes)
-                    && o.signatures.iter().any(|s| public.verifies(s, &o.message))
-            })
-        };
-        return referrer::attach(client, image, digest, &made, predicate_type, same).await;
+    let mut outcomes = attest_all(
+        client,
+        image,
+        digest,
+        key,
+        vec![(predicate_type, predicate)],
+        once_per_type,
+    )
+    .await?;
+    outcomes.pop().ok_or_else(|| {
+        crate::error::Error::Usage("attesting one predicate reported no outcome".into())
+    })
+}
+
+/// A signed in-toto statement, ready to store in either layout.
+struct SignedStatement<'a> {
+    predicate_type: &'a str,
+    statement: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+async fn attest_all(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    predicates: Vec<(&str, serde_json::Value)>,
+    once_per_type: bool,
+) -> Result<Vec<AppendOutcome>> {
+    let mut signed = Vec::with_capacity(predicates.len());
+    for (predicate_type, predicate) in predicates {
+        let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
+        let statement = serde_json::to_vec(&statement).map_err(|e| {
+            crate::error::Error::Usage(format!("cannot serialise the statement: {e}"))
+        })?;
+        let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
+        signed.push(SignedStatement {
+            predicate_type,
+            statement,
+            signature,
+        });
     }
-    let envelope = Envelope {
-        payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
-        payload: b64(&statement_bytes),
-        signatures: vec![EnvelopeSignature {
-            keyid: String::new(),
-            sig: b64(&signature),
-        }],
-    };
-    let blob = serde_json::to_vec(&envelope)
-        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the envelope: {e}")))?;
-    let annotations = BTreeMap::from([
-        (SIGNATURE_ANNOTATION.to_string(), String::new()),
-        (
-            PREDICATE_TYPE_ANNOTATION.to_string(),
-            predicate_type.to_string(),
-        ),
-    ]);
     let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
-    let same = async |layer: &LayerDescriptor| -> Result<bool> {
+    if client.config().signing.format == SignatureFormat::Bundle {
+        // Each bundle is its own referrer manifest: nothing to share.
+        let mut outcomes = Vec::with_capacity(signed.len());
+        for one in &signed {
+            let made = bundle::Bundle::dsse(&one.statement, &one.signature, &key.fingerprint);
+            let same = async |existing: &bundle::Bundle| -> bool {
+                bundle::open(existing).is_ok_and(|o| {
+                    o.predicate_type.as_deref() == Some(one.predicate_type)
+                        && (once_per_type || o.statement == one.statement)
+                        && o.signatures.iter().any(|s| public.verifies(s, &o.message))
+                })
+            };
+            outcomes.push(
+                referrer::attach(client, image, digest, &made, one.predicate_type, same).await?,
+            );
+        }
+        return Ok(outcomes);
+    }
+    let mut layers = Vec::with_capacity(signed.len());
+    for one in &signed {
+        let envelope = Envelope {
+            payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
+            payload: b64(&one.statement),
+            signatures: vec![EnvelopeSignature {
+                keyid: String::new(),
+                sig: b64(&one.signature),
+            }],
+        };
+        let blob = serde_json::to_vec(&envelope).map_err(|e| {
+            crate::error::Error::Usage(format!("cannot serialise the envelope: {e}"))
+        })?;
+        let annotations = BTreeMap::from([
+            (SIGNATURE_ANNOTATION.to_string(), String::new()),
+            (
+                PREDICATE_TYPE_ANNOTATION.to_string(),
+                one.predicate_type.to_string(),
+            ),
+        ]);
+        layers.push(NewLayer {
+            blob,
+            media_type: DSSE_MEDIA_TYPE,
+            annotations,
+        });
+    }
+    let same = async |index: usize, layer: &LayerDescriptor| -> Result<bool> {
+        let Some(wanted) = signed.get(index) else {
+            return Ok(false);
+        };
         if layer
             .annotations
             .get(PREDICATE_TYPE_ANNOTATION)
             .map(String::as_str)
-            != Some(predicate_type)
+            != Some(wanted.predicate_type)
         {
             return Ok(false);
         }
@@ -202,7 +259,7 @@ async fn attest(
         let Some(existing_statement) = unb64(&existing.payload) else {
             return Ok(false);
         };
-        if !once_per_type && existing_statement != statement_bytes {
+        if !once_per_type && existing_statement != wanted.statement {
             return Ok(false);
         }
         let message = pae(&existing.payload_type, &existing_statement);
@@ -212,17 +269,5 @@ async fn attest(
             .filter_map(|s| unb64(&s.sig))
             .any(|sig| public.verifies(&sig, &message)))
     };
-    store::append(
-        client,
-        image,
-        digest,
-        "att",
-        NewLayer {
-            blob,
-            media_type: DSSE_MEDIA_TYPE,
-            annotations,
-        },
-        same,
-    )
-    .await
+    store::append_all(client, image, digest, "att", layers, same).await
 }

@@ -55,8 +55,6 @@ struct AttachmentManifest {
 /// The attachment manifest of one subject, with its layers.
 #[derive(Clone, Debug)]
 pub struct Attachments {
-    /// `sha256-<hex>.<suffix>`.
-    pub tag: String,
     /// Digest of the attachment manifest.
     pub manifest_digest: String,
     /// Its layers, in order.
@@ -80,7 +78,6 @@ pub async fn read(
             message: format!("{tag} is not a cosign attachment manifest: {e}"),
         })?;
     Ok(Some(Attachments {
-        tag,
         manifest_digest: manifest.digest,
         layers: doc.layers,
     }))
@@ -119,40 +116,115 @@ pub async fn append(
     new: NewLayer,
     already_present: impl AsyncFn(&LayerDescriptor) -> Result<bool>,
 ) -> Result<AppendOutcome> {
-    let NewLayer {
+    let mut outcomes = append_all(
+        client,
+        repository,
+        subject,
+        suffix,
+        vec![new],
+        async |_, layer: &LayerDescriptor| already_present(layer).await,
+    )
+    .await?;
+    outcomes.pop().ok_or_else(|| Error::Registry {
+        registry: repository.registry.clone(),
+        message: "appending one layer reported no outcome".into(),
+    })
+}
+
+/// Appends each of `new` that `already_present(index, layer)` finds no
+/// equivalent for among the existing layers, in one read and one manifest
+/// write: several attestations of one promotion cost one round of requests,
+/// not one each. Outcomes are in the order of `new`.
+pub async fn append_all(
+    client: &RegistryClient,
+    repository: &ImageRef,
+    subject: &str,
+    suffix: &str,
+    new: Vec<NewLayer>,
+    already_present: impl AsyncFn(usize, &LayerDescriptor) -> Result<bool>,
+) -> Result<Vec<AppendOutcome>> {
+    let existing = read(client, repository, subject, suffix).await?;
+    let mut present = vec![false; new.len()];
+    if let Some(existing) = &existing {
+        for (index, found) in present.iter_mut().enumerate() {
+            for layer in existing.layers.iter().take(MAX_LAYERS) {
+                if already_present(index, layer).await? {
+                    *found = true;
+                    break;
+                }
+            }
+        }
+    }
+    let tag = cosign_tag(subject, suffix);
+    let location = format!("{}:{tag}", repository.repository_name());
+    let outcome = |manifest_digest: &str, added: bool| AppendOutcome {
+        tag: tag.clone(),
+        manifest_digest: manifest_digest.to_string(),
+        location: location.clone(),
+        added,
+    };
+    let missing: Vec<NewLayer> = new
+        .into_iter()
+        .zip(&present)
+        .filter(|(_, found)| !**found)
+        .map(|(layer, _)| layer)
+        .collect();
+    if missing.is_empty() {
+        // Everything asked for is there already (or nothing was asked for).
+        return Ok(existing
+            .map(|e| {
+                present
+                    .iter()
+                    .map(|_| outcome(&e.manifest_digest, false))
+                    .collect()
+            })
+            .unwrap_or_default());
+    }
+    let digest = write_layers(client, repository, &tag, existing, missing).await?;
+    Ok(present
+        .iter()
+        .map(|found| outcome(&digest, !found))
+        .collect())
+}
+
+/// Pushes the blobs of `missing` and the config (all at once), then the
+/// manifest listing the existing layers followed by the new ones. Returns the
+/// new manifest's digest.
+async fn write_layers(
+    client: &RegistryClient,
+    repository: &ImageRef,
+    tag: &str,
+    existing: Option<Attachments>,
+    missing: Vec<NewLayer>,
+) -> Result<String> {
+    let mut layers = existing.map(|e| e.layers).unwrap_or_default();
+    let mut blobs = Vec::new();
+    for NewLayer {
         blob,
         media_type,
         annotations,
-    } = new;
-    let existing = read(client, repository, subject, suffix).await?;
-    let mut layers = Vec::new();
-    if let Some(existing) = &existing {
-        for layer in existing.layers.iter().take(MAX_LAYERS) {
-            if already_present(layer).await? {
-                return Ok(AppendOutcome {
-                    location: format!("{}:{}", repository.repository_name(), existing.tag),
-                    tag: existing.tag.clone(),
-                    manifest_digest: existing.manifest_digest.clone(),
-                    added: false,
-                });
-            }
-        }
-        layers = existing.layers.clone();
+    } in missing
+    {
+        let digest = sha256_digest(&blob);
+        layers.push(LayerDescriptor {
+            media_type: media_type.to_string(),
+            size: blob.len() as u64,
+            digest: digest.clone(),
+            annotations,
+        });
+        blobs.push((blob, digest));
     }
-    let blob_digest = sha256_digest(&blob);
-    let layer = LayerDescriptor {
-        media_type: media_type.to_string(),
-        size: blob.len() as u64,
-        digest: blob_digest.clone(),
-        annotations,
-    };
-    client.push_blob(repository, blob, &blob_digest).await?;
-    layers.push(layer);
-
     let config = config_for(&layers);
     let config_digest = sha256_digest(&config);
     let config_size = config.len() as u64;
-    client.push_blob(repository, config, &config_digest).await?;
+    blobs.push((config, config_digest.clone()));
+    // The manifest goes last: it must never name a blob the registry lacks.
+    futures_util::future::try_join_all(
+        blobs
+            .into_iter()
+            .map(|(blob, digest)| async move { client.push_blob(repository, blob, &digest).await }),
+    )
+    .await?;
     let doc = AttachmentManifest {
         schema_version: 2,
         media_type: crate::registry::manifest::OCI_MANIFEST.to_string(),
@@ -171,16 +243,10 @@ pub async fn append(
         registry: repository.registry.clone(),
         message: format!("built an invalid attachment manifest: {e}"),
     })?;
-    let tag = cosign_tag(subject, suffix);
     client
-        .put_manifest(&repository.with_tag(&tag), &manifest)
+        .put_manifest(&repository.with_tag(tag), &manifest)
         .await?;
-    Ok(AppendOutcome {
-        location: format!("{}:{tag}", repository.repository_name()),
-        tag,
-        manifest_digest: manifest.digest,
-        added: true,
-    })
+    Ok(manifest.digest)
 }
 
 /// The image config go-containerregistry writes for cosign's attachment

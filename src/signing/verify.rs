@@ -92,13 +92,18 @@ pub async fn verify_image(
     policy: &VerifyPolicy,
 ) -> Result<VerifyReport> {
     let repository = image.repository_name();
-    let mut signatures = Vec::new();
-    if let Some(sigs) = store::read(client, image, digest, "sig").await? {
-        for layer in sigs.layers.iter().take(MAX_LAYERS) {
-            signatures.push(check_signature(client, image, digest, keys, policy, layer).await);
-        }
+    let want_attestations = !policy.required_attestations.is_empty();
+    // The three stores are independent reads: one round trip each, at once.
+    let legacy_signatures = async {
+        let Some(sigs) = store::read(client, image, digest, "sig").await? else {
+            return Ok(Vec::new());
+        };
+        let mut checks = concurrently(sigs.layers.iter().take(MAX_LAYERS), |layer| {
+            check_signature(client, image, digest, keys, policy, layer)
+        })
+        .await;
         if sigs.layers.len() > MAX_LAYERS {
-            signatures.push(LayerCheck {
+            checks.push(LayerCheck {
                 reason: format!(
                     "{} more layers not examined (limit {MAX_LAYERS})",
                     sigs.layers.len() - MAX_LAYERS
@@ -107,19 +112,28 @@ pub async fn verify_image(
                 ..LayerCheck::default()
             });
         }
-    }
-    let mut attestations = Vec::new();
-    if !policy.required_attestations.is_empty() {
-        if let Some(atts) = store::read(client, image, digest, "att").await? {
-            for layer in atts.layers.iter().take(MAX_LAYERS) {
-                attestations.push(check_attestation(client, image, digest, keys, layer).await);
-            }
+        Ok::<_, Error>(checks)
+    };
+    let legacy_attestations = async {
+        if !want_attestations {
+            return Ok(Vec::new());
         }
-    }
-    let want_attestations = !policy.required_attestations.is_empty();
-    let (bundle_signatures, bundle_attestations) =
-        super::verify_bundle::check_bundles(client, image, digest, keys, policy, want_attestations)
-            .await?;
+        let Some(atts) = store::read(client, image, digest, "att").await? else {
+            return Ok(Vec::new());
+        };
+        Ok::<_, Error>(
+            concurrently(atts.layers.iter().take(MAX_LAYERS), |layer| {
+                check_attestation(client, image, digest, keys, layer)
+            })
+            .await,
+        )
+    };
+    let bundles =
+        super::verify_bundle::check_bundles(client, image, digest, keys, policy, want_attestations);
+    let (signatures, attestations, bundles) =
+        tokio::join!(legacy_signatures, legacy_attestations, bundles);
+    let (mut signatures, mut attestations) = (signatures?, attestations?);
+    let (bundle_signatures, bundle_attestations) = bundles?;
     signatures.extend(bundle_signatures);
     attestations.extend(bundle_attestations);
     let mut reasons = Vec::new();
@@ -170,6 +184,21 @@ pub async fn verify_image(
         missing_attestations,
         reasons,
     })
+}
+
+/// Runs `check` over `items` a few at a time, results in the order of `items`.
+pub(super) async fn concurrently<'a, T: 'a, R, F: std::future::Future<Output = R>>(
+    items: impl Iterator<Item = &'a T>,
+    check: impl FnMut(&'a T) -> F,
+) -> Vec<R> {
+    use futures_util::StreamExt as _;
+    // Enough to overlap round trips; few enough not to flood a registry.
+    const IN_FLIGHT: usize = 8;
+    futures_util::stream::iter(items)
+        .map(check)
+        .buffered(IN_FLIGHT)
+        .collect()
+        .await
 }
 
 /// A layer whose blob the registry did not deliver (or delivered altered).

@@ -26,25 +26,30 @@ pub async fn check_bundles(
     attestations: bool,
 ) -> Result<(Vec<LayerCheck>, Vec<LayerCheck>)> {
     let (candidates, skipped) = referrer::candidates(client, image, digest).await?;
-    let mut signatures = Vec::new();
-    let mut checked_attestations = Vec::new();
-    for candidate in &candidates {
+    let wanted = candidates.iter().filter(|candidate| {
         let hinted_attestation = candidate
             .predicate_hint
             .as_deref()
             .is_some_and(|p| p != bundle::COSIGN_SIGN_PREDICATE_TYPE);
-        if hinted_attestation && !attestations {
-            continue;
-        }
-        let fetched = referrer::fetch(client, image, digest, candidate).await;
-        let kind = kind_of(candidate, &fetched);
-        match kind {
+        attestations || !hinted_attestation
+    });
+    let fetched = super::verify::concurrently(wanted, async |candidate| {
+        (
+            candidate,
+            referrer::fetch(client, image, digest, candidate).await,
+        )
+    })
+    .await;
+    let mut signatures = Vec::new();
+    let mut checked_attestations = Vec::new();
+    for (candidate, fetched) in &fetched {
+        match kind_of(candidate, fetched) {
             Kind::Signature => {
-                signatures.push(check_signature(image, digest, keys, policy, &fetched));
+                signatures.push(check_signature(image, digest, keys, policy, fetched));
             }
             Kind::Attestation(_) if !attestations => {}
             Kind::Attestation(p) => {
-                checked_attestations.push(check_attestation(digest, keys, &fetched, p));
+                checked_attestations.push(check_attestation(digest, keys, fetched, p));
             }
         }
     }

@@ -34,6 +34,9 @@ pub struct ScanRequest {
     pub ca_file: Option<PathBuf>,
     /// Killed after this long.
     pub timeout: Duration,
+    /// The name the SBOM gives its subject (`--source-name`) when it is not
+    /// the repository read: promotion reads the source and names production.
+    pub source_name: Option<String>,
 }
 
 /// What a scan produced.
@@ -90,6 +93,9 @@ pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
             format!("{format}={}", request.output.display()),
         ])
         .env("SYFT_CHECK_FOR_APP_UPDATE", "false");
+    if let Some(name) = &request.source_name {
+        invocation = invocation.args(["--source-name", name.as_str()]);
+    }
     if let Some((username, password)) = &request.credentials {
         invocation = invocation
             .env("SYFT_REGISTRY_AUTH_AUTHORITY", request.registry.clone())

@@ -64,6 +64,33 @@ fn attestation_types(reg: &Registry, repo: &str, digest: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The predicate of the attestation of `predicate_type` (decoded from its DSSE envelope).
+fn attestation_predicate(
+    reg: &Registry,
+    repo: &str,
+    digest: &str,
+    predicate_type: &str,
+) -> serde_json::Value {
+    let (_, manifest) = cc::read_attachment(reg, repo, digest, "att").expect(".att manifest");
+    let layer = manifest["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["annotations"]["predicateType"] == predicate_type)
+        .unwrap_or_else(|| panic!("no {predicate_type} attestation"));
+    let envelope: serde_json::Value = serde_json::from_slice(
+        &reg.client()
+            .get_blob(repo, layer["digest"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    use base64::Engine as _;
+    let statement = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().unwrap())
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&statement).unwrap()["predicate"].clone()
+}
+
 fn signature_count(reg: &Registry, repo: &str, digest: &str) -> usize {
     cc::read_attachment(reg, repo, digest, "sig")
         .map_or(0, |(_, m)| m["layers"].as_array().unwrap().len())
@@ -106,6 +133,30 @@ fn clean_image_is_promoted_signed_attested_and_verified_and_re_promotion_is_a_no
             "{t} in {types:?}"
         );
     }
+    // Syft read the staging digest, but the SBOM names what it describes: the
+    // production image.
+    let sbom = attestation_predicate(
+        &b.production,
+        "production/web",
+        &digest,
+        "https://cyclonedx.org/bom",
+    );
+    assert_eq!(
+        sbom["metadata"]["component"]["name"],
+        format!("{}/production/web", b.production.host()).as_str()
+    );
+    assert_eq!(sbom["metadata"]["component"]["version"], digest.as_str());
+    assert!(sbom["components"].as_array().is_some_and(|c| !c.is_empty()));
+    let steps: Vec<&str> = record["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["resolve", "scan", "review", "copy", "sign", "sbom", "attest", "verify", "tag"]
+    );
     let prod_ref = format!("{}/production/web:1.0", b.production.host());
     b.env
         .run(&[
@@ -150,6 +201,52 @@ fn vulnerable_image_is_refused_and_production_holds_nothing_of_it() {
         client.catalog()
     );
     assert!(!client.manifest_exists("production/vuln", &digest));
+}
+
+/// Syft starts beside the scan; a blocked scan must stop it, not leave it
+/// running after vimes has answered. (A stand-in Syft that never finishes,
+/// since the real one is done before anyone could look.)
+#[test]
+fn a_blocked_scan_stops_the_sbom_run_it_started() {
+    if !bed() {
+        return;
+    }
+    let mut b = setup("");
+    let pid_file = b.env.path("syft.pid");
+    b.env.write_executable(
+        "syft-never-done",
+        &format!(
+            "#!/bin/sh\nif [ \"$1\" = version ]; then echo '{{\"application\":\"syft\",\"version\":\"1.18.1\"}}'; exit 0; fi\necho $$ > {}\nexec sleep 300\n",
+            pid_file.display()
+        ),
+    );
+    let cfg = b.env.read("vimes.yaml")
+        + &format!(
+            "tools:\n  syft: {{ path: \"{}\" }}\n",
+            b.env.bin_dir().join("syft-never-done").display()
+        );
+    b.env.config_yaml(&cfg);
+    build_fixture_image(&b.staging, "vulnerable", "staging/vuln", "1");
+    let out = b.env.run(&["--yes", "promote", "vuln:1"]);
+    out.assert_code(1);
+    out.assert_stderr_contains("scan gate blocked");
+    let pid = std::fs::read_to_string(&pid_file)
+        .expect("Syft should have been started beside the scan")
+        .trim()
+        .to_string();
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.contains(") Z "))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while running() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        !running(),
+        "Syft ({pid}) still runs after the blocked promotion"
+    );
+    assert!(b.production.client().catalog().is_empty());
 }
 
 #[test]

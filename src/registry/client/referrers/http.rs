@@ -10,6 +10,9 @@ use oci_client::secrets::RegistryAuth;
 use oci_client::RegistryOperation;
 use std::time::Duration;
 
+/// How long an `Authorization` value is reused without asking again.
+const AUTHORIZATION_REUSE: Duration = Duration::from_secs(50);
+
 impl RegistryClient {
     pub(super) fn base_url(&self, image: &ImageRef) -> String {
         let insecure = self
@@ -21,8 +24,18 @@ impl RegistryClient {
         format!("{scheme}://{}", image.registry)
     }
 
-    /// A reqwest client with the same TLS trust as the oci-client one.
+    /// A reqwest client with the same TLS trust as the oci-client one, built
+    /// on first use and shared (a clone shares the connection pool).
     fn http(&self) -> Result<reqwest::Client> {
+        if let Some(client) = self.http.get() {
+            return Ok(client.clone());
+        }
+        let client = self.build_http()?;
+        // Two tasks racing here both build one; either is fine to keep.
+        Ok(self.http.get_or_init(|| client).clone())
+    }
+
+    fn build_http(&self) -> Result<reqwest::Client> {
         let mut files: Vec<std::path::PathBuf> = self
             .config
             .registries
@@ -56,8 +69,36 @@ impl RegistryClient {
     }
 
     /// The `Authorization` header for `image`'s registry, as oci-client
-    /// would send it (a bearer token from the registry's challenge, else Basic).
+    /// would send it (a bearer token from the registry's challenge, else
+    /// Basic). Reused for [`AUTHORIZATION_REUSE`]: asking costs a round trip,
+    /// and registry tokens live at least 60 s (distribution token spec).
     async fn authorization(
+        &self,
+        image: &ImageRef,
+        operation: RegistryOperation,
+    ) -> Result<Option<String>> {
+        let key = (
+            image.registry.clone(),
+            image.repository.clone(),
+            matches!(operation, RegistryOperation::Push),
+        );
+        let cached = self.authorizations.lock().ok().and_then(|cache| {
+            cache
+                .get(&key)
+                .filter(|(_, at)| at.elapsed() < AUTHORIZATION_REUSE)
+                .map(|(value, _)| value.clone())
+        });
+        if let Some(value) = cached {
+            return Ok(value);
+        }
+        let value = self.fresh_authorization(image, operation).await?;
+        if let Ok(mut cache) = self.authorizations.lock() {
+            cache.insert(key, (value.clone(), std::time::Instant::now()));
+        }
+        Ok(value)
+    }
+
+    async fn fresh_authorization(
         &self,
         image: &ImageRef,
         operation: RegistryOperation,

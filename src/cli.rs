@@ -200,9 +200,16 @@ const VERIFY_EXAMPLES: &str = "Examples:
   # in a script
   vimes --output json verify IMAGE | jq .verified";
 
-const COPY_EXAMPLES: &str = "Examples:
-  # copy a tagged image between registries, signatures included
-  vimes copy harbor.example.com/staging/api:1.4 harbor.example.com/production/api:1.4
+const COPY_EXAMPLES: &str = "Into production (promotion.to) the copy is made untagged, verified there
+with signing.public_keys and signing.require_attestations, and tagged only if
+that passes (exit 1 otherwise): production images come from `vimes promote`.
+
+Examples:
+  # mirror a tagged image to another registry, signatures included
+  vimes copy harbor.example.com/staging/api:1.4 mirror.example.com/staging/api:1.4
+
+  # re-tag a promoted image in production (it verifies there, so it is tagged)
+  vimes copy harbor.example.com/production/api@sha256:... harbor.example.com/production/api:stable
 
   # copy by digest only (no tag at the destination)
   vimes copy staging/api@sha256:... registry.example.com/mirror/api

@@ -3,9 +3,11 @@
 use super::Ctx;
 use crate::cli::CopyArgs;
 use crate::exit::Exit;
+use crate::pipeline::production_copy::{copy_into_production, is_production};
 use crate::registry::copy::{copy_image, CopyOptions};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::keys::load_configured_keys;
 
 /// Runs `vimes copy`.
 pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
@@ -21,9 +23,17 @@ pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
         signatures: !args.no_signatures,
         jobs: usize::from(args.jobs),
         immutable,
+        write_tag: true,
     };
     ctx.ui.status(&format!("Copying {source} to {destination}"));
-    let report = copy_image(&client, &source, &destination, &options).await?;
+    let report = if is_production(config, &destination) {
+        // Production tags only ever point at images that verify there.
+        let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+        let trusted = load_configured_keys(&config.signing.public_keys, config_dir)?;
+        copy_into_production(&client, config, &source, &destination, &options, &trusted).await?
+    } else {
+        copy_image(&client, &source, &destination, &options).await?
+    };
 
     let mut text = report.destination.clone();
     if let Some(tag) = &report.tag {

@@ -1,8 +1,9 @@
 //! Multi-step workflows built from the engine's parts: scan gate, review,
-//! promotion.
+//! promotion, copies into production.
 
 pub mod build;
 pub mod evidence;
+pub mod production_copy;
 pub mod promote;
 pub mod review;
 pub mod scan;

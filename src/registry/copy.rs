@@ -21,6 +21,9 @@ pub struct CopyOptions {
     pub jobs: usize,
     /// Refuse to move an existing destination tag (the registry is immutable).
     pub immutable: bool,
+    /// Write the destination tag at the end (false: the caller writes it
+    /// after its own checks, e.g. verification in production).
+    pub write_tag: bool,
 }
 
 /// What a copy did, for the user and for scripts.
@@ -140,7 +143,7 @@ pub async fn copy_image(
     }
 
     let tag_unchanged = existing.as_deref() == Some(digest.as_str());
-    if let Some(t) = &tag {
+    if let Some(t) = tag.as_ref().filter(|_| options.write_tag) {
         if !tag_unchanged {
             client
                 .put_manifest(&destination.with_tag(t), &manifest)

@@ -409,13 +409,18 @@ fn short_names_resolve_under_the_promotion_registries() {
     let image = TestImage::docker_v2(10);
     let digest = push_image(&a, "staging/payments/api", Some("1.4"), &image);
     let mut env = TestEnv::new();
+    env.env("COSIGN_PASSWORD", "copy test");
+    env.run(&["key", "generate", "--output-prefix", "cosign"])
+        .assert_code(0);
     env.config_yaml(&format!(
-        "{}promotion:\n  from: staging\n  to: production\n",
+        "{}promotion:\n  from: staging\n  to: production\nsigning:\n  public_keys: [cosign.pub]\n",
         registry_yaml(&[
             ("staging", &a, "    project: staging\n"),
             ("production", &b, "    project: production\n")
         ])
     ));
+    // The destination resolves under promotion.to, which is production: the
+    // unsigned image is copied there by digest, but never tagged.
     let out = env.run(&[
         "--output",
         "json",
@@ -423,14 +428,15 @@ fn short_names_resolve_under_the_promotion_registries() {
         "payments/api:1.4",
         "payments/api:1.4",
     ]);
-    out.assert_code(0);
-    assert_eq!(
-        out.json()["destination"],
-        format!("{}/production/payments/api@{digest}", b.host()).as_str()
-    );
+    out.assert_code(1);
+    out.assert_stderr_contains(&format!(
+        "{}/production/payments/api@{digest} does not verify in production",
+        b.host()
+    ));
+    assert!(!b.client().manifest_exists("production/payments/api", "1.4"));
     let (media_type, bytes, _) = b
         .client()
-        .get_manifest("production/payments/api", "1.4")
+        .get_manifest("production/payments/api", &digest)
         .unwrap();
     assert_eq!(
         media_type, image.media_type,

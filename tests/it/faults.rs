@@ -56,6 +56,18 @@ impl ProxiedPair {
         )
     }
 
+    /// vimes.yaml for plain copies into `production/` of the production
+    /// registry: the promotion target is another project there (`release`),
+    /// so these copies are not gated like copies into production are.
+    pub fn copy_yaml(&self) -> String {
+        format!(
+            "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n  release:\n    url: \"{}\"\n    project: release\n    type: oci\n    insecure: true\npromotion:\n  from: staging\n  to: release\n",
+            self.sp.host(),
+            self.pp.host(),
+            self.pp.host()
+        )
+    }
+
     pub fn clear(&self) {
         self.sp.clear_rules();
         self.pp.clear_rules();
@@ -204,7 +216,7 @@ fn copy_through_faults_succeeds_identically_or_fails_with_exit_4() {
     let image = TestImage::random(9001, 2, 48 * 1024);
     push_image(&bed.staging, "staging/app", Some("1"), &image);
     let mut env = TestEnv::new();
-    env.config_yaml(&bed.yaml(""));
+    env.config_yaml(&bed.copy_yaml());
 
     let blobs = "/v2/staging/app/blobs/sha256:*";
     let manifests = "/v2/staging/app/manifests/*";
@@ -373,7 +385,8 @@ fn copy_through_faults_succeeds_identically_or_fails_with_exit_4() {
             Destination => &bed.pp,
         };
         proxy.add(rule);
-        let out = env.run(&["--output", "json", "copy", "app:1", &format!("{repo}:1")]);
+        let destination = format!("{}/production/{repo}:1", bed.pp.host());
+        let out = env.run(&["--output", "json", "copy", "app:1", &destination]);
         let context = format!("{}\n{}", c.name, bed.logs());
         let matched = proxy.count(c.method, &PathMatch::Glob(path.clone()));
         assert!(
@@ -424,11 +437,15 @@ fn a_permanently_failing_registry_is_given_up_on_in_bounded_attempts_and_time() 
     let image = TestImage::random(9002, 1, 1024);
     push_image(&bed.staging, "staging/app", Some("1"), &image);
     let mut env = TestEnv::new();
-    env.config_yaml(&bed.yaml(""));
+    env.config_yaml(&bed.copy_yaml());
     // Every request to staging fails, /v2/ included.
     bed.sp
         .add(Rule::new("*", PathMatch::Any, Fault::Status(503)));
-    let out = env.run(&["copy", "app:1", "app:1"]);
+    let out = env.run(&[
+        "copy",
+        "app:1",
+        &format!("{}/production/app:1", bed.pp.host()),
+    ]);
     assert_registry_failure(&out, &bed.sp.host(), "503", "all of staging answers 503");
     out.assert_stderr_contains(&format!("after {ATTEMPTS} attempts"));
     let manifest_requests = bed.sp.count(

@@ -249,6 +249,55 @@ fn a_blocked_scan_stops_the_sbom_run_it_started() {
     assert!(b.production.client().catalog().is_empty());
 }
 
+/// `vimes copy` into production tags only what verifies there: a promoted
+/// image can be re-tagged (or restored), an unsigned one cannot get in.
+#[test]
+fn copies_into_production_are_tagged_only_when_they_verify_there() {
+    if !bed() {
+        return;
+    }
+    let b = setup("");
+    let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
+    b.env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
+    let prod = format!("{}/production/web", b.production.host());
+    let client = b.production.client();
+
+    let out = b.env.run(&[
+        "copy",
+        &format!("{prod}@{digest}"),
+        &format!("{prod}:stable"),
+    ]);
+    out.assert_code(0);
+    assert_eq!(
+        client.get_manifest("production/web", "stable").map(|m| m.2),
+        Some(digest.clone())
+    );
+
+    let unsigned = build_fixture_image(&b.staging, "clean", "staging/other", "1");
+    let out = b.env.run(&[
+        "copy",
+        "other:1",
+        &format!("{}/production/other:1", b.production.host()),
+    ]);
+    out.assert_code(1);
+    out.assert_stderr_contains("no signatures found");
+    out.assert_stderr_contains("vimes promote");
+    assert!(!client.manifest_exists("production/other", "1"));
+    assert!(
+        client.manifest_exists("production/other", &unsigned),
+        "the content is copied by digest, untagged, before the check"
+    );
+
+    let out = b.env.run(&[
+        "copy",
+        "--no-signatures",
+        &format!("{prod}@{digest}"),
+        &format!("{prod}:nosig"),
+    ]);
+    out.assert_code(2);
+    assert!(!client.manifest_exists("production/web", "nosig"));
+}
+
 #[test]
 fn a_conflicting_production_tag_is_refused() {
     if !bed() {

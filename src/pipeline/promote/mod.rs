@@ -232,6 +232,7 @@ pub async fn execute(
             signatures: false,
             jobs: 4,
             immutable: false,
+            write_tag: false,
         },
     )
     .await?;

@@ -1,0 +1,106 @@
+//! `vimes copy` into the production registry (`promotion.to`) keeps the
+//! promise promotion makes: a production tag never exists without a
+//! signature and the required attestations that verify there with
+//! `signing.public_keys`. The image and its attachments are copied untagged,
+//! verified in production, and only then tagged. Production images are made
+//! by `vimes promote`; this path serves re-tagging or restoring images that
+//! were promoted (and so signed for their production repository) before.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::registry::copy::{copy_image, CopyOptions, CopyReport};
+use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::keys::PublicKey;
+use crate::signing::verify::{verify_image, VerifyPolicy};
+use crate::signing::AttestationType;
+use std::collections::BTreeMap;
+
+/// Whether `image` lies in the production registry and project (`promotion.to`).
+pub fn is_production(config: &Config, image: &ImageRef) -> bool {
+    let Some((_, to)) = config.promotion_target() else {
+        return false;
+    };
+    let project = to.project.trim_matches('/');
+    to.url.eq_ignore_ascii_case(&image.registry)
+        && (project.is_empty()
+            || image.repository == project
+            || image
+                .repository
+                .strip_prefix(project)
+                .is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// Copies `source` to `destination` in production: untagged, verified with
+/// `trusted` and `signing.require_attestations`, then tagged.
+pub async fn copy_into_production(
+    client: &RegistryClient,
+    config: &Config,
+    source: &ImageRef,
+    destination: &ImageRef,
+    options: &CopyOptions,
+    trusted: &[PublicKey],
+) -> Result<CopyReport> {
+    if !options.signatures {
+        return Err(Error::Usage(format!(
+            "{} is in production (promotion.to): copying it without its signatures would leave an unsigned production tag",
+            destination.repository_name()
+        )));
+    }
+    if trusted.is_empty() {
+        return Err(Error::Usage(
+            "signing.public_keys is empty: a copy into production is verified there before it is tagged"
+                .into(),
+        ));
+    }
+    let untagged = CopyOptions {
+        write_tag: false,
+        ..options.clone()
+    };
+    let mut report = copy_image(client, source, destination, &untagged).await?;
+    let digest = report.digest.clone();
+    let pinned = destination.with_digest(&digest);
+    let policy = VerifyPolicy {
+        annotations: BTreeMap::new(),
+        required_attestations: config
+            .signing
+            .require_attestations
+            .iter()
+            .filter_map(|n| AttestationType::from_name(n))
+            .collect(),
+    };
+    let verified = verify_image(client, &pinned, &digest, trusted, &policy).await?;
+    if !verified.verified {
+        return Err(Error::Policy(format!(
+            "{}@{digest} does not verify in production with signing.public_keys, so no tag was written ({}); production images are made with `vimes promote`",
+            destination.repository_name(),
+            verified.reasons.join("; ")
+        )));
+    }
+    let Some(tag) = report.tag.clone() else {
+        return Ok(report);
+    };
+    let tag_ref = destination.with_tag(&tag);
+    match client.get_manifest(&tag_ref).await? {
+        Some(current) if current.digest == digest => {}
+        Some(current) if options.immutable => {
+            return Err(Error::Policy(format!(
+                "{}:{tag} is immutable and now points to {}; refusing to move it to {digest}",
+                destination.repository_name(),
+                current.digest
+            )));
+        }
+        _ => {
+            let manifest = client
+                .get_manifest(&pinned)
+                .await?
+                .ok_or_else(|| Error::Registry {
+                    registry: destination.registry.clone(),
+                    message: format!("{pinned} vanished before tagging"),
+                })?;
+            client.put_manifest(&tag_ref, &manifest).await?;
+            report.manifests_pushed += 1;
+            report.unchanged = false;
+        }
+    }
+    Ok(report)
+}

@@ -200,7 +200,8 @@ const VERIFY_EXAMPLES: &str = "Examples:
   # in a script
   vimes --output json verify IMAGE | jq .verified";
 
-const COPY_EXAMPLES: &str = "Into production (promotion.to) the copy is made untagged, verified there
+const COPY_EXAMPLES: &str =
+    "Into production (promotion.to) the copy is made untagged, verified there
 with signing.public_keys and signing.require_attestations, and tagged only if
 that passes (exit 1 otherwise): production images come from `vimes promote`.
 

@@ -400,6 +400,20 @@ fn rows() -> Vec<Row> {
             after: |b, _| no_production_tag(b, "nosyft"),
         },
         Row {
+            name: "copy of an unsigned image into production",
+            setup: nothing,
+            args: |b| {
+                args(&[
+                    "copy",
+                    "app:1",
+                    &format!("{}/production/copied:1", b.production.host()),
+                ])
+            },
+            code: 1,
+            reason: "does not verify in production",
+            after: |b, _| no_production_tag(b, "copied"),
+        },
+        Row {
             name: "no review, no TTY, no --yes",
             setup: nothing,
             args: |_| args(&["promote", "noreview:1"]),

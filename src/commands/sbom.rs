@@ -192,10 +192,9 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         };
         let outcome = attest_image(&client, &image, &digest, &key, kind.uri(), predicate).await?;
         ctx.ui.status(&format!(
-            "Attached the SBOM as a {} attestation: {}:{}",
+            "Attached the SBOM as a {} attestation: {}",
             kind.name(),
-            image.repository_name(),
-            outcome.tag
+            outcome.location
         ));
         let record = ImageRecord {
             repository: image.repository_name(),
@@ -205,8 +204,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
             origin: "syft".into(),
         };
         inventory.index(&[(record, &output.sbom)])?;
-        attached =
-            json!({"predicate_type": kind.uri(), "tag": outcome.tag, "added": outcome.added});
+        attached = json!({"predicate_type": kind.uri(), "tag": outcome.tag, "location": outcome.location, "added": outcome.added});
         indexed_in = Some(inventory.path().to_path_buf());
     }
     let text = match &file {

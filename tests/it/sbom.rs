@@ -279,3 +279,41 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
     .assert_success()
     .assert_stdout_contains("(9 packages, spdx-json)");
 }
+
+/// With `signing.format: bundle`, `--attach` writes a Sigstore bundle referrer
+/// (and says where), and `sbom index` reads the SBOM back from it.
+#[test]
+fn bundle_format_sbom_attestations_are_indexed() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let digest = push_image(&reg, "prod/app", Some("1.0"), &image('A'));
+    let env = sbom_env(&reg, "  format: bundle\n");
+    let reference = format!("{}/prod/app:1.0", reg.host());
+    env.run(&["sbom", "--attach", "-o", "app.cdx.json", &reference])
+        .assert_success()
+        .assert_stderr_contains(&format!("attestation: {}/prod/app@sha256:", reg.host()));
+    assert!(
+        cc::read_attachment(&reg, "prod/app", &digest, "att").is_none(),
+        "a bundle, not a legacy .att layer"
+    );
+    env.run(&["sbom", "index", "--rebuild", &reference])
+        .assert_success();
+    let q = env.run(&["--output", "json", "sbom", "query", "--package", "zlib1g"]);
+    assert_eq!(
+        matches(&q),
+        BTreeSet::from([(
+            format!("{}/prod/app", reg.host()),
+            digest.clone(),
+            "zlib1g".to_string(),
+            "1:1.2.13.dfsg-1".to_string(),
+        )])
+    );
+    // Another key's bundle does not count.
+    let stranger = sbom_env(&reg, "  format: bundle\n");
+    stranger
+        .run(&["sbom", "index", "--rebuild", &reference])
+        .assert_code(1)
+        .assert_stderr_contains("not signed by a trusted key");
+}

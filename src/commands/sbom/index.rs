@@ -10,14 +10,11 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::sbom::document::{self, parse_statement, ReadError};
+use crate::sbom::attested::attested_sbom;
+use crate::sbom::document::{self, ReadError};
 use crate::sbom::inventory::{ImageRecord, Indexed};
 use crate::sbom::{Inventory, Sbom};
 use crate::signing::keys::{load_configured_keys, load_public_keys, PublicKey};
-use crate::signing::payload::{pae, unb64, Envelope, IN_TOTO_PAYLOAD_TYPE};
-use crate::signing::store::{self, DSSE_MEDIA_TYPE, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION};
-use crate::signing::verify::MAX_ATTESTATION_BYTES;
-use crate::signing::AttestationType;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,7 +77,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
             let found = async {
                 let image = ImageRef::resolve(config, target, Side::Source)?;
                 let digest = resolve_digest(client, &image, Error::Usage).await?;
-                let sbom = sbom_from_attestation(client, &image, &digest, &keys).await?;
+                let sbom = attested_sbom(client, &image, &digest, &keys).await?;
                 Ok::<_, Error>((image, digest, sbom))
             };
             match found.await {
@@ -263,88 +260,6 @@ fn trusted_keys(loaded: &LoadedConfig, explicit: &[String]) -> Result<Vec<Public
     Ok(keys)
 }
 
-fn is_sbom_type(uri: &str) -> bool {
-    uri.starts_with(AttestationType::Cyclonedx.uri())
-        || uri.starts_with(AttestationType::Spdx.uri())
-}
-
-/// The newest SBOM attestation of `image@digest` signed by a trusted key. An
-/// image without one is a policy refusal (exit 1), with the reasons seen.
-async fn sbom_from_attestation(
-    client: &RegistryClient,
-    image: &ImageRef,
-    digest: &str,
-    keys: &[PublicKey],
-) -> Result<Sbom> {
-    let subject = format!("{}@{digest}", image.repository_name());
-    let layers = store::read(client, image, digest, "att")
-        .await?
-        .map(|a| a.layers)
-        .unwrap_or_default();
-    let mut reasons = Vec::new();
-    // cosign appends: the last layer is the newest.
-    for layer in layers.iter().rev().take(MAX_LAYERS) {
-        let annotated = layer.annotations.get(PREDICATE_TYPE_ANNOTATION);
-        if layer.media_type != DSSE_MEDIA_TYPE || annotated.is_some_and(|t| !is_sbom_type(t)) {
-            continue;
-        }
-        if layer.size > MAX_ATTESTATION_BYTES {
-            reasons.push(format!(
-                "{}: over {MAX_ATTESTATION_BYTES} bytes",
-                layer.digest
-            ));
-            continue;
-        }
-        let bytes = client
-            .pull_blob(image, &layer.digest, MAX_ATTESTATION_BYTES)
-            .await?;
-        let envelope: Envelope = match serde_json::from_slice(&bytes) {
-            Ok(e) => e,
-            Err(e) => {
-                reasons.push(format!("{}: not a DSSE envelope: {e}", layer.digest));
-                continue;
-            }
-        };
-        drop(bytes);
-        let statement = match (
-            envelope.payload_type == IN_TOTO_PAYLOAD_TYPE,
-            unb64(&envelope.payload),
-        ) {
-            (true, Some(s)) => s,
-            _ => {
-                reasons.push(format!("{}: not an in-toto payload", layer.digest));
-                continue;
-            }
-        };
-        let message = pae(&envelope.payload_type, &statement);
-        let trusted = envelope
-            .signatures
-            .iter()
-            .filter_map(|s| unb64(&s.sig))
-            .any(|sig| keys.iter().any(|k| k.verifies(&sig, &message)));
-        drop(message);
-        if !trusted {
-            reasons.push(format!("{}: not signed by a trusted key", layer.digest));
-            continue;
-        }
-        match parse_statement(&statement) {
-            Ok(s) if !is_sbom_type(&s.predicate_type) => continue,
-            Ok(s) if !s.subject_digests.iter().any(|d| d == digest) => {
-                reasons.push(format!("{}: its subject is not {digest}", layer.digest));
-            }
-            Ok(s) => return Ok(s.sbom),
-            Err(why) => reasons.push(format!("{}: {why}", layer.digest)),
-        }
-    }
-    let why = match reasons.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", reasons.join("; ")),
-    };
-    Err(Error::Policy(format!(
-        "{subject} has no SBOM attestation signed by a trusted key{why}"
-    )))
-}
-
 /// Every tagged digest of a repository (cosign `sha256-*` tags left out), with
 /// all of its tags; digests without a signed SBOM are reported as skipped.
 async fn index_repository(
@@ -378,7 +293,7 @@ async fn index_repository(
     }
     for (digest, tags) in by_digest {
         let image = repo.with_digest(&digest);
-        match sbom_from_attestation(client, &image, &digest, keys).await {
+        match attested_sbom(client, &image, &digest, keys).await {
             Ok(sbom) => {
                 let record = ImageRecord {
                     repository: repo.repository_name(),

@@ -59,6 +59,8 @@ impl Bed {
     fn make() -> Bed {
         let staging = Registry::plain();
         let production = Registry::plain();
+        staging.stop_at_exit();
+        production.stop_at_exit();
         let clean = TestImage::random(9201, 1, 2048);
         // One staging repository per promoting row, so each row's production
         // side can be checked on its own.

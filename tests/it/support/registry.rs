@@ -224,6 +224,37 @@ impl Registry {
     }
 }
 
+/// Registries held in statics, which are never dropped: (pid, directory).
+static AT_EXIT: std::sync::Mutex<Vec<(u32, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn stop_static_registries() {
+    if let Ok(registries) = AT_EXIT.lock() {
+        for (pid, dir) in registries.iter() {
+            if let Ok(pid) = libc::pid_t::try_from(*pid) {
+                // SAFETY: kill(2) on a child this process started.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+impl Registry {
+    /// For a registry kept in a `static` (shared by several tests): stops it
+    /// and removes its files when the test process exits, since a static is
+    /// never dropped and the registry would outlive the run.
+    pub fn stop_at_exit(&self) {
+        static REGISTERED: std::sync::Once = std::sync::Once::new();
+        REGISTERED.call_once(|| {
+            // SAFETY: registers a plain extern "C" function with no captured state.
+            unsafe { libc::atexit(stop_static_registries) };
+        });
+        if let Ok(mut registries) = AT_EXIT.lock() {
+            registries.push((self.child.id(), self.dir.path().to_path_buf()));
+        }
+    }
+}
+
 impl Drop for Registry {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -61,8 +61,8 @@ impl std::fmt::Debug for RobotSecret {
 
 impl HarborClient {
     /// A client for one registry entry: `https://<url>/api/v2.0` (plain HTTP
-    /// when `insecure`), extra CAs from the `ca_file` entries of that host and
-    /// `SSL_CERT_FILE`, Basic credentials found the way the registry client
+    /// when `insecure`), extra CAs from the `ca_file` entries of that host
+    /// (`SSL_CERT_FILE`: see [`crate::registry::tls`]), Basic credentials found the way the registry client
     /// finds them. No cookie store: Harbor checks CSRF only when a session
     /// cookie is sent.
     pub async fn for_registry_config(
@@ -78,9 +78,7 @@ impl HarborClient {
             .filter_map(|r| r.ca_file.as_ref().map(Into::into))
             .collect();
         ca_files.dedup();
-        if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
-            ca_files.push(path.into());
-        }
+        crate::registry::tls::check_ssl_cert_file()?;
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
             .timeout(Duration::from_secs(120))

@@ -51,7 +51,7 @@ pub struct RegistryClient {
 
 impl RegistryClient {
     /// Builds the client: plain HTTP only for registries marked `insecure`,
-    /// extra CAs from `ca_file` entries and `SSL_CERT_FILE`.
+    /// extra CAs from `ca_file` entries (`SSL_CERT_FILE`: see [`super::tls`]).
     pub fn new(config: &Config) -> Result<Self> {
         let insecure: Vec<String> = config
             .registries
@@ -59,14 +59,12 @@ impl RegistryClient {
             .filter(|r| r.insecure)
             .map(|r| r.url.to_ascii_lowercase())
             .collect();
-        let mut ca_files: Vec<std::path::PathBuf> = config
+        let ca_files: Vec<std::path::PathBuf> = config
             .registries
             .values()
             .filter_map(|r| r.ca_file.as_ref().map(Into::into))
             .collect();
-        if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
-            ca_files.push(path.into());
-        }
+        super::tls::check_ssl_cert_file()?;
         let mut extra_root_certificates = Vec::new();
         for path in ca_files {
             let data = std::fs::read(&path).map_err(|error| Error::File {

@@ -6,6 +6,7 @@ pub mod client;
 pub mod copy;
 pub mod manifest;
 pub mod reference;
+pub mod tls;
 
 pub use client::RegistryClient;
 pub use reference::ImageRef;

@@ -555,3 +555,23 @@ fn index_naming_a_missing_child_is_refused() {
     assert!(!b.client().manifest_exists("mirror/broken", &index));
     assert!(!b.client().manifest_exists("mirror/broken", "1"));
 }
+
+/// `SSL_CERT_FILE` is trusted by the TLS stack itself; one that cannot be read
+/// is a clear configuration error, not a silently ignored setting.
+#[test]
+fn an_unreadable_ssl_cert_file_is_a_usage_error() {
+    if !bed() {
+        return;
+    }
+    let plain = Registry::plain();
+    let mut env = TestEnv::new();
+    env.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    env.env("SSL_CERT_FILE", "/nonexistent/ca-bundle.pem");
+    let out = env.run(&[
+        "copy",
+        &format!("{}/staging/app:1", plain.host()),
+        &format!("{}/staging/copy:1", plain.host()),
+    ]);
+    out.assert_code(2);
+    out.assert_stderr_contains("/nonexistent/ca-bundle.pem");
+}

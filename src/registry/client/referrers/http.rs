@@ -36,15 +36,12 @@ impl RegistryClient {
     }
 
     fn build_http(&self) -> Result<reqwest::Client> {
-        let mut files: Vec<std::path::PathBuf> = self
+        let files: Vec<std::path::PathBuf> = self
             .config
             .registries
             .values()
             .filter_map(|r| r.ca_file.as_ref().map(Into::into))
             .collect();
-        if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
-            files.push(path.into());
-        }
         let mut certs = Vec::new();
         for path in files {
             let data = std::fs::read(&path).map_err(|error| Error::File {

@@ -261,7 +261,7 @@ pub fn json_schema() -> Value {
                         "minLength": 1
                     },
                     "server": {
-                        "description": "Server URL for client/server mode, if any.",
+                        "description": "Must be null (vimes.yaml is refused otherwise): Syft has no client/server mode.",
                         "type": ["string", "null"]
                     },
                     "timeout_secs": {

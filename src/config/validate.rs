@@ -87,6 +87,13 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
             );
         }
     }
+    if let Some(server) = &config.tools.syft.server {
+        // Accepted for symmetry with tools.trivy, but a value would silently do nothing.
+        p.at_value(
+            &["tools", "syft", "server"],
+            format!("tools.syft.server {server:?}: Syft has no client/server mode; remove it (or set it to null)"),
+        );
+    }
     for (name, path, timeout_secs) in tools {
         if timeout_secs == 0 {
             p.at_value(
@@ -303,6 +310,17 @@ mod tests {
         let text = format!("{BASE}promotion:\n  from: staging\n  to: production\n");
         let config = check(&text).unwrap();
         assert_eq!(config.registries.len(), 2);
+    }
+
+    #[test]
+    fn a_syft_server_is_refused_not_ignored() {
+        let e = check(&format!(
+            "{BASE}tools:\n  syft:\n    path: syft\n    server: http://syft:8080\n"
+        ))
+        .unwrap_err();
+        assert!(e.starts_with("vimes.yaml:12:13: tools.syft.server"), "{e}");
+        assert!(e.contains("no client/server mode"), "{e}");
+        check(&format!("{BASE}tools:\n  syft:\n    path: syft\n    server: null\n")).unwrap();
     }
 
     #[test]

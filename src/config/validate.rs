@@ -320,7 +320,10 @@ mod tests {
         .unwrap_err();
         assert!(e.starts_with("vimes.yaml:12:13: tools.syft.server"), "{e}");
         assert!(e.contains("no client/server mode"), "{e}");
-        check(&format!("{BASE}tools:\n  syft:\n    path: syft\n    server: null\n")).unwrap();
+        check(&format!(
+            "{BASE}tools:\n  syft:\n    path: syft\n    server: null\n"
+        ))
+        .unwrap();
     }
 
     #[test]

@@ -399,7 +399,14 @@ fn rows() -> Vec<Row> {
             args: |_| args(&["--yes", "promote", "nosyft:1"]),
             code: 3,
             reason: "not found",
-            after: |b, _| no_production_tag(b, "nosyft"),
+            after: |b, _| {
+                // Syft's failure is seen before the copy: production holds nothing of it.
+                let catalog = b.production.client().catalog();
+                assert!(
+                    !catalog.iter().any(|r| r == "production/nosyft"),
+                    "{catalog:?}"
+                );
+            },
         },
         Row {
             name: "copy of an unsigned image into production",

@@ -209,10 +209,12 @@ pub async fn execute(
             prepared.digest
         )));
     }
-    let sbom_job = match prepared.sbom.take() {
+    let mut sbom_job = match prepared.sbom.take() {
         Some(job) => job,
         None => SbomJob::start(cx, &prepared.source, &prepared.destination),
     };
+    // A Syft that already failed (missing, crashed) stops us before production is touched.
+    sbom_job.failed_early().await?;
     steps.push(step(
         "review",
         "done",

@@ -30,6 +30,8 @@ pub struct GeneratedSbom {
 #[derive(Debug)]
 pub struct SbomJob {
     task: JoinHandle<Result<GeneratedSbom>>,
+    /// The outcome, once collected.
+    done: Option<Result<GeneratedSbom>>,
 }
 
 impl SbomJob {
@@ -46,18 +48,42 @@ impl SbomJob {
         };
         SbomJob {
             task: tokio::spawn(generate(request)),
+            done: None,
+        }
+    }
+
+    /// The job's error if it has already failed (Syft missing, crashed):
+    /// asked before production is written to, so that such a promotion
+    /// stops with nothing copied. A job still running is no error.
+    pub async fn failed_early(&mut self) -> Result<()> {
+        if self.done.is_none() && self.task.is_finished() {
+            self.done = Some(joined(&mut self.task).await);
+        }
+        match self.done.take() {
+            Some(Err(e)) => Err(e),
+            other => {
+                self.done = other;
+                Ok(())
+            }
         }
     }
 
     /// Waits for Syft and returns the checked SBOM.
     pub async fn finish(mut self) -> Result<GeneratedSbom> {
-        match (&mut self.task).await {
-            Ok(generated) => generated,
-            Err(e) => Err(Error::Tool {
-                tool: "syft".into(),
-                message: format!("the SBOM job stopped before Syft finished: {e}"),
-            }),
+        match self.done.take() {
+            Some(done) => done,
+            None => joined(&mut self.task).await,
         }
+    }
+}
+
+async fn joined(task: &mut JoinHandle<Result<GeneratedSbom>>) -> Result<GeneratedSbom> {
+    match task.await {
+        Ok(generated) => generated,
+        Err(e) => Err(Error::Tool {
+            tool: "syft".into(),
+            message: format!("the SBOM job stopped before Syft finished: {e}"),
+        }),
     }
 }
 

@@ -39,16 +39,8 @@ impl Config {
                 .iter()
                 .filter(|(_, r)| r.url.eq_ignore_ascii_case(host))
         };
-        let covers = |project: &str| {
-            let project = project.trim_matches('/');
-            project.is_empty()
-                || repository_path == project
-                || repository_path
-                    .strip_prefix(project)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
         let mut best: Option<(&String, &RegistryConfig)> = None;
-        for (name, reg) in on_host().filter(|(_, r)| covers(&r.project)) {
+        for (name, reg) in on_host().filter(|(_, r)| r.covers_path(repository_path)) {
             // Strictly longer wins, so ties keep the first name in order.
             if best.is_none_or(|(_, b)| reg.project.len() > b.project.len()) {
                 best = Some((name, reg));
@@ -56,6 +48,20 @@ impl Config {
         }
         best.or_else(|| on_host().next())
             .map(|(name, reg)| (name.as_str(), reg))
+    }
+}
+
+impl RegistryConfig {
+    /// Whether `repository_path` (on this entry's host) lies in its project:
+    /// the project itself or below it at a `/` boundary; an empty project
+    /// covers every path.
+    pub fn covers_path(&self, repository_path: &str) -> bool {
+        let project = self.project.trim_matches('/');
+        project.is_empty()
+            || repository_path == project
+            || repository_path
+                .strip_prefix(project)
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 }
 

@@ -79,26 +79,17 @@ impl HarborClient {
             .collect();
         ca_files.dedup();
         crate::registry::tls::check_ssl_cert_file()?;
-        let mut builder = reqwest::Client::builder()
+        let http = reqwest::Client::builder()
+            .tls_certs_merge(crate::registry::tls::reqwest_roots(&ca_files)?)
             .connect_timeout(Duration::from_secs(15))
             .timeout(Duration::from_secs(120))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")));
-        for path in ca_files {
-            let pem = std::fs::read(&path).map_err(|error| Error::File {
-                path: path.clone(),
-                error,
+            .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Registry {
+                registry: host.clone(),
+                message: format!("cannot set up the HTTP client for Harbor: {e}"),
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Config {
-                location: Some(path.display().to_string()),
-                message: format!("not a PEM certificate file: {e}"),
-            })?;
-            builder = builder.tls_certs_merge(certs);
-        }
-        let http = builder.build().map_err(|e| Error::Registry {
-            registry: host.clone(),
-            message: format!("cannot set up the HTTP client for Harbor: {e}"),
-        })?;
         let (credentials, source) = auth::credentials_for(&host, Some(registry)).await?;
         tracing::debug!(registry = %host, ?source, "Harbor credentials");
         let scheme = if registry.insecure { "http" } else { "https" };

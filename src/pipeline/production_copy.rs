@@ -17,17 +17,9 @@ use std::collections::BTreeMap;
 
 /// Whether `image` lies in the production registry and project (`promotion.to`).
 pub fn is_production(config: &Config, image: &ImageRef) -> bool {
-    let Some((_, to)) = config.promotion_target() else {
-        return false;
-    };
-    let project = to.project.trim_matches('/');
-    to.url.eq_ignore_ascii_case(&image.registry)
-        && (project.is_empty()
-            || image.repository == project
-            || image
-                .repository
-                .strip_prefix(project)
-                .is_some_and(|rest| rest.starts_with('/')))
+    config.promotion_target().is_some_and(|(_, to)| {
+        to.url.eq_ignore_ascii_case(&image.registry) && to.covers_path(&image.repository)
+    })
 }
 
 /// Copies `source` to `destination` in production: untagged, verified with

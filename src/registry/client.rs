@@ -59,14 +59,9 @@ impl RegistryClient {
             .filter(|r| r.insecure)
             .map(|r| r.url.to_ascii_lowercase())
             .collect();
-        let ca_files: Vec<std::path::PathBuf> = config
-            .registries
-            .values()
-            .filter_map(|r| r.ca_file.as_ref().map(Into::into))
-            .collect();
         super::tls::check_ssl_cert_file()?;
         let mut extra_root_certificates = Vec::new();
-        for path in ca_files {
+        for path in super::tls::ca_files(config) {
             let data = std::fs::read(&path).map_err(|error| Error::File {
                 path: path.clone(),
                 error,

@@ -19,3 +19,32 @@ pub fn check_ssl_cert_file() -> Result<()> {
         .map(drop)
         .map_err(|error| Error::File { path, error })
 }
+
+/// The `ca_file` of every registry entry, in vimes.yaml order (read by every
+/// client, since one command may reach several registries).
+pub fn ca_files(config: &crate::config::Config) -> Vec<PathBuf> {
+    config
+        .registries
+        .values()
+        .filter_map(|r| r.ca_file.as_ref().map(Into::into))
+        .collect()
+}
+
+/// Reads `paths` as PEM certificate bundles (every certificate of a chain
+/// counts) for a reqwest client.
+pub fn reqwest_roots(paths: &[PathBuf]) -> Result<Vec<reqwest::Certificate>> {
+    let mut roots = Vec::new();
+    for path in paths {
+        let pem = std::fs::read(path).map_err(|error| Error::File {
+            path: path.clone(),
+            error,
+        })?;
+        roots.extend(
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Config {
+                location: Some(path.display().to_string()),
+                message: format!("not a PEM certificate file: {e}"),
+            })?,
+        );
+    }
+    Ok(roots)
+}

@@ -52,6 +52,11 @@ impl SigningKey {
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         self.signer.sign(message).map_err(|e| key_error("sign", &e))
     }
+
+    /// The public half, to recognise what this key signed before.
+    pub fn public_key(&self) -> Result<PublicKey> {
+        PublicKey::from_pem(self.public_pem.as_bytes(), "signing key")
+    }
 }
 
 impl std::fmt::Debug for SigningKey {

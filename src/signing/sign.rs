@@ -49,7 +49,7 @@ async fn sign_bundle(
         .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
     let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
     let made = bundle::Bundle::dsse(&statement, &signature, &key.fingerprint);
-    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let public = key.public_key()?;
     let same = async |existing: &bundle::Bundle| -> bool {
         bundle::open(existing).is_ok_and(|o| {
             o.statement == statement && o.signatures.iter().any(|s| public.verifies(s, &o.message))
@@ -75,7 +75,7 @@ async fn sign_legacy(
 ) -> Result<AppendOutcome> {
     let payload = SimpleSigning::new(&image.repository_name(), digest, annotations).to_bytes();
     let signature = key.sign(&payload)?;
-    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let public = key.public_key()?;
     let annotations = BTreeMap::from([(SIGNATURE_ANNOTATION.to_string(), b64(&signature))]);
     let payload_digest = crate::registry::manifest::sha256_digest(&payload);
     let same_signer = async |layer: &LayerDescriptor| -> Result<bool> {
@@ -190,7 +190,7 @@ async fn attest_all(
             signature,
         });
     }
-    let public = super::keys::PublicKey::from_pem(key.public_pem.as_bytes(), "signing key")?;
+    let public = key.public_key()?;
     if client.config().signing.format == SignatureFormat::Bundle {
         // Each bundle is its own referrer manifest: nothing to share.
         let mut outcomes = Vec::with_capacity(signed.len());

@@ -575,3 +575,32 @@ fn an_unreadable_ssl_cert_file_is_a_usage_error() {
     out.assert_code(2);
     out.assert_stderr_contains("/nonexistent/ca-bundle.pem");
 }
+
+/// A copy into production is verified there before it is tagged, so it needs
+/// trusted keys: without `signing.public_keys` it is a usage error, and
+/// nothing is written.
+#[test]
+fn a_copy_into_production_without_public_keys_is_a_usage_error() {
+    if !bed() {
+        return;
+    }
+    let a = Registry::plain();
+    let b = Registry::plain();
+    push_image(&a, "staging/app", Some("1"), &TestImage::docker_v2(11));
+    let mut env = TestEnv::new();
+    env.config_yaml(&format!(
+        "{}promotion:\n  from: staging\n  to: production\n",
+        registry_yaml(&[
+            ("staging", &a, "    project: staging\n"),
+            ("production", &b, "    project: production\n")
+        ])
+    ));
+    let out = env.run(&["copy", "app:1", "app:1"]);
+    out.assert_code(2);
+    out.assert_stderr_contains("signing.public_keys is empty");
+    assert!(
+        b.client().catalog().is_empty(),
+        "{:?}",
+        b.client().catalog()
+    );
+}

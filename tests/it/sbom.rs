@@ -291,9 +291,25 @@ fn bundle_format_sbom_attestations_are_indexed() {
     let digest = push_image(&reg, "prod/app", Some("1.0"), &image('A'));
     let env = sbom_env(&reg, "  format: bundle\n");
     let reference = format!("{}/prod/app:1.0", reg.host());
-    env.run(&["sbom", "--attach", "-o", "app.cdx.json", &reference])
+    let attached = env
+        .run(&[
+            "--output",
+            "json",
+            "sbom",
+            "--attach",
+            "-o",
+            "app.cdx.json",
+            &reference,
+        ])
         .assert_success()
-        .assert_stderr_contains(&format!("attestation: {}/prod/app@sha256:", reg.host()));
+        .assert_stderr_contains(&format!("attestation: {}/prod/app@sha256:", reg.host()))
+        .json();
+    assert!(
+        attached["attestation"]["location"]
+            .as_str()
+            .is_some_and(|l| l.starts_with(&format!("{}/prod/app@sha256:", reg.host()))),
+        "{attached}"
+    );
     assert!(
         cc::read_attachment(&reg, "prod/app", &digest, "att").is_none(),
         "a bundle, not a legacy .att layer"

@@ -36,23 +36,8 @@ impl RegistryClient {
     }
 
     fn build_http(&self) -> Result<reqwest::Client> {
-        let files: Vec<std::path::PathBuf> = self
-            .config
-            .registries
-            .values()
-            .filter_map(|r| r.ca_file.as_ref().map(Into::into))
-            .collect();
-        let mut certs = Vec::new();
-        for path in files {
-            let data = std::fs::read(&path).map_err(|error| Error::File {
-                path: path.clone(),
-                error,
-            })?;
-            let cert = reqwest::Certificate::from_pem(&data).map_err(|e| {
-                Error::Usage(format!("{}: not a PEM certificate: {e}", path.display()))
-            })?;
-            certs.push(cert);
-        }
+        let certs =
+            crate::registry::tls::reqwest_roots(&crate::registry::tls::ca_files(&self.config))?;
         reqwest::Client::builder()
             .tls_certs_merge(certs)
             .connect_timeout(Duration::from_secs(15))

@@ -267,6 +267,7 @@ pub fn to_trivy_report(artifact_name: &str, harbor: &HarborReport) -> Result<Rep
         schema_version: 2,
         artifact_name: artifact_name.to_string(),
         metadata: Metadata::default(),
+        has_results_key: true,
         results: vec![ScanResult {
             target: format!(
                 "{artifact_name} (Harbor: {} {})",

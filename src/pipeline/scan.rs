@@ -71,6 +71,9 @@ pub struct ScanOutcome {
     pub scan_started_on: String,
     /// When the report was finished.
     pub scan_finished_on: String,
+    /// The Trivy arguments that decided what the report holds (part of the
+    /// report cache key); empty for Harbor's scanner.
+    pub trivy_options: Vec<String>,
     /// The verdict.
     pub verdict: Verdict,
     /// The report itself (the vuln attestation carries it).
@@ -264,6 +267,7 @@ pub async fn scan_image(
                 scanned.scanner.name, scanned.scanner.version
             ),
             db_updated_at: None,
+            trivy_options: Vec::new(),
             cached: false,
             trivy_seconds: 0.0,
             scan_started_on: started,
@@ -279,9 +283,12 @@ pub async fn scan_image(
     } else {
         None
     };
+    let trivy_options = trivy::report_options(tool.offline, tool.server.as_deref());
     let cache_key = db_updated_at.as_ref().map(|db| {
         let mut h = Sha256::new();
-        h.update(format!("{digest}\n{version}\n{db}\n").as_bytes());
+        // The effective configuration is part of the key: a report made
+        // under other options is never reused.
+        h.update(format!("{digest}\n{version}\n{db}\n{}\n", trivy_options.join(" ")).as_bytes());
         hex::encode(h.finalize())
     });
     let cache_file = cache_key.map(|k| vimes_cache_dir().join("scans").join(format!("{k}.json")));
@@ -348,6 +355,7 @@ pub async fn scan_image(
         digest: digest.to_string(),
         trivy_version: version,
         db_updated_at,
+        trivy_options,
         cached: was_cached,
         trivy_seconds: seconds,
         scan_started_on: started,

@@ -224,11 +224,43 @@ fn apply_access(
     invocation
 }
 
+/// What a builder takes from vimes' environment beside the runner's
+/// pass-through set: its storage, sockets and per-user configuration. A
+/// builder reads the build context vimes names; it judges nothing.
+pub const BUILDER_ENV: &[&str] = &[
+    "HOME",
+    "USER",
+    "TMPDIR",
+    "XDG_RUNTIME_DIR",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "STORAGE_DRIVER",
+    "STORAGE_OPTS",
+    "BUILDAH_ISOLATION",
+    "REGISTRIES_CONFIG_PATH",
+    "CONTAINERS_CONF",
+    "CONTAINERS_STORAGE_CONF",
+    "CONTAINERS_REGISTRIES_CONF",
+    "DOCKER_HOST",
+    "DOCKER_CERT_PATH",
+    "DOCKER_TLS_VERIFY",
+    "DOCKER_CONTEXT",
+];
+
+/// A builder invocation: the builder's environment, in vimes' working
+/// directory (context and Dockerfile paths may be relative to it).
+fn builder_invocation(kind: BuilderKind, program: &str, timeout: Duration) -> Invocation {
+    let mut invocation =
+        Invocation::new(kind.name(), program, timeout).inherit(BUILDER_ENV.iter().copied());
+    invocation.cwd = std::env::current_dir().ok();
+    invocation
+}
+
 /// The build command line (no secret on it: credentials are in the auth file).
 pub fn build_invocation(builder: &Builder, request: &BuildRequest) -> Invocation {
     let kind = builder.kind;
     let program = builder.program.display().to_string();
-    let mut inv = Invocation::new(kind.name(), &program, request.timeout)
+    let mut inv = builder_invocation(kind, &program, request.timeout)
         .args(storage_args(builder))
         .args(["build".to_string()]);
     if kind != BuilderKind::Docker {
@@ -270,7 +302,7 @@ pub fn build_invocation(builder: &Builder, request: &BuildRequest) -> Invocation
 pub fn push_invocation(builder: &Builder, request: &PushRequest) -> Invocation {
     let kind = builder.kind;
     let program = builder.program.display().to_string();
-    let mut inv = Invocation::new(kind.name(), &program, request.timeout)
+    let mut inv = builder_invocation(kind, &program, request.timeout)
         .args(storage_args(builder))
         .args(["push".to_string()]);
     if kind == BuilderKind::Docker {

@@ -1,6 +1,13 @@
-//! Running external programs: resolved path, an explicit environment (secrets
-//! only here, never in argv), captured output with a size cap, and a timeout
-//! that kills the whole process group.
+//! Running external programs: resolved path, an environment built from
+//! nothing (only the variables vimes chooses; secrets only here, never in
+//! argv), a private empty working directory, captured output with a size cap,
+//! and a timeout that kills the whole process group.
+//!
+//! Why from nothing: a scanner reads its configuration from its environment
+//! (`TRIVY_SEVERITY=LOW`, `SYFT_SELECT_CATALOGERS`), from its working
+//! directory (`.trivyignore`, `trivy.yaml`, `.syft.yaml`) and from its home
+//! (`~/.trivy/modules`, `~/.config/syft`). Any of them would change a verdict
+//! or a signed SBOM without vimes knowing, so none of them reaches a child.
 
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -22,15 +29,36 @@ pub struct Invocation {
     pub program: String,
     /// Arguments; never a secret.
     pub args: Vec<String>,
-    /// Extra environment for this child only (credentials go here).
+    /// The child's environment, beside the [`PASS_THROUGH`] variables and
+    /// those of [`Invocation::inherit`] (credentials go here).
     pub env: BTreeMap<String, String>,
-    /// Variables removed from the inherited environment.
-    pub env_remove: Vec<String>,
+    /// Names of more variables copied from vimes' environment when set.
+    pub inherit: Vec<String>,
     /// Killed after this long.
     pub timeout: Duration,
-    /// Working directory.
+    /// `HOME` and the XDG base directories point into [`Invocation::cwd`]
+    /// (always so when `cwd` is `None`).
+    pub home_in_cwd: bool,
+    /// Working directory; `None`: a private empty directory made for this run
+    /// (also the child's `HOME` and XDG config/cache/data base), removed after.
     pub cwd: Option<PathBuf>,
 }
+
+/// Variables every child gets from vimes' environment when they are set: how
+/// to find programs, which CAs to trust and which proxy to use. None of them
+/// changes what a scanner reports.
+pub const PASS_THROUGH: &[&str] = &[
+    "PATH",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "TZ",
+];
 
 /// What a finished child left behind.
 #[derive(Clone, Debug)]
@@ -65,8 +93,9 @@ impl Invocation {
             program: program.to_string(),
             args: Vec::new(),
             env: BTreeMap::new(),
-            env_remove: Vec::new(),
+            inherit: Vec::new(),
             timeout,
+            home_in_cwd: false,
             cwd: None,
         }
     }
@@ -87,6 +116,39 @@ impl Invocation {
         self
     }
 
+    /// Runs in `dir` (a [`PrivateDir`] the caller prepared, e.g. with an
+    /// empty config file to name explicitly), with `HOME` and the XDG base
+    /// directories inside it.
+    pub fn in_private_dir(mut self, dir: &PrivateDir) -> Self {
+        self.cwd = Some(dir.path().to_path_buf());
+        self.home_in_cwd = true;
+        self
+    }
+
+    /// Copies these variables from vimes' environment too, when set (the
+    /// builders' storage and socket settings).
+    pub fn inherit<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.inherit.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The environment the child starts with: the pass-through and inherited
+    /// variables that are set, then [`Invocation::env`] over them.
+    pub fn child_env(&self) -> BTreeMap<String, String> {
+        let mut env: BTreeMap<String, String> = PASS_THROUGH
+            .iter()
+            .map(|name| name.to_string())
+            .chain(self.inherit.iter().cloned())
+            .filter_map(|name| std::env::var(&name).ok().map(|value| (name, value)))
+            .collect();
+        env.extend(self.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        env
+    }
+
     /// Runs the program to completion (or its timeout).
     pub async fn run(&self) -> Result<Finished> {
         let program = resolve_program(&self.program).ok_or_else(|| Error::Tool {
@@ -105,13 +167,23 @@ impl Invocation {
             .kill_on_drop(true)
             // Its own process group, so a timeout can kill grandchildren too.
             .process_group(0);
-        for key in &self.env_remove {
-            command.env_remove(key);
+        let mut env = self.child_env();
+        // Held until the child is reaped, then removed with what it wrote.
+        let own_dir;
+        let dir = match &self.cwd {
+            Some(dir) => dir.clone(),
+            None => {
+                own_dir = PrivateDir::new(&self.tool)?;
+                own_dir.path().to_path_buf()
+            }
+        };
+        if self.cwd.is_none() || self.home_in_cwd {
+            for (key, value) in private_home(&dir) {
+                env.entry(key.to_string()).or_insert(value);
+            }
         }
-        command.envs(&self.env);
-        if let Some(dir) = &self.cwd {
-            command.current_dir(dir);
-        }
+        command.current_dir(&dir);
+        command.env_clear().envs(&env);
         let started = Instant::now();
         let mut child = command.spawn().map_err(|e| Error::Tool {
             tool: self.tool.clone(),
@@ -170,6 +242,60 @@ impl Invocation {
     }
 }
 
+/// A private, initially empty directory for one child: its working directory
+/// and home, removed when dropped.
+pub struct PrivateDir {
+    dir: tempfile::TempDir,
+}
+
+impl PrivateDir {
+    /// Makes one under the system's temporary directory.
+    pub fn new(tool: &str) -> Result<Self> {
+        tempfile::Builder::new()
+            .prefix(&format!("vimes-{tool}-"))
+            .tempdir()
+            .map(|dir| PrivateDir { dir })
+            .map_err(|e| Error::Tool {
+                tool: tool.to_string(),
+                message: format!("cannot make a private working directory: {e}"),
+            })
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes an empty file `name` in it and returns its path (a config file
+    /// the child is told to read instead of searching for one).
+    pub fn empty_file(&self, name: &str) -> Result<PathBuf> {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, b"").map_err(|error| Error::File {
+            path: path.clone(),
+            error,
+        })?;
+        Ok(path)
+    }
+}
+
+/// `path` made absolute against vimes' working directory: a child runs in
+/// its own directory, where a relative path would name something else.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `HOME` and the XDG base directories inside `dir`, so that no per-user
+/// configuration, plugin or module of the tool is found.
+fn private_home(dir: &Path) -> [(&'static str, String); 4] {
+    let under = |sub: &str| dir.join(sub).display().to_string();
+    [
+        ("HOME", dir.display().to_string()),
+        ("XDG_CONFIG_HOME", under(".config")),
+        ("XDG_CACHE_HOME", under(".cache")),
+        ("XDG_DATA_HOME", under(".local/share")),
+    ]
+}
+
 /// Kills the child's process group when dropped, unless the child was reaped.
 struct GroupGuard {
     pid: Option<u32>,
@@ -185,12 +311,15 @@ impl Drop for GroupGuard {
 
 /// Kills the process group led by `pid` (SIGKILL).
 fn kill_group(pid: u32) {
-    // The child leads its own group (process_group(0)), so -pid is that group.
-    let _ = std::process::Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pid}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // The child leads its own group (process_group(0)), so the group id is
+    // its pid. SAFETY: killpg takes plain integers; an already gone group
+    // only makes it return ESRCH.
+    unsafe {
+        libc::killpg(pid, libc::SIGKILL);
+    }
 }
 
 /// A path as given, or the first executable of that name on PATH.
@@ -237,6 +366,42 @@ mod tests {
             .unwrap();
         assert_eq!(done.stdout, b"s3");
         assert!(std::env::var("VIMES_TEST_SECRET").is_err());
+    }
+
+    #[tokio::test]
+    async fn the_environment_is_built_from_nothing() {
+        // cargo sets CARGO_MANIFEST_DIR for the test process; a child must
+        // not inherit what vimes did not choose to pass.
+        assert!(std::env::var("CARGO_MANIFEST_DIR").is_ok());
+        let done = Invocation::new("sh", "sh", Duration::from_secs(5))
+            .args(["-c", "env; echo cwd=$(pwd); ls -A"])
+            .run()
+            .await
+            .unwrap();
+        let out = String::from_utf8(done.stdout).unwrap();
+        assert!(!out.contains("CARGO_MANIFEST_DIR"), "{out}");
+        assert!(out.contains("PATH="), "{out}");
+        let cwd = out
+            .lines()
+            .find_map(|l| l.strip_prefix("cwd="))
+            .unwrap()
+            .to_string();
+        assert!(cwd.contains("vimes-sh-"), "{out}");
+        assert!(out.contains(&format!("HOME={cwd}")), "{out}");
+        // The working directory was empty: `ls -A` printed nothing after cwd.
+        assert!(out.trim_end().ends_with(&format!("cwd={cwd}")), "{out}");
+        assert!(!Path::new(&cwd).exists(), "the private dir is removed");
+    }
+
+    #[tokio::test]
+    async fn inherited_variables_are_named() {
+        let done = Invocation::new("sh", "sh", Duration::from_secs(5))
+            .args(["-c", "printf %s \"$CARGO_MANIFEST_DIR\""])
+            .inherit(["CARGO_MANIFEST_DIR"])
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(done.stdout, env!("CARGO_MANIFEST_DIR").as_bytes());
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 //! registry in the child's environment only) and a typed check of what it
 //! wrote: the file must be a valid SBOM of the requested format.
 
-use super::runner::{Finished, Invocation};
+use super::runner::{absolute, Finished, Invocation, PrivateDir};
 use crate::config::SbomFormat;
 use crate::error::{Error, Result};
 use crate::sbom::document::{self, ReadError};
@@ -85,38 +85,40 @@ pub fn parse_version(stdout: &[u8]) -> Result<String> {
 /// requested format.
 pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
     let format = format_name(request.format);
+    // Syft runs in a private empty directory (no `.syft.yaml` of the project,
+    // none of the user's) with an empty config file named explicitly, so only
+    // these arguments decide which catalogers run and what the SBOM holds.
+    let dir = PrivateDir::new("syft")?;
+    let config = dir.empty_file("syft.yaml")?;
+    // The output path may be relative to vimes' working directory.
+    let output = absolute(&request.output);
     let mut invocation = Invocation::new("syft", &request.program, request.timeout)
+        .in_private_dir(&dir)
         .args([
             "scan".to_string(),
             format!("registry:{}", request.image),
+            "--config".to_string(),
+            config.display().to_string(),
             "-o".to_string(),
-            format!("{format}={}", request.output.display()),
+            format!("{format}={}", output.display()),
         ])
         .env("SYFT_CHECK_FOR_APP_UPDATE", "false");
     if let Some(name) = &request.source_name {
         invocation = invocation.args(["--source-name", name.as_str()]);
     }
+    // The environment is built from nothing (the runner): credentials
+    // exported for some other run never reach this one.
     if let Some((username, password)) = &request.credentials {
         invocation = invocation
             .env("SYFT_REGISTRY_AUTH_AUTHORITY", request.registry.clone())
             .env("SYFT_REGISTRY_AUTH_USERNAME", username.clone())
             .env("SYFT_REGISTRY_AUTH_PASSWORD", password.clone());
-    } else {
-        // Credentials the user exported for some other run must not reach this one.
-        invocation.env_remove.extend(
-            [
-                "SYFT_REGISTRY_AUTH_USERNAME",
-                "SYFT_REGISTRY_AUTH_PASSWORD",
-                "SYFT_REGISTRY_AUTH_TOKEN",
-            ]
-            .map(String::from),
-        );
     }
     if request.insecure {
         invocation = invocation.env("SYFT_REGISTRY_INSECURE_USE_HTTP", "true");
     }
     if let Some(ca) = &request.ca_file {
-        invocation = invocation.env("SYFT_REGISTRY_CA_CERT", ca.display().to_string());
+        invocation = invocation.env("SYFT_REGISTRY_CA_CERT", absolute(ca).display().to_string());
     }
     let done = invocation.run().await?;
     if done.code != Some(0) {

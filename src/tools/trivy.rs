@@ -2,7 +2,7 @@
 //! only, a private cache dir per process) and a typed parse of its JSON report
 //! (SchemaVersion 2).
 
-use super::runner::{Finished, Invocation};
+use super::runner::{absolute, Finished, Invocation};
 use crate::config::Severity;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -93,51 +93,74 @@ pub fn check_version(version: &str) -> Result<()> {
     }
 }
 
-/// Runs `trivy image` on the digest and parses the report.
-pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
-    let mut invocation = Invocation::new("trivy", &request.program, request.timeout).args([
-        "image",
+/// Every severity: what to report is vimes' gate's decision, never Trivy's.
+const ALL_SEVERITIES: &str = "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL";
+
+/// The arguments that decide what Trivy reports for an image, whatever the
+/// machine: no configuration or ignore file of the working directory (both
+/// named explicitly, and empty), every severity, OS and library packages, and
+/// the image read from the registry only, never from a local docker,
+/// containerd or podman store that may hold something else under that name.
+/// They are part of the report cache key and recorded with every scan.
+pub fn report_options(offline: bool, server: Option<&str>) -> Vec<String> {
+    let mut args: Vec<String> = [
         "--format",
         "json",
         "--scanners",
         "vuln",
-        "--quiet",
-        "--cache-dir",
-    ]);
-    invocation
-        .args
-        .push(request.cache_dir.display().to_string());
+        "--config",
+        "/dev/null",
+        "--ignorefile",
+        "/dev/null",
+        "--severity",
+        ALL_SEVERITIES,
+        "--pkg-types",
+        "os,library",
+        "--image-src",
+        "remote",
+    ]
+    .map(String::from)
+    .to_vec();
+    if offline {
+        args.push("--offline-scan".into());
+    }
+    if let Some(url) = server {
+        args.extend(["--server".to_string(), url.to_string()]);
+    }
+    args
+}
+
+/// Runs `trivy image` on the digest and parses the report.
+pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
+    let mut invocation = Invocation::new("trivy", &request.program, request.timeout)
+        .args(["image", "--quiet", "--cache-dir"])
+        .args([absolute(&request.cache_dir).display().to_string()])
+        .args(report_options(
+            request.offline,
+            request.server.as_ref().map(|(url, _)| url.as_str()),
+        ));
     if request.skip_db_update {
         invocation = invocation.args(["--skip-db-update", "--skip-java-db-update"]);
     }
     if let Some(repo) = &request.db_repository {
         invocation = invocation.args(["--db-repository", repo.as_str()]);
     }
-    if request.offline {
-        invocation = invocation.args(["--offline-scan"]);
-    }
     if request.insecure {
         invocation = invocation.args(["--insecure"]);
     }
-    if let Some((url, token)) = &request.server {
-        invocation = invocation.args(["--server", url.as_str()]);
-        if let Some(token) = token {
-            // The token goes through the environment, never argv.
-            invocation = invocation.env("TRIVY_TOKEN", token.clone());
-        }
+    if let Some((_, Some(token))) = &request.server {
+        // The token goes through the environment, never argv.
+        invocation = invocation.env("TRIVY_TOKEN", token.clone());
     }
-    // Trivy sends env credentials to every registry it talks to
-    // (aquasecurity/trivy#478): set them for this one child, for this one image.
-    invocation
-        .env_remove
-        .extend(["TRIVY_USERNAME", "TRIVY_PASSWORD", "TRIVY_REGISTRY_TOKEN"].map(String::from));
+    // The environment is built from nothing (the runner): only these reach
+    // Trivy. Credentials are for this one image's registry.
     if let Some((user, password)) = &request.credentials {
         invocation = invocation
             .env("TRIVY_USERNAME", user.clone())
             .env("TRIVY_PASSWORD", password.clone());
     }
     if let Some(ca) = &request.ca_file {
-        invocation = invocation.env("SSL_CERT_FILE", ca.display().to_string());
+        invocation = invocation.env("SSL_CERT_FILE", absolute(ca).display().to_string());
     }
     invocation = invocation
         .env("TRIVY_NO_PROGRESS", "true")
@@ -148,11 +171,52 @@ pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
         return Err(failed(&format!("scanning {}", request.image), &done));
     }
     let report = parse_report(&done.stdout)?;
+    check_report_subject(&report, &request.image, &done)?;
     Ok(ScanOutput {
         raw: done.stdout,
         report,
         elapsed: done.elapsed,
     })
+}
+
+/// Refuses a report that is not about `image` (`host/repo@sha256:…`), or that
+/// has no `Results` while Trivy said on stderr that something failed: an
+/// empty report is only "clean" when Trivy scanned without error.
+pub fn check_report_subject(report: &Report, image: &str, done: &Finished) -> Result<()> {
+    let bad = |message: String| Error::Tool {
+        tool: "trivy".into(),
+        message,
+    };
+    if report.artifact_name != image {
+        return Err(bad(format!(
+            "its report is about {:?}, not {image} (refused)",
+            report.artifact_name
+        )));
+    }
+    let digest = image.rsplit_once('@').map_or("", |(_, d)| d);
+    let about_digest = |name: &String| name.rsplit_once('@').is_some_and(|(_, d)| d == digest);
+    if !report.metadata.repo_digests.is_empty()
+        && !report.metadata.repo_digests.iter().any(about_digest)
+    {
+        return Err(bad(format!(
+            "its report names the image {} by other digests than {digest} (refused)",
+            report.metadata.repo_digests.join(", ")
+        )));
+    }
+    if report.results.is_empty() && !report.has_results_key {
+        let complaint = done
+            .stderr
+            .lines()
+            .rev()
+            .find(|l| l.contains("FATAL") || l.contains("ERROR"));
+        if let Some(line) = complaint {
+            return Err(bad(format!(
+                "its report has no Results and it printed: {}",
+                line.trim()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn failed(what: &str, done: &Finished) -> Error {
@@ -181,6 +245,10 @@ pub struct Report {
     /// One result per target (OS packages, language packages ...).
     #[serde(rename = "Results", default)]
     pub results: Vec<ScanResult>,
+    /// Whether the report had a `Results` key at all (Trivy omits it for an
+    /// image with nothing it recognises, and for some failures).
+    #[serde(skip)]
+    pub has_results_key: bool,
 }
 
 /// `Metadata`.
@@ -285,7 +353,16 @@ pub fn parse_report(bytes: &[u8]) -> Result<Report> {
         }
         None => return Err(bad("report has no SchemaVersion".into())),
     }
-    serde_json::from_slice(bytes).map_err(|e| bad(format!("report could not be read: {e}")))
+    let mut report: Report =
+        serde_json::from_slice(bytes).map_err(|e| bad(format!("report could not be read: {e}")))?;
+    #[derive(Deserialize)]
+    struct HasResults {
+        #[serde(rename = "Results")]
+        results: Option<serde::de::IgnoredAny>,
+    }
+    report.has_results_key =
+        serde_json::from_slice::<HasResults>(bytes).is_ok_and(|r| r.results.is_some());
+    Ok(report)
 }
 
 /// The DB's `UpdatedAt` from `<cache>/db/metadata.json`, if present.

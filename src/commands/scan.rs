@@ -117,6 +117,12 @@ pub fn render_text(outcome: &ScanOutcome) -> String {
             ""
         }
     );
+    if !outcome.platforms.is_empty() {
+        out.push_str(&format!(
+            "Platforms scanned: {}\n",
+            outcome.platforms.join(", ")
+        ));
+    }
     for (severity, counts) in v.counts.iter().rev() {
         out.push_str(&format!(
             "\n{} ({} found, {} blocking, {} waived)\n",
@@ -141,8 +147,12 @@ pub fn render_text(outcome: &ScanOutcome) -> String {
                 Decision::IgnoredUnfixed => "ignored (unfixed)".to_string(),
             };
             let f = &g.finding;
+            let on = f
+                .platform
+                .as_deref()
+                .map_or(String::new(), |p| format!(" [{p}]"));
             out.push_str(&format!(
-                "  {:<20} {:<24} {:<28} {:<28} {mark}\n",
+                "  {:<20} {:<24} {:<28} {:<28} {mark}{on}\n",
                 f.id,
                 f.package,
                 f.installed,

@@ -283,6 +283,7 @@ pub fn to_trivy_report(artifact_name: &str, harbor: &HarborReport) -> Result<Rep
             class: "harbor".into(),
             kind: String::new(),
             vulnerabilities,
+            platform: None,
         }],
     })
 }

@@ -1,5 +1,6 @@
-//! The scan step: resolve to a digest, run Trivy on it (or reuse a cached
-//! report for the same digest, Trivy version and DB), and gate the findings.
+//! The scan step: resolve to a digest, run Trivy on it, on every platform of
+//! an index (or reuse a cached report for the same digest, Trivy version, DB
+//! and options), and gate the findings.
 
 use crate::config::{Config, RegistryConfig, RegistryType, ScanEngine, TrivyConfig};
 use crate::error::{Error, Result};
@@ -7,7 +8,7 @@ use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
 use crate::registry::auth::{self, Credentials};
-use crate::registry::ImageRef;
+use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, resolve_path};
 use crate::tools::runner::Invocation;
 use crate::tools::trivy::{self, ScanRequest};
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+pub mod platforms;
 
 /// Where vimes' own caches live (`$XDG_CACHE_HOME/vimes`, else `~/.cache/vimes`).
 pub fn vimes_cache_dir() -> PathBuf {
@@ -74,6 +77,9 @@ pub struct ScanOutcome {
     /// The Trivy arguments that decided what the report holds (part of the
     /// report cache key); empty for Harbor's scanner.
     pub trivy_options: Vec<String>,
+    /// The platforms scanned, one by one, when the digest is an index
+    /// (`linux/amd64`, ...); empty for a single-platform image.
+    pub platforms: Vec<String>,
     /// The verdict.
     pub verdict: Verdict,
     /// The report itself (the vuln attestation carries it).
@@ -236,7 +242,19 @@ pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<Lo
     exceptions::load(&path, &keys).map(Some)
 }
 
-/// Scans `image@digest` and gates the result.
+/// One platform's (or the whole image's) report and how it was made.
+struct TargetScan {
+    report: trivy::Report,
+    scanner: String,
+    cached: bool,
+    seconds: f64,
+    started: String,
+    finished: String,
+}
+
+/// Scans `image@digest` and gates the result. An index is scanned platform
+/// by platform ([`platforms`]); a platform that cannot be scanned fails the
+/// whole scan.
 pub async fn scan_image(
     config: &Config,
     config_dir: Option<&Path>,
@@ -246,103 +264,37 @@ pub async fn scan_image(
     options: &ScanOptions,
 ) -> Result<ScanOutcome> {
     let exceptions = load_exceptions(config, config_dir)?;
+    let client = RegistryClient::new(config)?;
+    let targets = platforms::scan_targets(&client, image, digest).await?;
     let tool = &config.tools.trivy;
-    if tool.engine == ScanEngine::Harbor && registry.is_some_and(|r| r.kind == RegistryType::Harbor)
-    {
-        // Harbor's scanner: same report shape, same gate.
-        let started = now_rfc3339();
-        let scanned = crate::harbor::scan::scan_image(config, image, digest, &|_| {}).await?;
-        let verdict = gate::evaluate(
-            &scanned.report,
-            &config.policy,
-            exceptions.as_ref(),
-            &image.repository_name(),
-            Date::today(),
-        );
-        return Ok(ScanOutcome {
-            repository: image.repository_name(),
-            digest: digest.to_string(),
-            trivy_version: format!(
-                "{} {} (Harbor)",
-                scanned.scanner.name, scanned.scanner.version
-            ),
-            db_updated_at: None,
-            trivy_options: Vec::new(),
-            cached: false,
-            trivy_seconds: 0.0,
-            scan_started_on: started,
-            scan_finished_on: scanned.generated_at.unwrap_or_else(now_rfc3339),
-            verdict,
-            report: scanned.report,
-        });
+    let harbor = tool.engine == ScanEngine::Harbor
+        && registry.is_some_and(|r| r.kind == RegistryType::Harbor);
+    let mut environment = None;
+    if !harbor {
+        environment = Some(TrivyEnvironment::read(tool).await?);
     }
-    let version = trivy_version(&tool.path).await?;
-    let base = trivy_base_cache();
-    let db_updated_at = if tool.server.is_none() {
-        trivy::db_updated_at(&base)
-    } else {
-        None
-    };
-    let trivy_options = trivy::report_options(tool.offline, tool.server.as_deref());
-    let cache_key = db_updated_at.as_ref().map(|db| {
-        let mut h = Sha256::new();
-        // The effective configuration is part of the key: a report made
-        // under other options is never reused.
-        h.update(format!("{digest}\n{version}\n{db}\n{}\n", trivy_options.join(" ")).as_bytes());
-        hex::encode(h.finalize())
-    });
-    let cache_file = cache_key.map(|k| vimes_cache_dir().join("scans").join(format!("{k}.json")));
-
-    let cached = match (&cache_file, options.no_cache) {
-        (Some(file), false) => std::fs::read(file)
-            .ok()
-            .and_then(|b| trivy::parse_report(&b).ok())
-            .map(|report| (report, modified_rfc3339(file))),
-        _ => None,
-    };
-    let started = now_rfc3339();
-    let (report, was_cached, seconds, started, finished) = match cached {
-        Some((report, when)) => (report, true, 0.0, when.clone(), when),
-        None => {
-            let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
-                Credentials::Basic { username, password } => Some((username, password)),
-                Credentials::Anonymous => None,
-            };
-            if tool.server.is_none() && !tool.skip_db_update {
-                update_db(tool, &base).await?;
+    let mut parts = Vec::new();
+    let mut scans = Vec::new();
+    for target in &targets {
+        let scanned = match &environment {
+            None => scan_on_harbor(config, image, &target.digest).await?,
+            Some(env) => {
+                scan_with_trivy(
+                    config,
+                    config_dir,
+                    image,
+                    &target.digest,
+                    registry,
+                    options,
+                    env,
+                )
+                .await?
             }
-            let private = PrivateCache::create(&base)?;
-            let request = ScanRequest {
-                program: tool.path.clone(),
-                image: format!("{}@{digest}", image.repository_name()),
-                credentials,
-                insecure: registry.is_some_and(|r| r.insecure),
-                ca_file: registry
-                    .and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
-                server: tool.server.clone().map(|s| (s, server_token(tool))),
-                cache_dir: private.dir.clone(),
-                // The shared DB was brought up to date above, under a lock.
-                skip_db_update: true,
-                db_repository: None,
-                offline: tool.offline,
-                timeout: Duration::from_secs(tool.timeout_secs),
-            };
-            let output = trivy::scan(&request).await?;
-            if let Some(file) = &cache_file {
-                if let Some(dir) = file.parent() {
-                    let _ = std::fs::create_dir_all(dir);
-                }
-                let _ = std::fs::write(file, &output.raw);
-            }
-            (
-                output.report,
-                false,
-                output.elapsed.as_secs_f64(),
-                started,
-                now_rfc3339(),
-            )
-        }
-    };
+        };
+        parts.push((target.platform.clone(), scanned.report.clone()));
+        scans.push(scanned);
+    }
+    let report = platforms::merge_reports(&format!("{}@{digest}", image.repository_name()), parts);
     let verdict = gate::evaluate(
         &report,
         &config.policy,
@@ -350,17 +302,155 @@ pub async fn scan_image(
         &image.repository_name(),
         Date::today(),
     );
+    let first = scans.first();
     Ok(ScanOutcome {
         repository: image.repository_name(),
         digest: digest.to_string(),
-        trivy_version: version,
-        db_updated_at,
-        trivy_options,
-        cached: was_cached,
-        trivy_seconds: seconds,
-        scan_started_on: started,
-        scan_finished_on: finished,
+        platforms: targets.iter().filter_map(|t| t.platform.clone()).collect(),
+        trivy_version: first.map(|s| s.scanner.clone()).unwrap_or_default(),
+        db_updated_at: environment.as_ref().and_then(|e| e.db_updated_at.clone()),
+        trivy_options: environment.map(|e| e.options).unwrap_or_default(),
+        cached: scans.iter().all(|s| s.cached),
+        trivy_seconds: scans.iter().map(|s| s.seconds).sum(),
+        scan_started_on: scans
+            .iter()
+            .map(|s| s.started.clone())
+            .min()
+            .unwrap_or_else(now_rfc3339),
+        scan_finished_on: scans
+            .iter()
+            .map(|s| s.finished.clone())
+            .max()
+            .unwrap_or_else(now_rfc3339),
         verdict,
         report,
+    })
+}
+
+/// Harbor's scanner on one manifest: same report shape, same gate.
+async fn scan_on_harbor(config: &Config, image: &ImageRef, digest: &str) -> Result<TargetScan> {
+    let started = now_rfc3339();
+    let scanned = crate::harbor::scan::scan_image(config, image, digest, &|_| {}).await?;
+    Ok(TargetScan {
+        report: scanned.report,
+        scanner: format!(
+            "{} {} (Harbor)",
+            scanned.scanner.name, scanned.scanner.version
+        ),
+        cached: false,
+        seconds: 0.0,
+        started,
+        finished: scanned.generated_at.unwrap_or_else(now_rfc3339),
+    })
+}
+
+/// What every Trivy run of one scan shares: Trivy's version, the DB's date
+/// and the options that decide the report (together, the cache key).
+struct TrivyEnvironment {
+    version: String,
+    base: PathBuf,
+    db_updated_at: Option<String>,
+    options: Vec<String>,
+}
+
+impl TrivyEnvironment {
+    async fn read(tool: &TrivyConfig) -> Result<Self> {
+        let version = trivy_version(&tool.path).await?;
+        let base = trivy_base_cache();
+        let db_updated_at = if tool.server.is_none() {
+            trivy::db_updated_at(&base)
+        } else {
+            None
+        };
+        Ok(TrivyEnvironment {
+            version,
+            base,
+            db_updated_at,
+            options: trivy::report_options(tool.offline, tool.server.as_deref()),
+        })
+    }
+}
+
+/// Trivy on one manifest, or its cached report for the same digest, Trivy,
+/// DB and options.
+async fn scan_with_trivy(
+    config: &Config,
+    config_dir: Option<&Path>,
+    image: &ImageRef,
+    digest: &str,
+    registry: Option<&RegistryConfig>,
+    options: &ScanOptions,
+    env: &TrivyEnvironment,
+) -> Result<TargetScan> {
+    let tool = &config.tools.trivy;
+    let cache_key = env.db_updated_at.as_ref().map(|db| {
+        let mut h = Sha256::new();
+        // The effective configuration is part of the key: a report made
+        // under other options is never reused.
+        h.update(
+            format!(
+                "{digest}\n{}\n{db}\n{}\n",
+                env.version,
+                env.options.join(" ")
+            )
+            .as_bytes(),
+        );
+        hex::encode(h.finalize())
+    });
+    let cache_file = cache_key.map(|k| vimes_cache_dir().join("scans").join(format!("{k}.json")));
+    let cached = match (&cache_file, options.no_cache) {
+        (Some(file), false) => std::fs::read(file)
+            .ok()
+            .and_then(|b| trivy::parse_report(&b).ok())
+            .map(|report| (report, modified_rfc3339(file))),
+        _ => None,
+    };
+    if let Some((report, when)) = cached {
+        return Ok(TargetScan {
+            report,
+            scanner: env.version.clone(),
+            cached: true,
+            seconds: 0.0,
+            started: when.clone(),
+            finished: when,
+        });
+    }
+    let started = now_rfc3339();
+    let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
+        Credentials::Basic { username, password } => Some((username, password)),
+        Credentials::Anonymous => None,
+    };
+    if tool.server.is_none() && !tool.skip_db_update {
+        update_db(tool, &env.base).await?;
+    }
+    let private = PrivateCache::create(&env.base)?;
+    let request = ScanRequest {
+        program: tool.path.clone(),
+        image: format!("{}@{digest}", image.repository_name()),
+        credentials,
+        insecure: registry.is_some_and(|r| r.insecure),
+        ca_file: registry.and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
+        server: tool.server.clone().map(|s| (s, server_token(tool))),
+        cache_dir: private.dir.clone(),
+        // The shared DB was brought up to date above, under a lock.
+        skip_db_update: true,
+        db_repository: None,
+        offline: tool.offline,
+        timeout: Duration::from_secs(tool.timeout_secs),
+    };
+    let output = trivy::scan(&request).await?;
+    if let Some(file) = &cache_file {
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(file, &output.raw);
+    }
+    Ok(TargetScan {
+        report: output.report,
+        scanner: env.version.clone(),
+        cached: false,
+        seconds: output.elapsed.as_secs_f64(),
+        started,
+        finished: now_rfc3339(),
     })
 }

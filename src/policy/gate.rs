@@ -32,6 +32,9 @@ pub struct Finding {
     pub target: String,
     /// Package URL.
     pub purl: String,
+    /// The platform (`linux/arm64`) of a multi-platform image it was found in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 /// What the gate decided for one finding.
@@ -129,11 +132,13 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                     .as_ref()
                     .map(|i| i.purl.clone())
                     .unwrap_or_default(),
+                platform: result.platform.clone(),
             };
             if !out.iter().any(|f| {
                 f.id == finding.id
                     && f.package == finding.package
                     && f.installed == finding.installed
+                    && f.platform == finding.platform
             }) {
                 out.push(finding);
             }
@@ -234,8 +239,13 @@ pub fn evaluate(
                 .fixed
                 .as_deref()
                 .map_or("no fix".to_string(), |f| format!("fixed in {f}"));
+            let on = g
+                .finding
+                .platform
+                .as_deref()
+                .map_or(String::new(), |p| format!(" on {p}"));
             format!(
-                "{} {} in {} {} ({fix})",
+                "{} {} in {} {}{on} ({fix})",
                 g.finding.id,
                 severity_name(g.finding.severity),
                 g.finding.package,

@@ -44,10 +44,14 @@ pub fn to_sarif(verdict: &Verdict, subject: &str, tool_version: &str) -> Value {
             .fixed
             .as_deref()
             .map_or("no fix yet".to_string(), |v| format!("fixed in {v}"));
+        let on = f
+            .platform
+            .as_deref()
+            .map_or(String::new(), |p| format!(" on {p}"));
         results.push(json!({
             "ruleId": f.id,
             "level": level,
-            "message": { "text": format!("{} {} in {} {} ({fix}): {note}", f.id, severity_name(f.severity), f.package, f.installed) },
+            "message": { "text": format!("{} {} in {} {}{on} ({fix}): {note}", f.id, severity_name(f.severity), f.package, f.installed) },
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": { "uri": subject.replace('@', "%40") },
@@ -55,7 +59,7 @@ pub fn to_sarif(verdict: &Verdict, subject: &str, tool_version: &str) -> Value {
                 },
                 "message": { "text": f.target }
             }],
-            "properties": { "package": f.package, "installedVersion": f.installed, "fixedVersion": f.fixed, "decision": decision_name(&g.decision) }
+            "properties": { "package": f.package, "installedVersion": f.installed, "fixedVersion": f.fixed, "platform": f.platform, "decision": decision_name(&g.decision) }
         }));
     }
     // Drop null helpUri entries (SARIF wants absent, not null).

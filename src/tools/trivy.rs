@@ -288,6 +288,10 @@ pub struct ScanResult {
     /// Absent when there are none.
     #[serde(rename = "Vulnerabilities", default)]
     pub vulnerabilities: Vec<Vulnerability>,
+    /// vimes' addition for a multi-platform image: the platform
+    /// (`linux/arm64`) whose manifest this result is about.
+    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
 }
 
 /// One finding.
@@ -405,5 +409,54 @@ mod tests {
         assert!(parse_report(ok).unwrap().results[0]
             .vulnerabilities
             .is_empty());
+    }
+
+    fn finished(stderr: &str) -> Finished {
+        Finished {
+            code: Some(0),
+            stdout: Vec::new(),
+            stderr: stderr.to_string(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    const IMAGE: &str =
+        "r.example/app@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    #[test]
+    fn a_report_about_another_artifact_is_refused() {
+        let other = parse_report(br#"{"SchemaVersion":2,"ArtifactName":"r.example/other@sha256:2222222222222222222222222222222222222222222222222222222222222222","Results":[]}"#).unwrap();
+        let err = check_report_subject(&other, IMAGE, &finished("")).unwrap_err();
+        assert_eq!(err.exit(), crate::exit::Exit::Tool);
+        assert!(err.to_string().contains("not r.example/app@"), "{err}");
+
+        let text = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"{IMAGE}","Metadata":{{"RepoDigests":["r.example/app@sha256:{}"]}},"Results":[]}}"#,
+            "3".repeat(64)
+        );
+        let moved = parse_report(text.as_bytes()).unwrap();
+        let err = check_report_subject(&moved, IMAGE, &finished("")).unwrap_err();
+        assert!(err.to_string().contains("other digests"), "{err}");
+
+        let text = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"{IMAGE}","Metadata":{{"RepoDigests":["{IMAGE}"]}},"Results":[]}}"#
+        );
+        let same = parse_report(text.as_bytes()).unwrap();
+        check_report_subject(&same, IMAGE, &finished("")).unwrap();
+    }
+
+    #[test]
+    fn no_results_with_a_fatal_line_is_a_failure_not_a_clean_image() {
+        let text = format!(r#"{{"SchemaVersion":2,"ArtifactName":"{IMAGE}"}}"#);
+        let bare = parse_report(text.as_bytes()).unwrap();
+        assert!(!bare.has_results_key);
+        let err =
+            check_report_subject(&bare, IMAGE, &finished("2026 FATAL image scan error: boom"))
+                .unwrap_err();
+        assert_eq!(err.exit(), crate::exit::Exit::Tool);
+        assert!(err.to_string().contains("FATAL image scan error"), "{err}");
+        // Trivy omits Results for an image it finds nothing in; with a
+        // quiet stderr that is an empty, clean report.
+        check_report_subject(&bare, IMAGE, &finished("")).unwrap();
     }
 }

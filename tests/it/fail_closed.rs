@@ -68,6 +68,7 @@ impl Bed {
             push_image(&staging, &format!("staging/{repo}"), Some("1"), &clean);
         }
         build_fixture_image(&staging, "unfixed-only", "staging/tiff", "1");
+        push_two_platform_index(&staging, &clean);
         let signed = TestImage::random(9202, 1, 1024);
         let other = TestImage::random(9203, 1, 1024);
         push_image(&production, "production/signed", Some("1"), &signed);
@@ -150,6 +151,31 @@ impl Bed {
     pub fn production_ref(&self, repo_tag: &str) -> String {
         format!("{}/production/{repo_tag}", self.production.host())
     }
+}
+
+/// `staging/multi:1`: an index of the clean image as `linux/amd64` and the
+/// tiff fixture (HIGH, unfixed) as `linux/arm64`; Trivy handed the index
+/// alone would scan only the host's amd64.
+fn push_two_platform_index(staging: &Registry, clean: &TestImage) {
+    build_fixture_image(staging, "unfixed-only", "staging/multi", "arm64");
+    push_image(staging, "staging/multi", Some("amd64"), clean);
+    let client = staging.client();
+    let entry = |tag: &str, arch: &str| {
+        let (media_type, bytes, digest) = client.get_manifest("staging/multi", tag).unwrap();
+        serde_json::json!({"mediaType": media_type, "digest": digest, "size": bytes.len(),
+            "platform": {"os": "linux", "architecture": arch}})
+    };
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": crate::support::oci::OCI_INDEX,
+        "manifests": [entry("amd64", "amd64"), entry("arm64", "arm64")],
+    });
+    client.push_manifest(
+        "staging/multi",
+        "1",
+        crate::support::oci::OCI_INDEX,
+        &serde_json::to_vec(&index).unwrap(),
+    );
 }
 
 fn base_env(staging: &Registry, production: &Registry) -> TestEnv {
@@ -286,6 +312,56 @@ fn rows() -> Vec<Row> {
             args: scan_clean,
             code: 3,
             reason: "timed out",
+            after: no_check,
+        },
+        Row {
+            name: "index: clean amd64, vulnerable arm64 (issue #20)",
+            setup: |_, env| std::fs::remove_file(env.path("security/exceptions.yaml.sig")).unwrap(),
+            args: |_| args(&["--yes", "promote", "multi:1"]),
+            code: 1,
+            reason: "libtiff6 4.5.0-6 on linux/arm64",
+            after: |b, _| no_production_tag(b, "multi"),
+        },
+        Row {
+            name: "scanner configuration next to vimes.yaml and in the environment (issue #20)",
+            setup: |_, env| {
+                std::fs::remove_file(env.path("security/exceptions.yaml.sig")).unwrap();
+                env.write(".trivyignore", "CVE-2099-0004\n");
+                env.write("trivy.yaml", "severity: [LOW]\n");
+                env.env("TRIVY_SEVERITY", "LOW");
+                env.env("TRIVY_IGNORE_UNFIXED", "true");
+            },
+            args: scan_tiff,
+            code: 1,
+            reason: "CVE-2099-0004 HIGH in libtiff6",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy's report is about another image (issue #20)",
+            setup: |_, env| {
+                stand_in_trivy(
+                    env,
+                    r#"echo '{"SchemaVersion":2,"ArtifactName":"elsewhere/clean@sha256:0000000000000000000000000000000000000000000000000000000000000000","Results":[]}'"#,
+                    "",
+                )
+            },
+            args: scan_clean,
+            code: 3,
+            reason: "its report is about \"elsewhere/clean@",
+            after: no_check,
+        },
+        Row {
+            name: "Trivy prints no Results and FATAL but exits 0 (issue #20)",
+            setup: |_, env| {
+                stand_in_trivy(
+                    env,
+                    r#"for a; do last="$a"; done; printf '{"SchemaVersion":2,"ArtifactName":"%s"}\n' "$last"; echo 'FATAL image scan error (stand-in)' >&2"#,
+                    "",
+                )
+            },
+            args: scan_clean,
+            code: 3,
+            reason: "FATAL image scan error (stand-in)",
             after: no_check,
         },
         Row {

@@ -107,10 +107,12 @@ fn credentials_reach_syft_only_through_its_environment() {
     let digest = push_image(&reg, "prod/app", Some("1"), &image('A'));
     let ca = reg.ca_cert_path().unwrap();
     let mut env = TestEnv::new();
+    // Syft's HOME is a private directory; the spy writes beside vimes.yaml.
+    let seen = env.home().display().to_string();
     let spy = fake_syft(
         &mut env,
         "spy-syft",
-        &format!("printf '%s\\n' \"$@\" > \"$HOME/syft.args\"\nenv | grep '^SYFT_' | sort > \"$HOME/syft.env\"\ncp {FIXTURE_CDX} \"$OUT\""),
+        &format!("printf '%s\\n' \"$@\" > {seen}/syft.args\nenv | grep '^SYFT_' | sort > {seen}/syft.env\necho \"$HOME\" > {seen}/syft.home\ncp {FIXTURE_CDX} \"$OUT\""),
     );
     let registry_yaml = format!(
         "version: 1\nregistries:\n  prod:\n    url: \"{}\"\n    type: oci\n    username_env: PROD_USER\n    password_env: PROD_PASSWORD\n    ca_file: \"{}\"\n",
@@ -131,8 +133,12 @@ fn credentials_reach_syft_only_through_its_environment() {
         [
             "scan",
             &format!("registry:{}/prod/app@{digest}", reg.host()),
-            "-o"
+            "--config"
         ]
+    );
+    assert!(
+        !env.read("syft.home").contains(&seen),
+        "Syft's home is its own private directory"
     );
     assert!(args.contains("cyclonedx-json="), "{args}");
     assert!(

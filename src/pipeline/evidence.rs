@@ -44,6 +44,9 @@ pub struct PromotionRecord {
     pub exceptions_applied: Vec<AppliedException>,
     /// Reviewer.
     pub reviewer: String,
+    /// The CI run the review was made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_ci: Option<crate::pipeline::reviewer::CiRun>,
     /// Review decision.
     pub review_decision: ReviewDecision,
     /// Whether the review was interactive.

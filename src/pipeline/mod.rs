@@ -6,4 +6,5 @@ pub mod evidence;
 pub mod production_copy;
 pub mod promote;
 pub mod review;
+pub mod reviewer;
 pub mod scan;

@@ -2,6 +2,7 @@
 //! and what they decided. The record is kept locally (so `promote` can attach
 //! it as a signed attestation) and printed.
 
+use super::reviewer::{find_reviewer, CiRun, Reviewer};
 use super::scan::ScanOutcome;
 use crate::error::{Error, Result};
 use crate::policy::date::now_rfc3339;
@@ -28,6 +29,9 @@ pub struct ReviewRecord {
     pub digest: String,
     /// Who reviewed.
     pub reviewer: String,
+    /// The CI run the review was made in (provider and run address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<CiRun>,
     /// When (RFC 3339 UTC).
     pub reviewed_at: String,
     /// Approved or rejected.
@@ -75,7 +79,7 @@ pub fn summarize(outcome: &ScanOutcome) -> ReviewSummary {
 /// signed exceptions can waive a blocking finding, never a reviewer.
 pub fn record(
     outcome: &ScanOutcome,
-    reviewer: &str,
+    reviewer: &Reviewer,
     decision: ReviewDecision,
     interactive: bool,
 ) -> Result<ReviewRecord> {
@@ -89,7 +93,8 @@ pub fn record(
     Ok(ReviewRecord {
         repository: outcome.repository.clone(),
         digest: outcome.digest.clone(),
-        reviewer: reviewer.to_string(),
+        reviewer: reviewer.name.clone(),
+        ci: reviewer.ci.clone(),
         reviewed_at: now_rfc3339(),
         decision,
         interactive,
@@ -140,18 +145,9 @@ pub fn load_saved(digest: &str) -> Option<ReviewRecord> {
         .filter(|r| r.digest == digest)
 }
 
-/// The reviewer's identity: the flag, else git's `user.email`, else `$USER`.
-pub fn default_reviewer(flag: Option<&str>) -> Option<String> {
-    if let Some(r) = flag.filter(|r| !r.trim().is_empty()) {
-        return Some(r.to_string());
-    }
-    let git = std::process::Command::new("git")
-        .args(["config", "user.email"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|s| !s.is_empty());
-    git.or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+/// The reviewer: `flag`, else the CI system's identity, else git's
+/// `user.email`, else `$USER`, else the OS account ([`super::reviewer`]).
+pub fn default_reviewer(flag: Option<&str>) -> Option<Reviewer> {
+    let environment: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+    find_reviewer(flag, &environment)
 }

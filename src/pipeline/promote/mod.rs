@@ -254,7 +254,8 @@ pub async fn execute(
     ));
     fault_after("copy");
 
-    cx.progress.started("sign", &key.fingerprint);
+    cx.progress
+        .started("sign", &format!("key {}", key.fingerprint));
     let signed = sign_image(cx.client, &dst, digest, key, &BTreeMap::new()).await?;
     let detail = if signed.added {
         format!("signed ({})", signed.tag)
@@ -304,6 +305,7 @@ pub async fn execute(
             .collect(),
         exceptions_applied: applied_exceptions(&prepared.scan),
         reviewer: review.reviewer.clone(),
+        reviewer_ci: review.ci.clone(),
         review_decision: review.decision,
         review_interactive: review.interactive,
         signer: key.fingerprint.clone(),

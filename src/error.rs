@@ -72,6 +72,11 @@ pub enum Error {
         /// The digest of the bytes that arrived.
         actual: String,
     },
+
+    /// A broken invariant inside vimes, not the user's doing (exit 101,
+    /// with the bug-report line).
+    #[error("internal error (this is a bug, please report it): {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -85,6 +90,7 @@ impl Error {
             | Error::Reference { .. } => Exit::Usage,
             Error::Tool { .. } => Exit::Tool,
             Error::Registry { .. } | Error::DigestMismatch { .. } => Exit::Registry,
+            Error::Internal(_) => Exit::Internal,
         }
     }
 
@@ -99,6 +105,7 @@ impl Error {
             Error::Tool { .. } => "tool",
             Error::Registry { .. } => "registry",
             Error::DigestMismatch { .. } => "digest_mismatch",
+            Error::Internal(_) => "internal",
         }
     }
 }

@@ -24,6 +24,16 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Every exit, in the order README's table lists them.
+    pub const ALL: [Exit; 6] = [
+        Exit::Success,
+        Exit::PolicyDenied,
+        Exit::Usage,
+        Exit::Tool,
+        Exit::Registry,
+        Exit::Internal,
+    ];
+
     /// The numeric process status of this exit.
     pub const fn code(self) -> u8 {
         match self {

@@ -7,7 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod error;
-mod exit;
+pub mod exit;
 mod harbor;
 mod pipeline;
 mod policy;

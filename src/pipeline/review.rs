@@ -130,7 +130,7 @@ pub fn save(record: &ReviewRecord) -> Result<PathBuf> {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let bytes = serde_json::to_vec_pretty(record)
-        .map_err(|e| Error::Usage(format!("cannot serialise the review: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot serialise the review: {e}")))?;
     std::fs::write(&path, bytes).map_err(io)?;
     Ok(path)
 }

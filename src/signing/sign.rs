@@ -45,8 +45,9 @@ async fn sign_bundle(
     annotations: &BTreeMap<String, String>,
 ) -> Result<AppendOutcome> {
     let statement = bundle::SignStatement::new(&image.repository_name(), digest, annotations);
-    let statement = serde_json::to_vec(&statement)
-        .map_err(|e| crate::error::Error::Usage(format!("cannot serialise the statement: {e}")))?;
+    let statement = serde_json::to_vec(&statement).map_err(|e| {
+        crate::error::Error::Internal(format!("cannot serialise the statement: {e}"))
+    })?;
     let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
     let made = bundle::Bundle::dsse(&statement, &signature, &key.fingerprint);
     let public = key.public_key()?;
@@ -181,7 +182,7 @@ async fn attest_all(
     for (predicate_type, predicate) in predicates {
         let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
         let statement = serde_json::to_vec(&statement).map_err(|e| {
-            crate::error::Error::Usage(format!("cannot serialise the statement: {e}"))
+            crate::error::Error::Internal(format!("cannot serialise the statement: {e}"))
         })?;
         let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
         signed.push(SignedStatement {
@@ -220,7 +221,7 @@ async fn attest_all(
             }],
         };
         let blob = serde_json::to_vec(&envelope).map_err(|e| {
-            crate::error::Error::Usage(format!("cannot serialise the envelope: {e}"))
+            crate::error::Error::Internal(format!("cannot serialise the envelope: {e}"))
         })?;
         let annotations = BTreeMap::from([
             (SIGNATURE_ANNOTATION.to_string(), String::new()),

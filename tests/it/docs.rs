@@ -206,3 +206,22 @@ fn readme_configuration_reference_matches_the_schema() {
         problems.join("\n  ")
     );
 }
+
+/// README's exit-code table is the code's table: same codes, same order.
+#[test]
+fn readme_exit_code_table_matches_the_code() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let table = readme
+        .split("Exit codes, the same for every command:")
+        .nth(1)
+        .expect("README has the exit-code table");
+    let documented: Vec<u8> = table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.trim_start_matches('|').split('|').next())
+        .filter_map(|cell| cell.trim().parse().ok())
+        .collect();
+    let code: Vec<u8> = vimes::exit::Exit::ALL.iter().map(|e| e.code()).collect();
+    assert_eq!(documented, code, "README's exit codes vs src/exit.rs");
+}

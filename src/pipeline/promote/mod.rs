@@ -318,7 +318,7 @@ pub async fn execute(
         steps,
     };
     let to_json = |what: &str, value: serde_json::Result<serde_json::Value>| {
-        value.map_err(|e| Error::Usage(format!("{what}: {e}")))
+        value.map_err(|e| Error::Internal(format!("{what}: {e}")))
     };
     let attested = attest_image_once_each(
         cx.client,

@@ -12,6 +12,7 @@ mod harbor;
 mod pipeline;
 mod policy;
 mod registry;
+mod regular_file;
 mod sbom;
 mod signing;
 mod tools;

@@ -88,7 +88,7 @@ pub(crate) fn load_with(
         },
     };
     let name = display_name(&path, cwd);
-    let bytes = std::fs::read(&path).map_err(|error| Error::File {
+    let bytes = crate::regular_file::read(&path).map_err(|error| Error::File {
         path: path.clone(),
         error,
     })?;

@@ -134,13 +134,12 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                     .unwrap_or_default(),
                 platform: result.platform.clone(),
             };
-            if !out.iter().any(|f| {
-                f.id == finding.id
-                    && f.package == finding.package
-                    && f.installed == finding.installed
-                    && f.platform == finding.platform
-            }) {
-                out.push(finding);
+            match out.iter_mut().find(|f| same_finding(f, &finding)) {
+                // The order of a report decides nothing: of two reports of
+                // one finding, the one that blocks more is kept.
+                Some(kept) if weight(&finding) > weight(kept) => *kept = finding,
+                Some(_) => {}
+                None => out.push(finding),
             }
         }
     }
@@ -151,6 +150,18 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             .then_with(|| a.package.cmp(&b.package))
     });
     out
+}
+
+/// Whether two findings are one: the same advisory in the same package
+/// version on the same platform. The one place the duplicate key lives.
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.id == b.id && a.package == b.package && a.installed == b.installed && a.platform == b.platform
+}
+
+/// How strongly a finding can block: severity first, then whether a fix is
+/// known (`ignore_unfixed` waives only findings without one).
+fn weight(f: &Finding) -> (Severity, bool) {
+    (f.severity, f.fixed.is_some() || f.status == "fixed")
 }
 
 /// Applies the policy and exceptions to `report` for the image in `repository`.
@@ -295,6 +306,10 @@ mod tests {
     const VULNERABLE: &[u8] = include_bytes!("../../fixtures/trivy/vulnerable.json");
     const CLEAN: &[u8] = include_bytes!("../../fixtures/trivy/clean.json");
     const UNFIXED: &[u8] = include_bytes!("../../fixtures/trivy/unfixed-only.json");
+    /// Real Trivy output: CVE-2099-0095 in requests 2.28.1, LOW (dpkg) first,
+    /// CRITICAL (Python) second.
+    const DUPLICATE: &[u8] =
+        include_bytes!("../../fixtures/trivy/duplicate-severities/report.json");
     const REPO: &str = "127.0.0.1:5000/vimes-fixtures/vulnerable";
 
     fn today() -> Date {
@@ -433,5 +448,58 @@ mod tests {
         }
         let ex = exceptions(vec![exception("CVE-2099-0004", "2099-01-01")], valid());
         assert!(evaluate(&r, &PolicyConfig::default(), Some(&ex), REPO, today()).passed);
+    }
+
+    #[test]
+    fn a_duplicate_keeps_its_most_severe_report_whatever_the_order() {
+        let r = parse_report(DUPLICATE).unwrap();
+        let reported: Vec<Severity> = r
+            .results
+            .iter()
+            .flat_map(|x| &x.vulnerabilities)
+            .map(|v| v.severity)
+            .collect();
+        assert_eq!(
+            reported,
+            [Severity::Low, Severity::Critical],
+            "fixture order"
+        );
+        let f = findings(&r);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].id.as_str(), f[0].severity),
+            ("CVE-2099-0095", Severity::Critical)
+        );
+        let v = evaluate(&r, &PolicyConfig::default(), None, REPO, today());
+        assert!(!v.passed, "a CRITICAL finding passed as LOW");
+        assert!(v.reasons[0].starts_with("CVE-2099-0095 CRITICAL in requests 2.28.1"));
+
+        // The other order gives the same verdict.
+        let mut reversed = r.clone();
+        reversed.results.reverse();
+        assert_eq!(findings(&reversed)[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn of_two_equal_severities_the_duplicate_with_a_fix_is_kept() {
+        // The same HIGH finding reported once without a fix and once with
+        // one: under ignore_unfixed only the fixed report blocks.
+        let mut r = parse_report(DUPLICATE).unwrap();
+        for (i, result) in r.results.iter_mut().enumerate() {
+            for v in &mut result.vulnerabilities {
+                v.severity = Severity::High;
+                if i == 0 {
+                    v.fixed_version.clear();
+                    v.status = "affected".into();
+                }
+            }
+        }
+        let policy = PolicyConfig {
+            ignore_unfixed: true,
+            ..PolicyConfig::default()
+        };
+        let v = evaluate(&r, &policy, None, REPO, today());
+        assert!(!v.passed, "{:?}", v.findings);
+        assert_eq!(v.findings[0].finding.fixed.as_deref(), Some("2.28.2"));
     }
 }

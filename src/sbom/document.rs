@@ -65,7 +65,7 @@ pub enum ReadError {
 
 /// Reads an SBOM file, streaming it when it is large.
 pub fn parse_file(path: &Path) -> Result<Sbom, ReadError> {
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let file = crate::regular_file::open(path).map_err(ReadError::Io)?;
     let size = file.metadata().map_err(ReadError::Io)?.len();
     if size <= READ_WHOLE_LIMIT {
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));

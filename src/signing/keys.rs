@@ -73,7 +73,7 @@ pub fn read_key_reference(reference: &str, base: Option<&Path>) -> Result<Zeroiz
             .map_err(|_| Error::Usage(format!("key reference env://{var}: {var} is not set")));
     }
     let path = resolve_path(reference, base);
-    std::fs::read(&path)
+    crate::regular_file::read(&path)
         .map(Zeroizing::new)
         .map_err(|error| Error::File { path, error })
 }

@@ -5,6 +5,8 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use std::io::{IsTerminal, Write};
 
+pub mod table;
+
 /// How the user asked output to look.
 #[derive(Clone, Debug)]
 pub struct Ui {

@@ -499,6 +499,18 @@ fn rows() -> Vec<Row> {
             after: |b, _| no_production_tag(b, "copied"),
         },
         Row {
+            name: "advisory file is a FIFO (used to block forever)",
+            setup: |_, env| {
+                let fifo = env.path("advisory.json");
+                let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+                assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+            },
+            args: |_| args(&["sbom", "query", "--advisory", "advisory.json"]),
+            code: 2,
+            reason: "not a regular file",
+            after: no_check,
+        },
+        Row {
             name: "no review, no TTY, no --yes",
             setup: nothing,
             args: |_| args(&["promote", "noreview:1"]),

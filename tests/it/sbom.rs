@@ -3,6 +3,7 @@
 //! and Python metadata (support::rootfs).
 
 mod bad_input;
+mod hostile;
 mod queries;
 
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};

@@ -119,8 +119,11 @@ fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String
         })?;
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
+            // A `*.json` entry that is not a regular file (a FIFO, a device)
+            // is kept so that reading it fails by name rather than being
+            // passed over in silence; subdirectories are not descended.
             .filter(|p| {
-                p.is_file()
+                !p.is_dir()
                     && p.extension()
                         .is_some_and(|x| x.eq_ignore_ascii_case("json"))
             })

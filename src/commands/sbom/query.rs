@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::sbom::query::{self, Answer};
 use crate::sbom::{osv, purl::Purl, range::Range, Inventory};
+use crate::ui::table::printable;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -43,7 +44,7 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
     } else if let Some(text) = args.purl {
         Question::Purl(Purl::parse(&text).map_err(Error::Usage)?, text)
     } else if let Some(path) = args.advisory {
-        let bytes = std::fs::read(&path).map_err(|error| Error::File {
+        let bytes = crate::regular_file::read(&path).map_err(|error| Error::File {
             path: path.clone(),
             error,
         })?;
@@ -76,10 +77,10 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
     };
     let indexed = inventory.image_count()?;
     for u in &answer.undecided {
-        ctx.ui.status(&format!(
+        ctx.ui.status(&printable(&format!(
             "warning: cannot decide {} {} in {}@{}: {}",
             u.package.package, u.package.version, u.package.repository, u.package.digest, u.reason
-        ));
+        )));
     }
     let text = match answer.matches.is_empty() {
         true => format!("No image among the {indexed} indexed contains {what}"),
@@ -106,11 +107,12 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
 }
 
 fn table(answer: &Answer) -> String {
-    let rows: Vec<[String; 4]> = answer
+    // Every cell here comes from an SBOM, that is from an image's own files.
+    let rows: Vec<Vec<String>> = answer
         .matches
         .iter()
         .map(|m| {
-            [
+            vec![
                 format!("{}@{}", m.repository, m.digest),
                 if m.tags.is_empty() {
                     "-".into()
@@ -125,23 +127,40 @@ fn table(answer: &Answer) -> String {
             ]
         })
         .collect();
-    let header = ["IMAGE", "TAGS", "PACKAGE", "VERSION"].map(String::from);
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+    crate::ui::table::render(&["IMAGE", "TAGS", "PACKAGE", "VERSION"], &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sbom::query::Match;
+
+    fn found(package: &str, version: &str) -> Match {
+        Match {
+            repository: "127.0.0.1:5000/app".into(),
+            digest: format!("sha256:{}", "ab".repeat(32)),
+            tags: vec!["1".into()],
+            package: package.into(),
+            version: version.into(),
+            kind: "deb".into(),
+            purl: None,
+            source: None,
+            advisory_package: None,
         }
     }
-    std::iter::once(&header)
-        .chain(&rows)
-        .map(|row| {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
-            cells.join("  ").trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+
+    /// A package version or name taken from an image's dpkg status can be
+    /// 70,000 characters long; a `format!` width over 65535 used to panic.
+    #[test]
+    fn a_70000_character_version_or_name_is_listed_whole() {
+        let long = "1".repeat(70_000);
+        let answer = Answer {
+            matches: vec![found("zlib1g", &long), found(&long, "1.0")],
+            undecided: vec![],
+        };
+        let text = table(&answer);
+        assert_eq!(text.lines().count(), 3);
+        assert!(text.lines().nth(1).is_some_and(|l| l.ends_with(&long)));
+        assert!(text.lines().nth(2).is_some_and(|l| l.contains(&long)));
+    }
 }

@@ -175,8 +175,8 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        let started = std::time::Instant::now();
+        // 10^12 nodes if expanded: refused without expanding (an expansion
+        // would not end within the test run), not a wall-clock bound.
         assert!(parse_documents(&bomb).is_err());
-        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }

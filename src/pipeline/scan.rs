@@ -74,6 +74,10 @@ pub struct ScanOutcome {
     /// The Trivy arguments that decided what the report holds (part of the
     /// report cache key); empty for Harbor's scanner.
     pub trivy_options: Vec<String>,
+    /// The `VIMES_TODAY` date the verdict was judged on instead of today's
+    /// (exception expiry); absent on a normal run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today_overridden: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
     /// The report itself (the vuln attestation carries it).
@@ -233,7 +237,17 @@ pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<Lo
     };
     let path = resolve_path(file, base);
     let keys = load_configured_keys(&config.policy.approvers, base)?;
-    exceptions::load(&path, &keys).map(Some)
+    let loaded = exceptions::load(&path, &keys)?;
+    if loaded.trusted() {
+        crate::policy::rollback::check_and_record(&state_dir(), &loaded.path, loaded.serial)?;
+    }
+    Ok(Some(loaded))
+}
+
+/// vimes' own state (reviews, audit log, the exceptions serials seen).
+fn state_dir() -> PathBuf {
+    let reviews = super::review::reviews_dir();
+    reviews.parent().map_or(reviews.clone(), Path::to_path_buf)
 }
 
 /// Scans `image@digest` and gates the result.
@@ -272,6 +286,7 @@ pub async fn scan_image(
             trivy_seconds: 0.0,
             scan_started_on: started,
             scan_finished_on: scanned.generated_at.unwrap_or_else(now_rfc3339),
+            today_overridden: Date::overridden().map(|d| d.to_string()),
             verdict,
             report: scanned.report,
         });
@@ -360,6 +375,7 @@ pub async fn scan_image(
         trivy_seconds: seconds,
         scan_started_on: started,
         scan_finished_on: finished,
+        today_overridden: Date::overridden().map(|d| d.to_string()),
         verdict,
         report,
     })

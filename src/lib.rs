@@ -62,6 +62,9 @@ pub fn run() -> ExitCode {
         ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
         return exit::Exit::Usage.into();
     }
+    if let Some(warning) = policy::date::Date::override_warning() {
+        eprintln!("vimes: {warning}");
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

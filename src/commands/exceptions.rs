@@ -1,6 +1,6 @@
 //! `vimes exceptions add|sign|verify|list|export`.
 
-use super::signing_args::password;
+use super::signing_args::{password, read_private_key};
 use super::Ctx;
 use crate::cli::{ExceptionFileArgs, ExceptionsCommand, ExportFormat};
 use crate::config::LoadedConfig;
@@ -10,7 +10,7 @@ use crate::pipeline::scan::load_exceptions;
 use crate::policy::date::Date;
 use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus};
 use crate::policy::export;
-use crate::signing::keys::{load_signing_key, read_key_reference, resolve_path};
+use crate::signing::keys::{load_signing_key, resolve_path};
 use std::path::PathBuf;
 
 /// Runs `vimes exceptions ...`.
@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 Ok(text) => exceptions::parse(&text, &path)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => ExceptionsFile {
                     version: 1,
+                    serial: None,
                     exceptions: vec![],
                 },
                 Err(error) => return Err(Error::File { path, error }.into()),
@@ -36,6 +37,9 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 approved_by: args.approved_by,
             };
             file.exceptions.push(entry);
+            // Every change raises the serial, so the file signed next
+            // supersedes every earlier one (vimes refuses a lower serial).
+            file.serial = Some(file.serial.unwrap_or(0).saturating_add(1));
             let text = format!(
                 "# vimes vulnerability exceptions. Only counts when FILE.sig is a valid\n# signature by a key in policy.approvers (vimes exceptions sign).\n{}",
                 serde_saphyr::to_string(&file).map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?
@@ -56,7 +60,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
         }
         ExceptionsCommand::Sign(args) => {
             let path = file_path(&loaded, &args.file)?;
-            let pem = read_key_reference(&args.key, None)?;
+            let pem = read_private_key(&args.key, None)?;
             let key = load_signing_key(&pem, password(ctx, false)?.as_bytes(), &args.key)?;
             let sig = exceptions::sign(&path, &key)?;
             ctx.ui.result(
@@ -92,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             if !expired.is_empty() {
                 text.push_str(&format!("\nExpired (not applied): {}", expired.join(", ")));
             }
-            ctx.ui.result(&text, &serde_json::json!({ "file": loaded_ex.path, "verified": ok, "signature": loaded_ex.signature, "expired": expired }));
+            ctx.ui.result(&text, &serde_json::json!({ "file": loaded_ex.path, "verified": ok, "signature": loaded_ex.signature, "expired": expired, "today_overridden": today_overridden() }));
             Ok(if ok {
                 Exit::Success
             } else {
@@ -141,7 +145,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 ));
                 rows.push(serde_json::json!({ "exception": e, "state": state }));
             }
-            ctx.ui.result(text.trim_end(), &serde_json::json!({ "file": loaded_ex.path, "signature": loaded_ex.signature, "exceptions": rows }));
+            ctx.ui.result(text.trim_end(), &serde_json::json!({ "file": loaded_ex.path, "signature": loaded_ex.signature, "exceptions": rows, "today_overridden": today_overridden() }));
             Ok(Exit::Success)
         }
         ExceptionsCommand::Export(args) => {
@@ -183,6 +187,11 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             Ok(Exit::Success)
         }
     }
+}
+
+/// The `VIMES_TODAY` date expiry was judged on, for JSON output (null on a normal run).
+fn today_overridden() -> Option<String> {
+    Date::overridden().map(|d| d.to_string())
 }
 
 fn file_path(loaded: &LoadedConfig, args: &ExceptionFileArgs) -> Result<PathBuf, Error> {

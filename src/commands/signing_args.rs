@@ -69,13 +69,26 @@ pub fn signing_key_input(
             }
         },
     };
-    let pem = keys::read_key_reference(&reference, base)?;
+    let pem = read_private_key(&reference, base)?;
     let password = password(ctx, false)?;
     Ok(SigningKeyInput {
         pem,
         password,
         reference,
     })
+}
+
+/// Reads a private key reference, warning on stderr (always, as cosign
+/// does, even with `-q`) when the key file is open to the group or others.
+pub fn read_private_key(
+    reference: &str,
+    base: Option<&std::path::Path>,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let pem = keys::read_key_reference(reference, base)?;
+    if let Some(warning) = keys::loose_permissions_warning(reference, base) {
+        eprintln!("vimes: {warning}");
+    }
+    Ok(pem)
 }
 
 /// Parses repeated `-a key=value` flags.

@@ -8,8 +8,9 @@ use crate::exit::Exit;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, load_public_keys};
-use crate::signing::verify::{verify_image, VerifyPolicy};
+use crate::signing::verify::{verify_image, LayerCheck, VerifyPolicy, VerifyReport};
 use crate::signing::AttestationType;
+use crate::ui::escape::escape_control;
 
 /// Runs `vimes verify`: exit 0 only when verified, 1 otherwise.
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
@@ -50,38 +51,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let digest = resolve_digest(&client, &image, Error::Policy).await?;
     let report = verify_image(&client, &image, &digest, &keys, &policy).await?;
 
-    let mut text = String::new();
-    let subject = format!("{}@{}", report.repository, report.digest);
-    text.push_str(&format!(
-        "{}: {subject}\n",
-        if report.verified {
-            "Verified"
-        } else {
-            "NOT verified"
-        }
-    ));
-    for s in &report.signatures {
-        text.push_str(&format!(
-            "  signature {} ({}) {}: {}\n",
-            short(&s.layer),
-            s.format,
-            mark(s.valid),
-            s.reason
-        ));
-    }
-    for a in &report.attestations {
-        text.push_str(&format!(
-            "  attestation {} ({}) {} [{}]: {}\n",
-            short(&a.layer),
-            a.format,
-            mark(a.valid),
-            a.predicate_type.as_deref().unwrap_or("?"),
-            a.reason
-        ));
-    }
-    for r in &report.reasons {
-        text.push_str(&format!("  reason: {r}\n"));
-    }
+    let text = render_text(&report);
     ctx.ui
         .result(text.trim_end(), &serde_json::to_value(&report)?);
     Ok(if report.verified {
@@ -89,6 +59,67 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::PolicyDenied
     })
+}
+
+/// The report for people (and CI logs). Everything in it but vimes' own
+/// words comes from the registry; a rejected layer's predicate type and
+/// digest are unverified claims, so they are not shown (the JSON report keeps
+/// them), and every string is printed with its control characters escaped:
+/// no registry writer can start a line of its own or colour the log.
+pub fn render_text(report: &VerifyReport) -> String {
+    let mut text = String::new();
+    text.push_str(&format!(
+        "{}: {}@{}\n",
+        if report.verified {
+            "Verified"
+        } else {
+            "NOT verified"
+        },
+        escape_control(&report.repository),
+        escape_control(&report.digest)
+    ));
+    for s in &report.signatures {
+        text.push_str(&format!(
+            "  signature {} ({}) {}: {}\n",
+            layer_id(s),
+            s.format,
+            mark(s.valid),
+            escape_control(&s.reason)
+        ));
+    }
+    for a in &report.attestations {
+        let predicate = match (a.valid, a.predicate_type.as_deref()) {
+            (true, Some(p)) => format!(" [{}]", escape_control(p)),
+            _ => String::new(),
+        };
+        text.push_str(&format!(
+            "  attestation {} ({}) {}{predicate}: {}\n",
+            layer_id(a),
+            a.format,
+            mark(a.valid),
+            escape_control(&a.reason)
+        ));
+    }
+    for r in &report.reasons {
+        text.push_str(&format!("  reason: {}\n", escape_control(r)));
+    }
+    text.trim_end().to_string()
+}
+
+/// The layer's digest, shortened; only a well-formed digest is shown.
+fn layer_id(check: &LayerCheck) -> &str {
+    let digest = check.layer.as_str();
+    let well_formed = digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    });
+    match (digest.is_empty(), well_formed) {
+        (true, _) => "-",
+        (false, true) => digest.get(..19).unwrap_or(digest),
+        (false, false) => "(malformed digest)",
+    }
 }
 
 fn mark(valid: bool) -> &'static str {
@@ -99,6 +130,56 @@ fn mark(valid: bool) -> &'static str {
     }
 }
 
-fn short(digest: &str) -> &str {
-    digest.get(..19).unwrap_or(digest)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::verify::{FORMAT_BUNDLE, FORMAT_LEGACY};
+
+    const FORGED: &str = "https://x\nVerified: 127.0.0.1:5000/production/web@sha256:00\n  attestation \x1b[32mok\x1b[0m";
+
+    #[test]
+    fn unverified_strings_cannot_forge_lines_or_escape_sequences() {
+        let rejected = LayerCheck {
+            layer: format!("sha256:{}\nVerified: evil", "a".repeat(64)),
+            valid: false,
+            predicate_type: Some(FORGED.to_string()),
+            reason: format!("layer media type is {FORGED}"),
+            format: FORMAT_LEGACY,
+            ..LayerCheck::default()
+        };
+        let valid = LayerCheck {
+            layer: format!("sha256:{}", "b".repeat(64)),
+            valid: true,
+            key: Some("cosign.pub".into()),
+            predicate_type: Some("https://cyclonedx.org/bom\x1b]0;title\x07".into()),
+            reason: "valid attestation".into(),
+            format: FORMAT_BUNDLE,
+            ..LayerCheck::default()
+        };
+        let report = VerifyReport {
+            repository: "127.0.0.1:5000/production/web".into(),
+            digest: format!("sha256:{}", "c".repeat(64)),
+            verified: false,
+            signatures: vec![rejected.clone()],
+            attestations: vec![rejected, valid],
+            missing_attestations: vec!["vuln".into()],
+            reasons: vec![format!("missing: {FORGED}")],
+        };
+        let text = render_text(&report);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(lines[0].starts_with("NOT verified: "), "{text}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("  ")),
+            "every line after the first is indented vimes output: {text}"
+        );
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(!text.contains("\nVerified"), "{text}");
+        // A rejected layer's claimed type and malformed digest are not shown.
+        assert!(lines[2].starts_with("  attestation (malformed digest) (legacy) rejected: layer media type is https://x\\nVerified"), "{text}");
+        assert!(
+            lines[3].contains("ok [https://cyclonedx.org/bom\\u{1b}]0;title\\u{7}]"),
+            "{text}"
+        );
+    }
 }

@@ -42,6 +42,10 @@ pub struct PromotionRecord {
     pub findings: BTreeMap<String, usize>,
     /// Exceptions applied, with their approvers.
     pub exceptions_applied: Vec<AppliedException>,
+    /// The `VIMES_TODAY` date exceptions were judged on instead of today's:
+    /// an expired exception may have counted. Absent on a normal run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today_overridden: Option<String>,
     /// Reviewer.
     pub reviewer: String,
     /// The CI run the review was made in.
@@ -105,8 +109,13 @@ pub fn applied_exceptions(scan: &ScanOutcome) -> Vec<AppliedException> {
 
 /// cosign's vuln predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md).
 pub fn vuln_predicate(scan: &ScanOutcome) -> serde_json::Value {
+    // A verdict judged on a VIMES_TODAY date says so in the signed evidence.
+    let parameters = match &scan.today_overridden {
+        Some(date) => serde_json::json!({ "today_overridden": date }),
+        None => serde_json::Value::Null,
+    };
     serde_json::json!({
-        "invocation": { "parameters": null, "uri": "", "event_id": "", "builder.id": "vimes" },
+        "invocation": { "parameters": parameters, "uri": "", "event_id": "", "builder.id": "vimes" },
         "scanner": {
             "uri": format!("pkg:github/aquasecurity/trivy@{}", scan.trivy_version),
             "version": scan.trivy_version,

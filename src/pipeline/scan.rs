@@ -80,6 +80,10 @@ pub struct ScanOutcome {
     /// The platforms scanned, one by one, when the digest is an index
     /// (`linux/amd64`, ...); empty for a single-platform image.
     pub platforms: Vec<String>,
+    /// The `VIMES_TODAY` date the verdict was judged on instead of today's
+    /// (exception expiry); absent on a normal run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today_overridden: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
     /// The report itself (the vuln attestation carries it).
@@ -239,7 +243,17 @@ pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<Lo
     };
     let path = resolve_path(file, base);
     let keys = load_configured_keys(&config.policy.approvers, base)?;
-    exceptions::load(&path, &keys).map(Some)
+    let loaded = exceptions::load(&path, &keys)?;
+    if loaded.trusted() {
+        crate::policy::rollback::check_and_record(&state_dir(), &loaded.path, loaded.serial)?;
+    }
+    Ok(Some(loaded))
+}
+
+/// vimes' own state (reviews, audit log, the exceptions serials seen).
+fn state_dir() -> PathBuf {
+    let reviews = super::review::reviews_dir();
+    reviews.parent().map_or(reviews.clone(), Path::to_path_buf)
 }
 
 /// One platform's (or the whole image's) report and how it was made.
@@ -310,6 +324,7 @@ pub async fn scan_image(
         trivy_version: first.map(|s| s.scanner.clone()).unwrap_or_default(),
         db_updated_at: environment.as_ref().and_then(|e| e.db_updated_at.clone()),
         trivy_options: environment.map(|e| e.options).unwrap_or_default(),
+        today_overridden: Date::overridden().map(|d| d.to_string()),
         cached: scans.iter().all(|s| s.cached),
         trivy_seconds: scans.iter().map(|s| s.seconds).sum(),
         scan_started_on: scans

@@ -16,13 +16,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, rejecting impossible dates.
+    /// Parses `YYYY-MM-DD` exactly (ten ASCII characters, digits and two
+    /// dashes), rejecting impossible dates. Rust's integer parser takes a
+    /// sign, so `2099-+1-+1` would otherwise be January 1st.
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let b = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+        let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+        if !shaped || !digits(0..4) || !digits(5..7) || !digits(8..10) {
             return None;
         }
+        let (y, m, d) = (&text[0..4], &text[5..7], &text[8..10]);
         let date = Date {
             year: y.parse().ok()?,
             month: m.parse().ok()?,
@@ -46,19 +50,48 @@ impl Date {
         }
     }
 
-    /// Today in UTC (overridable with `VIMES_TODAY=YYYY-MM-DD` for reproducible
-    /// audits and tests).
-    pub fn today() -> Date {
-        if let Some(date) = std::env::var("VIMES_TODAY")
+    /// The date `VIMES_TODAY` sets, if it is set: every decision made with
+    /// it (expired exceptions that count again, base image ages) must say so
+    /// in its output and evidence.
+    pub fn overridden() -> Option<Date> {
+        std::env::var("VIMES_TODAY")
             .ok()
             .and_then(|t| Date::parse(&t))
-        {
+    }
+
+    /// The warning printed on stderr by every run under `VIMES_TODAY`.
+    pub fn override_warning() -> Option<String> {
+        Date::overridden().map(|date| {
+            format!(
+                "warning: VIMES_TODAY={date} replaces today's date: exception expiry and base image age are judged as of {date}, and the output and evidence record it as today_overridden"
+            )
+        })
+    }
+
+    /// Today in UTC (overridable with `VIMES_TODAY=YYYY-MM-DD` for reproducible
+    /// audits and tests; see [`Date::overridden`]).
+    pub fn today() -> Date {
+        if let Some(date) = Date::overridden() {
             return date;
         }
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// Days since 1970-01-01 (the inverse of [`Date::from_days`]).
+    pub fn days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
+            + i64::from(self.day)
+            - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
     }
 
     /// The date `days` days after 1970-01-01.
@@ -125,6 +158,21 @@ mod tests {
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("26-1-1").is_none());
+        for signed_or_spaced in [
+            "2099-+1-+1",
+            "+099-01-01",
+            "2099-01-+1",
+            "2099-1-01 ",
+            " 2099-01-01",
+            "2099-01-01\n",
+            "２０９９-01-01",
+            "2099/01/01",
+        ] {
+            assert!(
+                Date::parse(signed_or_spaced).is_none(),
+                "{signed_or_spaced:?} parsed"
+            );
+        }
         assert_eq!(a.to_string(), "2026-02-28");
     }
 
@@ -133,5 +181,8 @@ mod tests {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_786).to_string(), "2026-11-29");
         assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+        for days in [-800_000, -1, 0, 59, 11_016, 20_786, 47_481, 2_932_896] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
     }
 }

@@ -11,12 +11,23 @@ use crate::signing::payload::{b64, unb64};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The longest an exception may run: its expiry is at most this many days
+/// after the day it is judged on (design.md names no other limit and no
+/// configuration key sets one). An exception "until 2099" is refused.
+pub const MAX_EXCEPTION_DAYS: i64 = 365;
+
 /// The exceptions file.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionsFile {
     /// Format version; only 1.
     pub version: u32,
+    /// Raised on every change (`vimes exceptions add` does): vimes keeps the
+    /// highest serial of a signed file it has seen and refuses a lower one,
+    /// so an older signed file cannot be restored once an exception was
+    /// withdrawn. Absent counts as 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<u64>,
     /// The entries.
     #[serde(default)]
     pub exceptions: Vec<Exception>,
@@ -50,6 +61,8 @@ pub struct LoadedExceptions {
     pub path: PathBuf,
     /// The entries in it.
     pub entries: Vec<Exception>,
+    /// The file's serial (0 when it has none).
+    pub serial: u64,
     /// Signature status of the file.
     pub signature: SignatureStatus,
 }
@@ -88,8 +101,24 @@ pub fn signature_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Parses and validates the exceptions YAML (exit 2 with `file:line:column`).
+/// Parses and validates the exceptions YAML as of today (exit 2 with
+/// `file:line:column`).
 pub fn parse(text: &str, path: &Path) -> Result<ExceptionsFile> {
+    parse_as_of(text, path, Date::today())
+}
+
+/// YAML merge keys (`<<: *defaults`) are refused: an entry's scope or expiry
+/// must be written in the entry that an approver reads and signs, not pulled
+/// in from elsewhere in the file.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        merge_keys: serde_saphyr::MergeKeyPolicy::Error,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+    }
+}
+
+/// [`parse`] with the day expiries are measured from.
+pub fn parse_as_of(text: &str, path: &Path, today: Date) -> Result<ExceptionsFile> {
     let located = |message: String, line: Option<(u64, u64)>| Error::Config {
         location: Some(match line {
             Some((l, c)) => format!("{}:{l}:{c}", path.display()),
@@ -97,12 +126,13 @@ pub fn parse(text: &str, path: &Path) -> Result<ExceptionsFile> {
         }),
         message,
     };
-    let file: ExceptionsFile = serde_saphyr::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| (l.line(), l.column()));
-        let message = e.to_string();
-        let first = message.lines().next().unwrap_or("invalid YAML").to_string();
-        located(first, at)
-    })?;
+    let file: ExceptionsFile =
+        serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+            let at = e.location().map(|l| (l.line(), l.column()));
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid YAML").to_string();
+            located(first, at)
+        })?;
     if file.version != 1 {
         return Err(located(
             format!("version {} is not supported (only 1)", file.version),
@@ -131,9 +161,17 @@ pub fn parse(text: &str, path: &Path) -> Result<ExceptionsFile> {
         if entry.approved_by.trim().is_empty() {
             return Err(bad("approved_by is empty".into(), field("approved_by")));
         }
-        if Date::parse(&entry.expires).is_none() {
+        let Some(expires) = Date::parse(&entry.expires) else {
             return Err(bad(
                 format!("expires {:?} is not a date (YYYY-MM-DD)", entry.expires),
+                field("expires"),
+            ));
+        };
+        if expires.days() - today.days() > MAX_EXCEPTION_DAYS {
+            return Err(bad(
+                format!(
+                    "expires {expires} is more than {MAX_EXCEPTION_DAYS} days after {today}: exceptions are granted for a year at most, then reviewed"
+                ),
                 field("expires"),
             ));
         }
@@ -189,6 +227,7 @@ pub fn load(path: &Path, approvers: &[PublicKey]) -> Result<LoadedExceptions> {
     Ok(LoadedExceptions {
         path: path.to_path_buf(),
         entries: file.exceptions,
+        serial: file.serial.unwrap_or(0),
         signature,
     })
 }
@@ -334,6 +373,80 @@ mod tests {
     }
 
     #[test]
+    fn expiry_is_a_strict_date_at_most_a_year_ahead() {
+        let today = Date::parse("2026-12-03").unwrap();
+        let path = Path::new("e.yaml");
+        let with = |expires: &str| GOOD.replace("2027-01-31", expires);
+        assert!(parse_as_of(&with("2027-12-03"), path, today).is_ok());
+        let err = parse_as_of(&with("2027-12-04"), path, today).unwrap_err();
+        assert_eq!(err.exit(), crate::exit::Exit::Usage);
+        assert!(err.to_string().contains("more than 365 days"), "{err}");
+        assert!(err.to_string().starts_with("e.yaml:7:"), "{err}");
+        assert!(parse_as_of(&with("2099-12-31"), path, today).is_err());
+        for not_a_date in ["2099-+1-+1", "\"2027-+1-01\"", "\" 2027-01-01\""] {
+            let err = parse_as_of(&with(not_a_date), path, today).unwrap_err();
+            assert!(
+                err.to_string().contains("is not a date"),
+                "{not_a_date}: {err}"
+            );
+        }
+        // Past expiries stay readable (they are reported as expired).
+        assert!(parse_as_of(&with("2000-01-01"), path, today).is_ok());
+    }
+
+    #[test]
+    fn merge_keys_and_duplicate_keys_are_refused() {
+        let merged = "version: 1\ndefaults: &d\n  reason: r\nexceptions:\n  - id: CVE-2099-0002\n    <<: *d\n    expires: 2027-01-31\n    approved_by: a@example.com\n";
+        assert!(parse_as_of(
+            merged,
+            Path::new("e.yaml"),
+            Date::parse("2026-12-03").unwrap()
+        )
+        .is_err());
+        let merged_only = "version: 1\nexceptions:\n  - &e\n    id: CVE-2099-0002\n    reason: r\n    expires: 2027-01-31\n    approved_by: a@example.com\n  - <<: *e\n    id: CVE-2099-0003\n";
+        let err = parse_as_of(
+            merged_only,
+            Path::new("e.yaml"),
+            Date::parse("2026-12-03").unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit(), crate::exit::Exit::Usage);
+        assert!(err.to_string().to_lowercase().contains("merge"), "{err}");
+        let twice = GOOD.replace(
+            "    reason: vendor fix pending\n",
+            "    reason: vendor fix pending\n    reason: other\n",
+        );
+        assert!(parse_as_of(
+            &twice,
+            Path::new("e.yaml"),
+            Date::parse("2026-12-03").unwrap()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn the_serial_is_read_and_absent_is_zero() {
+        let today = Date::parse("2026-12-03").unwrap();
+        let f = parse_as_of(
+            &GOOD.replace("version: 1\n", "version: 1\nserial: 7\n"),
+            Path::new("e"),
+            today,
+        )
+        .unwrap();
+        assert_eq!(f.serial, Some(7));
+        assert_eq!(
+            parse_as_of(GOOD, Path::new("e"), today).unwrap().serial,
+            None
+        );
+        assert!(parse_as_of(
+            &GOOD.replace("version: 1\n", "version: 1\nserial: -1\n"),
+            Path::new("e"),
+            today
+        )
+        .is_err());
+    }
+
+    #[test]
     fn globs() {
         assert!(glob_match("payments/*", "h/staging/payments/api"));
         assert!(glob_match("h/staging/**", "h/staging/payments/api"));
@@ -372,7 +485,7 @@ mod tests {
         assert!(load(&path, std::slice::from_ref(&approver_pub))
             .unwrap()
             .trusted());
-        std::fs::write(&path, GOOD.replace("2027-01-31", "2099-01-31")).unwrap();
+        std::fs::write(&path, GOOD.replace("2027-01-31", "2027-01-30")).unwrap();
         assert!(
             !load(&path, &[approver_pub]).unwrap().trusted(),
             "tampered after signing"

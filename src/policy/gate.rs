@@ -320,6 +320,7 @@ mod tests {
         LoadedExceptions {
             path: "exceptions.yaml".into(),
             entries,
+            serial: 0,
             signature,
         }
     }

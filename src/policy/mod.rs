@@ -6,4 +6,5 @@ pub mod date;
 pub mod exceptions;
 pub mod export;
 pub mod gate;
+pub mod rollback;
 pub mod sarif;

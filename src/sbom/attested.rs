@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::PublicKey;
 use crate::signing::payload::{pae, unb64, Envelope, IN_TOTO_PAYLOAD_TYPE};
+use crate::signing::statement::{check, Names};
 use crate::signing::store::{self, DSSE_MEDIA_TYPE, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION};
 use crate::signing::verify::MAX_ATTESTATION_BYTES;
 use crate::signing::{bundle, referrer, AttestationType};
@@ -44,17 +45,26 @@ pub async fn attested_sbom(
     )))
 }
 
-/// Checks a signed statement: trusted signature, SBOM predicate about `digest`.
+/// The image a statement must be about, and whether its subject may be unnamed.
+struct About<'a> {
+    digest: &'a str,
+    repository: &'a str,
+    names: Names,
+}
+
+/// Checks a signed statement: trusted signature, SBOM predicate about
+/// `repository@digest`.
 /// `None` (with a reason, unless it is simply another predicate) when it does not count.
 fn accept(
     id: &str,
     statement: &[u8],
     message: &[u8],
     signatures: &[Vec<u8>],
-    digest: &str,
+    about: &About<'_>,
     keys: &[PublicKey],
     reasons: &mut Vec<String>,
 ) -> Option<Sbom> {
+    let digest = about.digest;
     let trusted = signatures
         .iter()
         .any(|sig| keys.iter().any(|k| k.verifies(sig, message)));
@@ -68,7 +78,15 @@ fn accept(
             reasons.push(format!("{id}: its subject is not {digest}"));
             None
         }
-        Ok(s) => Some(s.sbom),
+        // The rules verification applies: statement type, and the subject
+        // with this digest naming this repository.
+        Ok(s) => match check(statement, digest, about.repository, about.names) {
+            Ok(_) => Some(s.sbom),
+            Err(refused) => {
+                reasons.push(format!("{id}: {}", refused.reason));
+                None
+            }
+        },
         Err(why) => {
             reasons.push(format!("{id}: {why}"));
             None
@@ -132,7 +150,11 @@ async fn from_legacy(
             &statement,
             &message,
             &signatures,
-            digest,
+            &About {
+                digest,
+                repository: &image.repository_name(),
+                names: Names::Required,
+            },
             keys,
             reasons,
         ) {
@@ -184,7 +206,11 @@ async fn from_bundles(
             &opened.statement,
             &opened.message,
             &opened.signatures,
-            digest,
+            &About {
+                digest,
+                repository: &image.repository_name(),
+                names: Names::Optional,
+            },
             keys,
             reasons,
         ) {

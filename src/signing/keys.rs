@@ -78,6 +78,26 @@ pub fn read_key_reference(reference: &str, base: Option<&Path>) -> Result<Zeroiz
         .map_err(|error| Error::File { path, error })
 }
 
+/// The warning cosign gives for a private key file that the group or others
+/// may read or write (e.g. mode 0644): the key still signs, but whoever else
+/// can read the file can attack its password offline. `None` for `env://`
+/// references, files only the owner can use, and files that cannot be read
+/// (reading them reports that).
+pub fn loose_permissions_warning(reference: &str, base: Option<&Path>) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    if reference.starts_with("env://") {
+        return None;
+    }
+    let path = resolve_path(reference, base);
+    let mode = std::fs::metadata(&path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: the private key {} has mode {mode:04o}: group or others can read or change it; restrict it with chmod 600",
+            path.display()
+        )
+    })
+}
+
 /// Paths in vimes.yaml are relative to the file's directory.
 pub fn resolve_path(reference: &str, base: Option<&Path>) -> PathBuf {
     let path = PathBuf::from(reference);

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod payload;
 pub mod referrer;
 pub mod sign;
+pub mod statement;
 pub mod store;
 pub mod verify;
 pub mod verify_bundle;

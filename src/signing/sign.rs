@@ -7,6 +7,7 @@ use super::keys::SigningKey;
 use super::payload::{
     b64, pae, unb64, Envelope, EnvelopeSignature, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE,
 };
+use super::statement::{self, Names};
 use super::store::{
     self, AppendOutcome, LayerDescriptor, NewLayer, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
     SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
@@ -192,6 +193,11 @@ async fn attest_all(
         });
     }
     let public = key.public_key()?;
+    let repository = image.repository_name();
+    let counts_as = |statement: &[u8], predicate_type: &str, names: Names| {
+        statement::check(statement, digest, &repository, names)
+            .is_ok_and(|bound| bound.predicate_type == predicate_type)
+    };
     if client.config().signing.format == SignatureFormat::Bundle {
         // Each bundle is its own referrer manifest: nothing to share.
         let mut outcomes = Vec::with_capacity(signed.len());
@@ -199,7 +205,10 @@ async fn attest_all(
             let made = bundle::Bundle::dsse(&one.statement, &one.signature, &key.fingerprint);
             let same = async |existing: &bundle::Bundle| -> bool {
                 bundle::open(existing).is_ok_and(|o| {
-                    o.predicate_type.as_deref() == Some(one.predicate_type)
+                    // What verification would count, not just the type and
+                    // the key: a planted bundle this key signed about another
+                    // image must not stand in for this one.
+                    counts_as(&o.statement, one.predicate_type, Names::Optional)
                         && (once_per_type || o.statement == one.statement)
                         && o.signatures.iter().any(|s| public.verifies(s, &o.message))
                 })
@@ -261,6 +270,12 @@ async fn attest_all(
             return Ok(false);
         };
         if !once_per_type && existing_statement != wanted.statement {
+            return Ok(false);
+        }
+        // The annotation and the layer are the registry's word: an envelope
+        // this key signed for another digest (or another type), planted under
+        // this digest's tag, is not "already attested".
+        if !counts_as(&existing_statement, wanted.predicate_type, Names::Required) {
             return Ok(false);
         }
         let message = pae(&existing.payload_type, &existing_statement);

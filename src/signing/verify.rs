@@ -7,8 +7,9 @@
 
 use super::keys::PublicKey;
 use super::payload::{
-    pae, unb64, Envelope, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE, SIMPLE_SIGNING_TYPE,
+    pae, unb64, Envelope, SimpleSigning, IN_TOTO_PAYLOAD_TYPE, SIMPLE_SIGNING_TYPE,
 };
+use super::statement::{self, Names};
 use super::store::{
     self, DSSE_MEDIA_TYPE, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION, SIGNATURE_ANNOTATION,
     SIMPLE_SIGNING_MEDIA_TYPE,
@@ -404,37 +405,21 @@ async fn check_attestation(
             "no envelope signature verifies with a trusted key",
         );
     };
-    let statement: Statement = match serde_json::from_slice(&statement_bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            return rejected(
-                id,
-                annotated,
-                format!("payload is not an in-toto statement: {e}"),
-            )
-        }
+    let bound = match statement::check(
+        &statement_bytes,
+        digest,
+        &image.repository_name(),
+        Names::Required,
+    ) {
+        Ok(bound) => bound,
+        Err(refused) => return rejected(id, refused.predicate_type.or(annotated), refused.reason),
     };
-    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-    if !statement
-        .subject
-        .iter()
-        .any(|s| s.digest.get("sha256").map(String::as_str) == Some(hex))
-    {
-        return rejected(
-            id,
-            Some(statement.predicate_type),
-            format!("statement subject is not {digest}"),
-        );
-    }
     LayerCheck {
         layer: id.to_string(),
         valid: true,
         key: Some(key.name.clone()),
-        reason: format!(
-            "valid {} attestation by {}",
-            statement.predicate_type, key.name
-        ),
-        predicate_type: Some(statement.predicate_type),
+        reason: format!("valid {} attestation by {}", bound.predicate_type, key.name),
+        predicate_type: Some(bound.predicate_type),
         format: FORMAT_LEGACY,
         referrer: None,
         registry_failure: None,

@@ -9,6 +9,7 @@ use super::bundle::{self, Bundle, IN_TOTO_STATEMENT_V1};
 use super::keys::PublicKey;
 use super::payload::IN_TOTO_STATEMENT_V01;
 use super::referrer::{self, Candidate, Fetched};
+use super::statement::{self, Names};
 use super::verify::{same_repository, LayerCheck, VerifyPolicy, FORMAT_BUNDLE};
 use crate::error::Result;
 use crate::registry::{ImageRef, RegistryClient};
@@ -49,7 +50,7 @@ pub async fn check_bundles(
             }
             Kind::Attestation(_) if !attestations => {}
             Kind::Attestation(p) => {
-                checked_attestations.push(check_attestation(digest, keys, fetched, p));
+                checked_attestations.push(check_attestation(image, digest, keys, fetched, p));
             }
         }
     }
@@ -244,6 +245,7 @@ fn check_signature(
 }
 
 fn check_attestation(
+    image: &ImageRef,
     digest: &str,
     keys: &[PublicKey],
     fetched: &Fetched,
@@ -257,26 +259,32 @@ fn check_attestation(
         Ok(v) => v,
         Err(reason) => return rejected(fetched, hinted, reason),
     };
-    let statement = match parse_statement(&opened.statement) {
-        Ok(s) => s,
-        Err(reason) => return rejected(fetched, hinted, reason),
+    let bound = match statement::check(
+        &opened.statement,
+        digest,
+        &image.repository_name(),
+        Names::Optional,
+    ) {
+        Ok(bound) => bound,
+        Err(refused) => {
+            return rejected(fetched, refused.predicate_type.or(hinted), refused.reason)
+        }
     };
-    if subject_for(&statement, digest).is_none() {
-        return rejected(
-            fetched,
-            Some(statement.predicate_type),
-            format!("statement subject is not {digest}"),
-        );
-    }
     LayerCheck {
         layer: fetched.layer_digest.clone(),
         valid: true,
         key: Some(key.name.clone()),
         reason: format!(
-            "valid {} bundle attestation by {}",
-            statement.predicate_type, key.name
+            "valid {} bundle attestation by {}{}",
+            bound.predicate_type,
+            key.name,
+            if bound.unnamed {
+                "; the statement names no repository"
+            } else {
+                ""
+            }
         ),
-        predicate_type: Some(statement.predicate_type),
+        predicate_type: Some(bound.predicate_type),
         format: FORMAT_BUNDLE,
         referrer: Some(fetched.manifest_digest.clone()),
         registry_failure: None,

@@ -1,6 +1,8 @@
 //! Rendering: text and JSON on stdout, logs and errors on stderr. The engine
 //! never prints; commands hand their results here.
 
+pub mod escape;
+
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use std::io::{IsTerminal, Write};

@@ -553,3 +553,5 @@ fn key_problems_are_found_before_anything_is_written() {
 mod bundle;
 mod bundle_copy;
 mod bundle_promote;
+mod planted;
+mod statements;

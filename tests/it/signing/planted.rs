@@ -1,0 +1,103 @@
+//! Issue #20 item 11: an attestation vimes signed for one digest, copied by a
+//! registry writer under another digest's `.att` tag, must not make the
+//! promotion of that other digest believe it is already attested ("0 of 4
+//! added", then a verification failure on every attempt). Real registries,
+//! Trivy, Syft and buildah, in both signature formats' legacy layout.
+
+use super::PASSWORD;
+use crate::cosign_compat as cc;
+use crate::support::trivy::{
+    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
+};
+use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+
+#[test]
+fn a_planted_attestation_for_another_digest_is_not_already_attested() {
+    if !(super::bed() && trivy_available() && buildah_available() && require_tool("syft")) {
+        return;
+    }
+    let (staging, production) = (Registry::plain(), Registry::plain());
+    let mut env = TestEnv::new();
+    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
+    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
+    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
+    env.env("COSIGN_PASSWORD", PASSWORD);
+    env.env("USER", "ci-bot");
+    env.config_yaml(&format!(
+        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n    immutable: true\npromotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
+        staging.host(),
+        production.host()
+    ));
+    env.run(&["key", "generate"]).assert_code(0);
+    let first = build_fixture_image(&staging, "clean", "staging/web", "1.0");
+    env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
+    let second = push_image(
+        &staging,
+        "staging/web",
+        Some("2.0"),
+        &TestImage::random(2011, 1, 1024),
+    );
+    assert_ne!(first, second);
+
+    // The registry writer's move: the first digest's (validly signed)
+    // attestations, under the second digest's tag, in the same repository.
+    let client = production.client();
+    let (media_type, bytes, _) = client
+        .get_manifest("production/web", &crate::support::attestation_tag(&first))
+        .expect("the first promotion attested");
+    client.push_manifest(
+        "production/web",
+        &crate::support::attestation_tag(&second),
+        &media_type,
+        &bytes,
+    );
+
+    let out = env.run(&["--yes", "--output", "json", "promote", "web:2.0"]);
+    out.assert_code(0);
+    let record = out.json();
+    let attest = record["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "attest")
+        .expect("an attest step");
+    assert_eq!(
+        attest["detail"],
+        "4 of 4 attestations added",
+        "{}",
+        out.dump()
+    );
+    assert_eq!(
+        client.get_manifest("production/web", "2.0").map(|m| m.2),
+        Some(second.clone())
+    );
+    // The planted layers stay (vimes appends), and count for nothing.
+    let (_, manifest) =
+        cc::read_attachment(&production, "production/web", &second, "att").expect(".att");
+    assert_eq!(manifest["layers"].as_array().unwrap().len(), 8);
+    let verify = env.run(&[
+        "--output",
+        "json",
+        "verify",
+        "--require-attestation",
+        "review",
+        "--require-attestation",
+        "promotion",
+        &format!("{}/production/web:2.0", production.host()),
+    ]);
+    verify.assert_code(0);
+    let checks = verify.json()["attestations"].as_array().unwrap().clone();
+    assert_eq!(checks.iter().filter(|c| c["valid"] == true).count(), 4);
+    assert!(checks
+        .iter()
+        .filter(|c| c["valid"] == false)
+        .all(|c| c["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("subject is not {second}"))));
+
+    // Re-running adds nothing now that real ones are there.
+    let again = env.run(&["--yes", "--output", "json", "promote", "web:2.0"]);
+    again.assert_code(0);
+    assert_eq!(again.json()["unchanged"], true, "{}", again.dump());
+}

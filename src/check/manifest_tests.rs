@@ -108,9 +108,8 @@ fn yaml_bomb_is_skipped_quickly() {
             "lol{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
         ));
     }
-    let started = std::time::Instant::now();
+    // Refused without expanding it (which would not end), not a wall-clock bound.
     let scan = scan_input(&input("bomb.yaml", &bomb), &CheckOptions::default());
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     let reason = scan.skipped.expect("a bomb is skipped");
     assert!(reason.starts_with("not valid YAML"), "{reason}");
 }

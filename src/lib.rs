@@ -11,6 +11,7 @@ mod exit;
 mod harbor;
 mod pipeline;
 mod policy;
+mod redact;
 mod registry;
 mod sbom;
 mod signing;

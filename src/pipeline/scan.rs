@@ -304,7 +304,17 @@ pub async fn scan_image(
     let (report, was_cached, seconds, started, finished) = match cached {
         Some((report, when)) => (report, true, 0.0, when.clone(), when),
         None => {
-            let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
+            let ca_file =
+                registry.and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir)));
+            let credentials = match auth::credentials_for_tool(
+                "trivy",
+                &image.registry,
+                registry,
+                ca_file.as_deref(),
+            )
+            .await?
+            .0
+            {
                 Credentials::Basic { username, password } => Some((username, password)),
                 Credentials::Anonymous => None,
             };
@@ -317,8 +327,7 @@ pub async fn scan_image(
                 image: format!("{}@{digest}", image.repository_name()),
                 credentials,
                 insecure: registry.is_some_and(|r| r.insecure),
-                ca_file: registry
-                    .and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
+                ca_file,
                 server: tool.server.clone().map(|s| (s, server_token(tool))),
                 cache_dir: private.dir.clone(),
                 // The shared DB was brought up to date above, under a lock.

@@ -14,6 +14,7 @@ mod faults;
 mod harbor;
 mod hook;
 mod promote;
+mod registry_trust;
 mod runbooks;
 mod sbom;
 mod scan;

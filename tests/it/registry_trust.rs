@@ -8,7 +8,6 @@ use crate::support::{
     push_image, require_tool, OciClient, Registry, RegistryOptions, TestEnv, TestImage,
 };
 use base64::Engine;
-use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 fn bed() -> bool {

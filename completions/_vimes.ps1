@@ -148,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--no-signatures', '--no-signatures', [CompletionResultType]::ParameterName, 'Do not carry cosign `.sig`/`.att`/`.sbom` tags along')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Move a destination tag that already points to another digest (never on an `immutable: true` registry)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')

@@ -706,7 +706,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__copy)
-            opts="-q -v -h -V --no-signatures --jobs --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --no-signatures --jobs --force --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -136,6 +136,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --no-signatures 'Do not carry cosign `.sig`/`.att`/`.sbom` tags along'
+            cand --force 'Move a destination tag that already points to another digest (never on an `immutable: true` registry)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
             cand -v 'More logging on stderr (repeat for more)'

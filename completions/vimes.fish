@@ -117,6 +117,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand copy" -l output -d 'Format o
 json\t'One JSON document'
 sarif\t'SARIF 2.1.0 (commands that report findings)'"
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -l no-signatures -d 'Do not carry cosign `.sig`/`.att`/`.sbom` tags along'
+complete -c vimes -n "__fish_vimes_using_subcommand copy" -l force -d 'Move a destination tag that already points to another digest (never on an `immutable: true` registry)'
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -s q -l quiet -d 'Print only results and errors'
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -s v -l verbose -d 'More logging on stderr (repeat for more)'
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -l no-color -d 'No colours (also when NO_COLOR is set)'

@@ -284,6 +284,9 @@ pub struct CopyArgs {
     /// Layers transferred at once between registries.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub jobs: u16,
+    /// Move a destination tag that already points to another digest (never on an `immutable: true` registry).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `vimes key ...`.

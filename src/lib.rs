@@ -11,6 +11,7 @@ pub mod exit;
 mod harbor;
 mod pipeline;
 mod policy;
+mod redact;
 mod registry;
 mod regular_file;
 mod sbom;

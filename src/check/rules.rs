@@ -4,7 +4,6 @@
 
 use super::{Expanded, Finding, Mention};
 use crate::config::PolicyConfig;
-use crate::registry::reference::DOCKER_HUB;
 use crate::registry::ImageRef;
 use serde::Serialize;
 
@@ -77,33 +76,19 @@ impl std::fmt::Display for Rule {
 /// Whether `image` is under one of the `host[/path]` prefixes (at a `/`
 /// boundary: `harbor.example.com/prod` does not cover `.../production`).
 pub fn is_allowed(image: &ImageRef, allowed: &[String]) -> bool {
-    let full = format!("{}/{}", image.registry, image.repository);
     allowed.iter().any(|entry| {
-        let prefix = normalize_prefix(entry);
-        !prefix.is_empty()
-            && (full == prefix
-                || full
-                    .strip_prefix(&prefix)
+        let entry = entry.trim().trim_end_matches('/');
+        let (host, path) = entry.split_once('/').unwrap_or((entry, ""));
+        // Hosts as registry identities: `127.0.0.1:5000` allows `localhost:5000`.
+        !host.is_empty()
+            && crate::registry::identity::same_registry(host, &image.registry)
+            && (path.is_empty()
+                || image.repository == path
+                || image
+                    .repository
+                    .strip_prefix(path)
                     .is_some_and(|rest| rest.starts_with('/')))
     })
-}
-
-/// `Harbor.Example.com/prod/` → `harbor.example.com/prod`; docker hub aliases
-/// → `docker.io`, as image references are normalised.
-fn normalize_prefix(entry: &str) -> String {
-    let entry = entry.trim().trim_end_matches('/');
-    let (host, path) = match entry.split_once('/') {
-        Some((h, p)) => (h, Some(p)),
-        None => (entry, None),
-    };
-    let host = match host.to_ascii_lowercase().as_str() {
-        "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB.to_string(),
-        other => other.to_string(),
-    };
-    match path {
-        Some(p) => format!("{host}/{p}"),
-        None => host,
-    }
 }
 
 /// The findings of one reference under `policy`.

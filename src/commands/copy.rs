@@ -23,6 +23,7 @@ pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {
         signatures: !args.no_signatures,
         jobs: usize::from(args.jobs),
         immutable,
+        force: args.force,
         write_tag: true,
     };
     ctx.ui.status(&format!("Copying {source} to {destination}"));

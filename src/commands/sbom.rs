@@ -10,7 +10,7 @@ use crate::cli::{SbomArgs, SbomCommand, SbomFormatArg, SbomGenerateArgs};
 use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::registry::auth::{credentials_for, Credentials};
+use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::sbom::inventory::{format_name, ImageRecord};
@@ -94,10 +94,19 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     })
     .await?;
     let registry = client.registry_config(&image);
-    let credentials = match credentials_for(&image.registry, registry).await?.0 {
-        Credentials::Basic { username, password } => Some((username, password)),
-        Credentials::Anonymous => None,
-    };
+    let ca_file = registry.and_then(|r| {
+        r.ca_file
+            .as_ref()
+            .map(|c| resolve_path(c, config_dir(&loaded)))
+    });
+    let credentials =
+        match credentials_for_tool("syft", &image.registry, registry, ca_file.as_deref())
+            .await?
+            .0
+        {
+            Credentials::Basic { username, password } => Some((username, password)),
+            Credentials::Anonymous => None,
+        };
     // Syft writes into a private directory beside the destination; the file
     // takes its final name (a rename) only once it is a checked SBOM.
     let work = match out_dir {
@@ -124,11 +133,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         registry: image.registry.clone(),
         credentials,
         insecure: registry.is_some_and(|r| r.insecure),
-        ca_file: registry.and_then(|r| {
-            r.ca_file
-                .as_ref()
-                .map(|c| resolve_path(c, config_dir(&loaded)))
-        }),
+        ca_file,
         timeout,
         source_name: None,
     })

@@ -1,6 +1,7 @@
 //! Lookups other code does on a loaded [`Config`].
 
 use super::model::{Config, RegistryConfig};
+use crate::registry::identity::same_registry;
 
 impl Config {
     /// The registry entry called `name`.
@@ -25,7 +26,8 @@ impl Config {
     }
 
     /// The registry entry that covers `repository_path` on `host`: among the
-    /// entries whose `url` is `host`, the one whose `project` is the longest
+    /// entries whose `url` is the same registry as `host` (compared as
+    /// [`crate::registry::identity::RegistryIdentity`]s), the one whose `project` is the longest
     /// prefix of the path (at a `/` boundary). When no project matches, the
     /// host's first entry (by name) is returned anyway, because settings such
     /// as `insecure`, `ca_file` and credentials belong to the host.
@@ -37,7 +39,7 @@ impl Config {
         let on_host = || {
             self.registries
                 .iter()
-                .filter(|(_, r)| r.url.eq_ignore_ascii_case(host))
+                .filter(|(_, r)| same_registry(&r.url, host))
         };
         let mut best: Option<(&String, &RegistryConfig)> = None;
         for (name, reg) in on_host().filter(|(_, r)| r.covers_path(repository_path)) {
@@ -112,6 +114,20 @@ mod tests {
         // A host whose projects do not match still yields its first entry.
         assert_eq!(name("localhost:5000", "y/api"), Some("other"));
         assert_eq!(name("nowhere.example.com", "x"), None);
+    }
+
+    #[test]
+    fn hosts_compare_as_registry_identities() {
+        let mut c = config();
+        c.registries
+            .insert("loop".into(), reg("127.0.0.1:5000", "production"));
+        let name = |h: &str, p: &str| c.registry_for_host(h, p).map(|(n, _)| n);
+        assert_eq!(name("localhost:5000", "production/api"), Some("loop"));
+        assert_eq!(name("[::1]:5000", "production/api"), Some("loop"));
+        assert_eq!(name("127.0.0.1:5000", "x/api"), Some("other"));
+        assert_eq!(name("h.example.com:443", "production/api"), Some("prod"));
+        assert_eq!(name("H.Example.com.", "staging/api"), Some("stage"));
+        assert_eq!(name("h.example.com:8443", "production/api"), None);
     }
 
     #[test]

@@ -71,6 +71,11 @@ pub struct RegistryConfig {
     /// vimes never moves an existing tag in this registry.
     #[serde(default)]
     pub immutable: bool,
+    /// Hosts (`host[:port]`) besides the registry's own that its token realm
+    /// may name: credentials go to a realm only on one of these or on the
+    /// registry's host (e.g. `auth.docker.io` for Docker Hub).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_hosts: Vec<String>,
 }
 
 /// `promotion:`: registry names, both must exist under `registries:`.

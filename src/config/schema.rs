@@ -224,6 +224,11 @@ pub fn json_schema() -> Value {
                         "description": "vimes never moves an existing tag in this registry.",
                         "type": "boolean",
                         "default": false
+                    },
+                    "token_hosts": {
+                        "description": "Hosts (host[:port]) besides the registry's own that its token realm may name; credentials are sent to no other realm, and never over plain HTTP from a TLS registry.",
+                        "type": "array",
+                        "items": {"type": "string", "pattern": format!("^{HOST_PORT}$")}
                     }
                 }
             },

@@ -180,6 +180,7 @@ fn fully_populated() -> Config {
                 password_env: Some("P".into()),
                 ca_file: Some("ca.pem".into()),
                 immutable: true,
+                token_hosts: vec!["auth.example.com".into()],
             },
         );
     }

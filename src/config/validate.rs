@@ -181,6 +181,15 @@ fn check_registries(config: &Config, p: &mut Problems) {
             ),
             _ => {}
         }
+        for (i, host) in reg.token_hosts.iter().enumerate() {
+            if let Err(why) = check_registry_url(host) {
+                let index = i.to_string();
+                p.at_value(
+                    &["registries", name, "token_hosts", &index],
+                    format!("registries.{name}.token_hosts[{i}] {host:?} {why}"),
+                );
+            }
+        }
         if reg.ca_file.as_deref().is_some_and(|f| f.trim().is_empty()) {
             p.at_value(
                 &["registries", name, "ca_file"],

@@ -73,7 +73,7 @@ impl HarborClient {
         let mut ca_files: Vec<std::path::PathBuf> = config
             .registries
             .values()
-            .filter(|r| r.url.eq_ignore_ascii_case(&host))
+            .filter(|r| crate::registry::identity::same_registry(&r.url, &host))
             .chain(std::iter::once(registry))
             .filter_map(|r| r.ca_file.as_ref().map(Into::into))
             .collect();

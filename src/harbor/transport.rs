@@ -6,6 +6,7 @@ use super::types::ApiErrors;
 use super::HarborClient;
 use crate::error::{chain_text, Error, Result};
 use crate::registry::auth::Credentials;
+use crate::registry::bounded::{read_response, BoundedError};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -16,6 +17,10 @@ const PAGE_SIZE: usize = 100;
 
 /// A safety stop for paging through a list that never ends.
 const MAX_PAGES: usize = 100;
+
+/// Largest answer read from Harbor's API (a page of 100 artifacts with their
+/// scan overviews is well under 1 MiB).
+const MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What Harbor answered (any status: callers decide what each one means).
 #[derive(Debug)]
@@ -135,14 +140,22 @@ impl HarborClient {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    match response.bytes().await {
+                    match read_response(response, MAX_ANSWER_BYTES).await {
                         Ok(body) => Ok(Answer {
                             status,
                             headers,
-                            body,
+                            body: body.into(),
                             attempts: attempt,
                         }),
-                        Err(e) => Err(e),
+                        Err(BoundedError::Stream(e)) => Err(e),
+                        Err(BoundedError::TooLarge { limit }) => {
+                            return Err(Error::Registry {
+                                registry: self.host.clone(),
+                                message: format!(
+                                    "{what}: Harbor's answer is larger than {limit} bytes; reading stopped at the limit"
+                                ),
+                            })
+                        }
                     }
                 }
                 Err(e) => Err(e),

@@ -11,7 +11,7 @@ use crate::check::{dockerfile, files, git, rules, Expanded, Finding};
 use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::policy::date::rfc3339;
-use crate::registry::auth::{credentials_for, Credentials};
+use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
 use serde::Serialize;
@@ -304,8 +304,9 @@ async fn registry_access(
         if !seen_hosts.insert(image.registry.clone()) {
             continue;
         }
+        let ca = registry.and_then(|r| r.ca_file.as_deref()).map(Path::new);
         if let (Credentials::Basic { username, password }, _) =
-            credentials_for(&image.registry, registry).await?
+            credentials_for_tool("builder", &image.registry, registry, ca).await?
         {
             entries.push((image.registry.clone(), username, password));
         }

@@ -8,7 +8,8 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::registry::copy::{copy_image, CopyOptions, CopyReport};
+use crate::registry::copy::{copy_image, refuse_tag_move, CopyOptions, CopyReport};
+use crate::registry::identity::same_registry;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::PublicKey;
 use crate::signing::verify::{verify_image, VerifyPolicy};
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 /// Whether `image` lies in the production registry and project (`promotion.to`).
 pub fn is_production(config: &Config, image: &ImageRef) -> bool {
     config.promotion_target().is_some_and(|(_, to)| {
-        to.url.eq_ignore_ascii_case(&image.registry) && to.covers_path(&image.repository)
+        same_registry(&to.url, &image.registry) && to.covers_path(&image.repository)
     })
 }
 
@@ -72,27 +73,75 @@ pub async fn copy_into_production(
         return Ok(report);
     };
     let tag_ref = destination.with_tag(&tag);
+    // Checked again: the tag may have moved while the copy was verified.
     match client.get_manifest(&tag_ref).await? {
         Some(current) if current.digest == digest => {}
-        Some(current) if options.immutable => {
-            return Err(Error::Policy(format!(
-                "{}:{tag} is immutable and now points to {}; refusing to move it to {digest}",
-                destination.repository_name(),
-                current.digest
-            )));
+        Some(current) => {
+            refuse_tag_move(destination, &tag, &current.digest, &digest, options)?;
+            put_tag(client, &tag_ref, &pinned, &mut report).await?;
         }
-        _ => {
-            let manifest = client
-                .get_manifest(&pinned)
-                .await?
-                .ok_or_else(|| Error::Registry {
-                    registry: destination.registry.clone(),
-                    message: format!("{pinned} vanished before tagging"),
-                })?;
-            client.put_manifest(&tag_ref, &manifest).await?;
-            report.manifests_pushed += 1;
-            report.unchanged = false;
-        }
+        None => put_tag(client, &tag_ref, &pinned, &mut report).await?,
     }
     Ok(report)
+}
+
+/// Writes `tag_ref` to point at the manifest `pinned` names.
+async fn put_tag(
+    client: &RegistryClient,
+    tag_ref: &ImageRef,
+    pinned: &ImageRef,
+    report: &mut CopyReport,
+) -> Result<()> {
+    let manifest = client
+        .get_manifest(pinned)
+        .await?
+        .ok_or_else(|| Error::Registry {
+            registry: pinned.registry.clone(),
+            message: format!("{pinned} vanished before tagging"),
+        })?;
+    client.put_manifest(tag_ref, &manifest).await?;
+    report.manifests_pushed += 1;
+    report.unchanged = false;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{PromotionConfig, RegistryConfig};
+
+    #[test]
+    fn production_is_recognised_under_any_spelling_of_its_host() {
+        let mut c = Config {
+            version: 1,
+            ..Default::default()
+        };
+        c.registries.insert(
+            "production".into(),
+            RegistryConfig {
+                url: "127.0.0.1:5000".into(),
+                project: "production".into(),
+                ..Default::default()
+            },
+        );
+        c.promotion = Some(PromotionConfig {
+            from: "production".into(),
+            to: "production".into(),
+        });
+        let image = |r: &str| ImageRef::parse(r).unwrap();
+        for r in [
+            "localhost:5000/production/x:1",
+            "127.0.0.1:5000/production/x",
+            "[::1]:5000/production/a/b",
+        ] {
+            assert!(is_production(&c, &image(r)), "{r} is production");
+        }
+        for r in [
+            "127.0.0.1:5001/production/x",
+            "localhost:5000/staging/x",
+            "127.0.0.2:5000/production/x",
+        ] {
+            assert!(!is_production(&c, &image(r)), "{r} is not production");
+        }
+    }
 }

@@ -431,10 +431,15 @@ async fn scan_with_trivy(
         });
     }
     let started = now_rfc3339();
-    let credentials = match auth::credentials_for(&image.registry, registry).await?.0 {
-        Credentials::Basic { username, password } => Some((username, password)),
-        Credentials::Anonymous => None,
-    };
+    let ca_file = registry.and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir)));
+    let credentials =
+        match auth::credentials_for_tool("trivy", &image.registry, registry, ca_file.as_deref())
+            .await?
+            .0
+        {
+            Credentials::Basic { username, password } => Some((username, password)),
+            Credentials::Anonymous => None,
+        };
     if tool.server.is_none() && !tool.skip_db_update {
         update_db(tool, &env.base).await?;
     }
@@ -444,7 +449,7 @@ async fn scan_with_trivy(
         image: format!("{}@{digest}", image.repository_name()),
         credentials,
         insecure: registry.is_some_and(|r| r.insecure),
-        ca_file: registry.and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir))),
+        ca_file,
         server: tool.server.clone().map(|s| (s, server_token(tool))),
         cache_dir: private.dir.clone(),
         // The shared DB was brought up to date above, under a lock.

@@ -86,6 +86,18 @@ pub async fn credentials_for(
     host: &str,
     registry: Option<&RegistryConfig>,
 ) -> Result<(Credentials, CredentialSource)> {
+    let found = find_credentials(host, registry).await?;
+    if let Credentials::Basic { username, password } = &found.0 {
+        // Whatever echoes it back later (a 401 body, a debug log) is withheld.
+        crate::redact::register(Some(username), password);
+    }
+    Ok(found)
+}
+
+async fn find_credentials(
+    host: &str,
+    registry: Option<&RegistryConfig>,
+) -> Result<(Credentials, CredentialSource)> {
     if let Some(reg) = registry {
         if let Some(creds) = from_env_settings(host, reg)? {
             return Ok((creds, CredentialSource::Environment));
@@ -100,6 +112,33 @@ pub async fn credentials_for(
         }
     }
     Ok((Credentials::Anonymous, CredentialSource::None))
+}
+
+/// Credentials for an external program that logs in by itself (Trivy, Syft,
+/// the image builder): those of [`credentials_for`], but only once the
+/// registry's token realm has passed [`super::realm::probe`] (asked with
+/// `ca_file` trusted). vimes cannot stop the program from following a realm
+/// elsewhere, so such a realm refuses the run (exit 3) instead.
+pub async fn credentials_for_tool(
+    tool: &str,
+    host: &str,
+    registry: Option<&RegistryConfig>,
+    ca_file: Option<&Path>,
+) -> Result<(Credentials, CredentialSource)> {
+    let found = credentials_for(host, registry).await?;
+    if matches!(found.0, Credentials::Basic { .. }) {
+        let ca: Vec<PathBuf> = ca_file.map(Path::to_path_buf).into_iter().collect();
+        let http = super::realm::probe_client(&ca)?;
+        if let Err(why) = super::realm::probe(&http, host, registry).await? {
+            return Err(Error::Tool {
+                tool: tool.to_string(),
+                message: format!(
+                    "not run: it would send the credentials for {host} to the registry's token service, and {why}"
+                ),
+            });
+        }
+    }
+    Ok(found)
 }
 
 fn from_env_settings(host: &str, reg: &RegistryConfig) -> Result<Option<Credentials>> {
@@ -158,19 +197,11 @@ async fn from_docker_config(
     config: &DockerConfig,
     path: &Path,
 ) -> Result<Option<(Credentials, CredentialSource)>> {
-    let helper = config
-        .cred_helpers
-        .iter()
-        .find(|(key, _)| normalize_key(key) == host)
-        .map(|(_, name)| name.clone());
+    let helper = find_key(&config.cred_helpers, host).cloned();
     if let Some(name) = helper {
         return run_helper(&name, host).await;
     }
-    if let Some((_, entry)) = config
-        .auths
-        .iter()
-        .find(|(key, _)| normalize_key(key) == host)
-    {
+    if let Some(entry) = find_key(&config.auths, host) {
         if let Some(creds) = decode_entry(entry, path)? {
             return Ok(Some((
                 creds,
@@ -182,6 +213,18 @@ async fn from_docker_config(
         return run_helper(store, host).await;
     }
     Ok(None)
+}
+
+/// The entry for `host`: the one spelled as `host` is, else one naming the
+/// same registry in another spelling (`localhost:5000` for
+/// `127.0.0.1:5000`). Spelling first, so that two entries for one registry
+/// give a predictable answer.
+fn find_key<'a, T>(map: &'a HashMap<String, T>, host: &str) -> Option<&'a T> {
+    let keys = || map.iter().map(|(k, v)| (normalize_key(k), v));
+    keys()
+        .find(|(k, _)| k == host)
+        .or_else(|| keys().find(|(k, _)| super::identity::same_registry(k, host)))
+        .map(|(_, v)| v)
 }
 
 /// `https://index.docker.io/v1/` → `docker.io`; `http://h:5000/x` → `h:5000`.

@@ -17,6 +17,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod raw_get;
 mod referrers;
 mod retry;
 
@@ -30,6 +31,9 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
     "application/vnd.docker.distribution.manifest.v2+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ];
+
+/// Largest tag list read (about 100,000 tags of cosign's length).
+const MAX_TAG_LIST_BYTES: u64 = 8 * 1024 * 1024;
 
 /// (registry, repository, push) of a cached `Authorization` value.
 type AuthorizationKey = (String, String, bool);
@@ -53,12 +57,21 @@ impl RegistryClient {
     /// Builds the client: plain HTTP only for registries marked `insecure`,
     /// extra CAs from `ca_file` entries (`SSL_CERT_FILE`: see [`super::tls`]).
     pub fn new(config: &Config) -> Result<Self> {
-        let insecure: Vec<String> = config
+        // oci-client matches this list by spelling; every spelling of an
+        // insecure registry's identity goes in, so `localhost:P` reaches a
+        // registry configured as `127.0.0.1:P` the same way.
+        let mut insecure: Vec<String> = config
             .registries
             .values()
             .filter(|r| r.insecure)
-            .map(|r| r.url.to_ascii_lowercase())
+            .flat_map(|r| {
+                let mut s = super::identity::RegistryIdentity::of(&r.url).spellings();
+                s.push(r.url.to_ascii_lowercase());
+                s
+            })
             .collect();
+        insecure.sort();
+        insecure.dedup();
         super::tls::check_ssl_cert_file()?;
         let mut extra_root_certificates = Vec::new();
         for path in super::tls::ca_files(config) {
@@ -113,9 +126,22 @@ impl RegistryClient {
         if let Some(auth) = auths.get(&image.registry) {
             return Ok(auth.clone());
         }
-        let (creds, source) =
-            auth::credentials_for(&image.registry, self.registry_config(image)).await?;
+        let registry = self.registry_config(image);
+        let (creds, source) = auth::credentials_for(&image.registry, registry).await?;
         tracing::debug!(registry = %image.registry, ?source, "credentials");
+        if matches!(creds, Credentials::Basic { .. }) {
+            // oci-client sends the password to whatever realm the registry names.
+            let http = self.http()?;
+            if let Err(why) = super::realm::probe(&http, &image.registry, registry).await? {
+                return Err(Error::Registry {
+                    registry: image.registry.clone(),
+                    message: format!(
+                        "refusing to send credentials for {} to its token service: {why}",
+                        image.registry
+                    ),
+                });
+            }
+        }
         let auth = match creds {
             Credentials::Anonymous => RegistryAuth::Anonymous,
             Credentials::Basic { username, password } => RegistryAuth::Basic(username, password),
@@ -135,27 +161,6 @@ impl RegistryClient {
         self.retrying(image, what, Some(self.bounds.attempt_timeout), op)
             .await
             .map_err(|(err, attempts)| registry_error(image, what, &err, attempts))
-    }
-
-    /// Like [`Self::with_retry`], but `None` when the registry says "not found".
-    async fn with_retry_optional<T, F, Fut>(
-        &self,
-        image: &ImageRef,
-        what: &str,
-        op: F,
-    ) -> Result<Option<T>>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
-    {
-        match self
-            .retrying(image, what, Some(self.bounds.attempt_timeout), op)
-            .await
-        {
-            Ok(value) => Ok(Some(value)),
-            Err((err, _)) if is_not_found(&err) => Ok(None),
-            Err((err, attempts)) => Err(registry_error(image, what, &err, attempts)),
-        }
     }
 
     /// Runs `op` until it succeeds, fails for good, or the retry policy is
@@ -209,22 +214,14 @@ impl RegistryClient {
         }
     }
 
-    /// Fetches a manifest (by tag or digest) and verifies its bytes against the
-    /// digest asked for. `None` when the registry says it does not exist.
+    /// Fetches a manifest (by tag or digest, at most 4 MiB)
+    /// and verifies its bytes against the digest asked for. `None` when the
+    /// registry says it does not exist.
     pub async fn get_manifest(&self, image: &ImageRef) -> Result<Option<Manifest>> {
-        let auth = self.auth_for(image).await?;
-        let reference = image.to_oci();
-        let what = format!("fetching manifest {image}");
-        let found = self
-            .with_retry_optional(image, &what, || {
-                self.oci
-                    .pull_manifest_raw(&reference, &auth, MANIFEST_MEDIA_TYPES)
-            })
-            .await?;
-        let Some((bytes, _)) = found else {
+        let Some(bytes) = self.get_manifest_bytes(image).await? else {
             return Ok(None);
         };
-        let manifest = Manifest::from_bytes(bytes.to_vec()).map_err(|reason| Error::Registry {
+        let manifest = Manifest::from_bytes(bytes).map_err(|reason| Error::Registry {
             registry: image.registry.clone(),
             message: format!("manifest of {image} is not valid: {reason}"),
         })?;
@@ -243,15 +240,23 @@ impl RegistryClient {
 
     /// The tags of `image`'s repository (empty when the repository does not exist).
     pub async fn list_tags(&self, image: &ImageRef) -> Result<Vec<String>> {
-        let auth = self.auth_for(image).await?;
-        let reference = image.to_oci();
+        #[derive(serde::Deserialize)]
+        struct TagList {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
         let what = format!("listing tags of {}", image.repository_name());
         let found = self
-            .with_retry_optional(image, &what, || {
-                self.oci.list_tags(&reference, &auth, None, None)
-            })
+            .get_bounded(image, "tags", "list", None, MAX_TAG_LIST_BYTES, &what)
             .await?;
-        Ok(found.map(|r| r.tags).unwrap_or_default())
+        let Some((body, _)) = found else {
+            return Ok(Vec::new());
+        };
+        let list: TagList = serde_json::from_slice(&body).map_err(|e| Error::Registry {
+            registry: image.registry.clone(),
+            message: format!("{what}: the tag list is not valid JSON: {e}"),
+        })?;
+        Ok(list.tags.unwrap_or_default())
     }
 
     /// Whether the repository of `image` holds the blob `digest`.
@@ -372,34 +377,19 @@ impl RegistryClient {
         .map(|_| ())
     }
 
-    /// Pulls a small blob (configs, signature payloads) into memory, verified.
+    /// Pulls a small blob (configs, signature payloads, attestations) into
+    /// memory, verified; reading stops as soon as it passes `max_size`.
     pub async fn pull_blob(
         &self,
         source: &ImageRef,
         digest: &str,
         max_size: u64,
     ) -> Result<Vec<u8>> {
-        self.auth_for(source).await?;
-        let src = source.to_oci();
-        let desc = OciDescriptor {
-            digest: digest.to_string(),
-            ..Default::default()
-        };
-        let what = format!("fetching blob {digest}");
-        let bytes = self
-            .with_retry(source, &what, || async {
-                let mut out = Vec::new();
-                self.oci.pull_blob(&src, &desc, &mut out).await?;
-                Ok(out)
-            })
-            .await?;
-        if bytes.len() as u64 > max_size {
-            return Err(Error::Registry {
-                registry: source.registry.clone(),
-                message: format!("blob {digest} is larger than {max_size} bytes"),
-            });
-        }
-        Ok(bytes)
+        super::reference::validate_digest(digest).map_err(|reason| Error::Registry {
+            registry: source.registry.clone(),
+            message: format!("blob {digest:?}: {reason}"),
+        })?;
+        self.get_blob_bytes(source, digest, max_size).await
     }
 
     /// Pushes `manifest` under `image`'s tag, or by its digest when the reference has no tag.

@@ -19,8 +19,12 @@ pub struct CopyOptions {
     pub signatures: bool,
     /// Blobs transferred at once.
     pub jobs: usize,
-    /// Refuse to move an existing destination tag (the registry is immutable).
+    /// Refuse to move an existing destination tag, even with `force` (the
+    /// registry is immutable).
     pub immutable: bool,
+    /// Move an existing destination tag that points to another digest
+    /// (`vimes copy --force`); without it such a copy is refused.
+    pub force: bool,
     /// Write the destination tag at the end (false: the caller writes it
     /// after its own checks, e.g. verification in production).
     pub write_tag: bool,
@@ -103,15 +107,8 @@ pub async fn copy_image(
             .map(|m| m.digest),
         None => None,
     };
-    if options.immutable {
-        if let (Some(t), Some(current)) = (&tag, &existing) {
-            if current != &digest {
-                return Err(Error::Policy(format!(
-                    "{}:{t} is immutable and already points to {current}; refusing to move it to {digest}",
-                    destination.repository_name()
-                )));
-            }
-        }
+    if let (Some(t), Some(current)) = (&tag, &existing) {
+        refuse_tag_move(destination, t, current, &digest, options)?;
     }
 
     let counters = Counters::default();
@@ -170,6 +167,34 @@ pub async fn copy_image(
         signature_tags,
         referrers,
     })
+}
+
+/// Refuses to move `destination:tag` from `current` to `digest` (exit 1):
+/// always on an immutable registry, otherwise unless `options.force`. A tag
+/// that silently changed its digest is how an unvetted image takes a vetted
+/// one's place.
+pub fn refuse_tag_move(
+    destination: &ImageRef,
+    tag: &str,
+    current: &str,
+    digest: &str,
+    options: &CopyOptions,
+) -> Result<()> {
+    if current == digest {
+        return Ok(());
+    }
+    let name = destination.repository_name();
+    if options.immutable {
+        return Err(Error::Policy(format!(
+            "{name}:{tag} is immutable and already points to {current}; refusing to move it to {digest} (--force does not apply to an immutable registry)"
+        )));
+    }
+    if !options.force {
+        return Err(Error::Policy(format!(
+            "{name}:{tag} already points to {current}; refusing to move it to {digest} (pass --force to move the tag)"
+        )));
+    }
+    Ok(())
 }
 
 /// The digests whose cosign attachments travel with the image: the top
@@ -310,7 +335,7 @@ impl Engine<'_> {
             self.counters.blobs_present.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if source.registry == target.registry
+        if super::identity::same_registry(&source.registry, &target.registry)
             && source.repository != target.repository
             && self.client.mount_blob(target, source, &blob.digest).await?
         {

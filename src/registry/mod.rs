@@ -2,9 +2,12 @@
 //! and digest-verified copies.
 
 pub mod auth;
+pub mod bounded;
 pub mod client;
 pub mod copy;
+pub mod identity;
 pub mod manifest;
+pub mod realm;
 pub mod reference;
 pub mod tls;
 

@@ -7,6 +7,7 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use std::io::{IsTerminal, Write};
 
+mod log_writer;
 pub mod table;
 
 /// How the user asked output to look.
@@ -65,7 +66,7 @@ impl Ui {
 
     /// Reports an error: always on stderr; in JSON mode also as the stdout document.
     pub fn error(&self, err: &anyhow::Error, kind: &str, exit: Exit) {
-        let message = format!("{err:#}");
+        let message = crate::redact::redact(&format!("{err:#}")).into_owned();
         if self.color {
             eprintln!("\x1b[1;31merror\x1b[0m: {message}");
         } else {
@@ -98,7 +99,7 @@ pub fn init_logging(global: &GlobalArgs) {
     let no_color = global.no_color || std::env::var_os("NO_COLOR").is_some();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(log_writer::RedactedStderr)
         .with_ansi(!no_color && std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();

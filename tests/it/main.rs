@@ -15,6 +15,7 @@ mod harbor;
 mod hook;
 mod promote;
 mod quickstart;
+mod registry_trust;
 mod runbooks;
 mod sbom;
 mod scan;

@@ -163,7 +163,7 @@ pub async fn prepare(
 
 /// The repository path below the registry's project, if the image is in it.
 fn relative_to_project(image: &ImageRef, registry: &RegistryConfig) -> Option<String> {
-    if !image.registry.eq_ignore_ascii_case(&registry.url) {
+    if !crate::registry::identity::same_registry(&image.registry, &registry.url) {
         return None;
     }
     let project = registry.project.trim_matches('/');
@@ -234,6 +234,7 @@ pub async fn execute(
             signatures: false,
             jobs: 4,
             immutable: false,
+            force: false,
             write_tag: false,
         },
     )

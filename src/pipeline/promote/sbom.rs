@@ -112,9 +112,19 @@ async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
         })
         .await?;
     let registry = job.registry.as_ref();
-    let credentials = match auth::credentials_for(&job.source.registry, registry)
-        .await?
-        .0
+    let ca_file = registry.and_then(|r| {
+        r.ca_file
+            .as_ref()
+            .map(|c| crate::signing::keys::resolve_path(c, job.config_dir.as_deref()))
+    });
+    let credentials = match auth::credentials_for_tool(
+        "syft",
+        &job.source.registry,
+        registry,
+        ca_file.as_deref(),
+    )
+    .await?
+    .0
     {
         auth::Credentials::Basic { username, password } => Some((username, password)),
         auth::Credentials::Anonymous => None,
@@ -139,11 +149,7 @@ async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
         registry: job.source.registry.clone(),
         credentials,
         insecure: registry.is_some_and(|r| r.insecure),
-        ca_file: registry.and_then(|r| {
-            r.ca_file
-                .as_ref()
-                .map(|c| crate::signing::keys::resolve_path(c, job.config_dir.as_deref()))
-        }),
+        ca_file,
         timeout,
         source_name: Some(job.subject_name),
     };

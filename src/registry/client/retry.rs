@@ -154,8 +154,10 @@ pub(super) fn describe(err: &OciDistributionError) -> String {
         OciDistributionError::UnauthorizedError { .. } => {
             "authentication failed (HTTP 401): credentials missing or rejected".to_string()
         }
-        OciDistributionError::AuthenticationFailure(reason) => {
-            format!("authentication failed: {}", reason.trim())
+        // The body is the token endpoint's to fill, and may echo the
+        // credential it was sent: its status is all that is shown.
+        OciDistributionError::AuthenticationFailure(_) => {
+            "authentication failed: the token endpoint refused the credentials".to_string()
         }
         OciDistributionError::RegistryError { envelope, .. } => envelope
             .errors

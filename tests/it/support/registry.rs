@@ -33,6 +33,9 @@ pub struct RegistryOptions {
     pub tls: bool,
     /// Require HTTP Basic auth with these credentials (htpasswd, bcrypt).
     pub auth: Option<(String, String)>,
+    /// Require bearer tokens from this realm (distribution's `auth.token`),
+    /// so that `/v2/` answers `WWW-Authenticate: Bearer realm="<this>"`.
+    pub token_realm: Option<String>,
 }
 
 /// A running `docker-registry` owned by a test.
@@ -56,6 +59,7 @@ impl Registry {
         Registry::start(RegistryOptions {
             tls: true,
             auth: Some((user.to_string(), password.to_string())),
+            ..Default::default()
         })
     }
 
@@ -63,7 +67,7 @@ impl Registry {
     pub fn tls() -> Registry {
         Registry::start(RegistryOptions {
             tls: true,
-            auth: None,
+            ..Default::default()
         })
     }
 
@@ -89,6 +93,9 @@ impl Registry {
         };
         if let Some((user, password)) = &options.auth {
             write_htpasswd(dir.path(), user, password);
+        }
+        if options.token_realm.is_some() {
+            make_token_root(dir.path());
         }
 
         let mut last_failure = String::new();
@@ -314,8 +321,39 @@ fn config_yaml(dir: &Path, port: u16, token: &str, options: &RegistryOptions) ->
             "auth:\n  htpasswd:\n    realm: vimes-test\n    path: {}\n",
             dir.join("htpasswd").display()
         ));
+    } else if let Some(realm) = &options.token_realm {
+        yaml.push_str(&format!(
+            "auth:\n  token:\n    realm: \"{realm}\"\n    service: vimes-test\n    issuer: vimes-test\n    rootcertbundle: {}\n",
+            dir.join("token-root.crt").display()
+        ));
     }
     yaml
+}
+
+/// The certificate distribution would check token signatures against (the
+/// tests never issue tokens; the registry only needs one to start).
+fn make_token_root(dir: &Path) {
+    run_tool(
+        dir,
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "token-root.key",
+            "-out",
+            "token-root.crt",
+            "-days",
+            "3650",
+            "-subj",
+            "/CN=vimes test token root",
+        ],
+    );
 }
 
 /// Polls `GET /v2/` until this very instance answers (checked through a

@@ -4,6 +4,7 @@
 use super::super::{registry_error, RegistryClient};
 use super::MAX_INDEX_BYTES;
 use crate::error::{Error, Result};
+use crate::registry::identity::same_registry;
 use crate::registry::ImageRef;
 use base64::Engine;
 use oci_client::secrets::RegistryAuth;
@@ -14,19 +15,19 @@ use std::time::Duration;
 const AUTHORIZATION_REUSE: Duration = Duration::from_secs(50);
 
 impl RegistryClient {
-    pub(super) fn base_url(&self, image: &ImageRef) -> String {
+    pub(in crate::registry::client) fn base_url(&self, image: &ImageRef) -> String {
         let insecure = self
             .config
             .registries
             .values()
-            .any(|r| r.insecure && r.url.eq_ignore_ascii_case(&image.registry));
+            .any(|r| r.insecure && same_registry(&r.url, &image.registry));
         let scheme = if insecure { "http" } else { "https" };
         format!("{scheme}://{}", image.registry)
     }
 
     /// A reqwest client with the same TLS trust as the oci-client one, built
     /// on first use and shared (a clone shares the connection pool).
-    fn http(&self) -> Result<reqwest::Client> {
+    pub(in crate::registry::client) fn http(&self) -> Result<reqwest::Client> {
         if let Some(client) = self.http.get() {
             return Ok(client.clone());
         }
@@ -54,7 +55,7 @@ impl RegistryClient {
     /// would send it (a bearer token from the registry's challenge, else
     /// Basic). Reused for [`AUTHORIZATION_REUSE`]: asking costs a round trip,
     /// and registry tokens live at least 60 s (distribution token spec).
-    async fn authorization(
+    pub(in crate::registry::client) async fn authorization(
         &self,
         image: &ImageRef,
         operation: RegistryOperation,
@@ -92,7 +93,10 @@ impl RegistryClient {
             .with_retry(image, &what, || self.oci.auth(&reference, &auth, operation))
             .await?;
         Ok(match (token, &auth) {
-            (Some(token), _) => Some(format!("Bearer {token}")),
+            (Some(token), _) => {
+                crate::redact::register(None, &token);
+                Some(format!("Bearer {token}"))
+            }
             (None, RegistryAuth::Basic(user, password)) => Some(format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))

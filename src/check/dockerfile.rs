@@ -1,10 +1,17 @@
 //! Image references in a Dockerfile/Containerfile: `FROM` (with `ARG`
 //! substitution, `--platform`, stage names that are not images, `scratch`),
-//! `COPY --from=<image>` and `RUN --mount=...,from=<image>`. Parser
-//! directives (`# escape=`), line continuations, comments inside
-//! continuations and heredoc bodies are handled the way BuildKit reads them,
-//! so a `FROM` inside a heredoc is not an instruction.
+//! `COPY --from=<image>`, `RUN --mount=...,from=<image>` (also under
+//! `ONBUILD`) and the `# syntax=` frontend image.
+//!
+//! Builders disagree about what a file says: BuildKit reads heredoc bodies as
+//! data, while Debian 12's buildah 1.28 (what `vimes build` runs there) and
+//! docker's classic builder read them as instructions, so `COPY <<X` ...
+//! `FROM evil` ... `X` hides a stage from one reader and builds it in the
+//! other; the two also take `# escape=` from different lines. The file is
+//! therefore read the way each builder reads it ([`Reader`]), and every
+//! reference either reading finds is checked.
 
+use super::directives::{self, csv_fields, dequote, offset_in, strip_prefix_ignore_case, Reader};
 use super::vars::{self, Dialect, Lookup, Missing};
 use super::{Expanded, Mention, SourceKind};
 use std::collections::BTreeMap;
@@ -48,9 +55,14 @@ impl Scope {
     }
 }
 
+/// Said of a reference only a builder without heredoc support reads.
+const CLASSIC_NOTE: &str =
+    " (as buildah/podman without heredoc support and docker's classic builder read the file)";
+
 /// Finds the image references of a Dockerfile. `build_args` override ARG
 /// defaults as `--build-arg` would; `platform` (`os/arch[/variant]`, default
-/// linux/amd64) feeds the automatic `TARGET*`/`BUILD*` ARGs.
+/// linux/amd64) feeds the automatic `TARGET*`/`BUILD*` ARGs. The result is
+/// every reference any builder's reading of the file finds, in file order.
 pub fn scan(
     text: &str,
     build_args: &BTreeMap<String, String>,
@@ -60,8 +72,32 @@ pub fn scan(
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
-    let escape = escape_directive(&lines);
+    let mut mentions = directives::frontend_images(&lines, text, build_args);
+    mentions.extend(scan_as(Reader::BuildKit, &lines, build_args, platform));
+    for mut m in scan_as(Reader::Classic, &lines, build_args, platform) {
+        let known = mentions.iter().any(|b| {
+            (b.line, b.column, &b.written, &b.expanded)
+                == (m.line, m.column, &m.written, &m.expanded)
+        });
+        if !known {
+            m.context.push_str(CLASSIC_NOTE);
+            mentions.push(m);
+        }
+    }
+    mentions.sort_by_key(|m| (m.line, m.column));
+    mentions
+}
+
+/// The references one reader of the file finds.
+fn scan_as(
+    reader: Reader,
+    lines: &[&str],
+    build_args: &BTreeMap<String, String>,
+    platform: Option<&str>,
+) -> Vec<Mention> {
+    let escape = directives::escape(lines, reader);
     let mut state = State {
+        reader,
         escape,
         build_args,
         globals: platform_args(platform),
@@ -77,7 +113,7 @@ pub fn scan(
             i += 1;
             continue;
         }
-        let (instruction, next) = join_continuations(&lines, i, escape);
+        let (instruction, next) = join_continuations(lines, i, escape);
         i = next;
         let heredocs = state.instruction(&instruction);
         // Heredoc bodies follow the instruction; their lines are data.
@@ -97,34 +133,6 @@ pub fn scan(
         }
     }
     state.mentions
-}
-
-/// The escape character from a leading `# escape=` parser directive.
-fn escape_directive(lines: &[&str]) -> char {
-    let mut escape = '\\';
-    for line in lines {
-        let Some(rest) = line.trim_start().strip_prefix('#') else {
-            break;
-        };
-        let Some((name, value)) = rest.split_once('=') else {
-            break;
-        };
-        let name = name.trim();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-            break;
-        }
-        match name.to_ascii_lowercase().as_str() {
-            "escape" => {
-                if value.trim() == "`" {
-                    escape = '`';
-                }
-            }
-            "syntax" | "check" => {}
-            // An unknown directive is a comment and ends the directives.
-            _ => break,
-        }
-    }
-    escape
 }
 
 /// Joins the instruction starting at `start` with its continuation lines
@@ -233,6 +241,7 @@ fn platform_args(platform: Option<&str>) -> Scope {
 }
 
 struct State<'a> {
+    reader: Reader,
     escape: char,
     build_args: &'a BTreeMap<String, String>,
     globals: Scope,
@@ -250,26 +259,49 @@ struct State<'a> {
 const MAX_ARG_BYTES: usize = 4 * 1024 * 1024;
 
 impl State<'_> {
-    /// Handles one instruction; returns the heredocs whose bodies follow it.
+    /// Handles one instruction; returns the heredocs whose bodies follow it
+    /// (none for a reader without heredoc support).
     fn instruction(&mut self, ins: &Instruction) -> Vec<(String, bool)> {
         let all = words(&ins.text, 0);
         let Some(keyword) = all.first() else {
             return Vec::new();
         };
         let keyword = keyword.text.to_ascii_uppercase();
-        let args = &all[1..];
-        match keyword.as_str() {
-            "ARG" => self.arg(args),
-            "FROM" => self.from(ins, args),
+        let heredocs = self.dispatch(ins, &keyword, &all[1..], "");
+        match self.reader {
+            Reader::BuildKit => heredocs,
+            Reader::Classic => Vec::new(),
+        }
+    }
+
+    fn dispatch(
+        &mut self,
+        ins: &Instruction,
+        keyword: &str,
+        args: &[Word],
+        prefix: &str,
+    ) -> Vec<(String, bool)> {
+        let onbuild = !prefix.is_empty();
+        match keyword {
+            "ARG" if !onbuild => self.arg(args),
+            "FROM" if !onbuild => self.from(ins, args),
             "COPY" => {
-                self.copy_from(ins, args);
+                self.copy_from(ins, args, prefix);
                 return heredocs(args);
             }
             "RUN" => {
-                self.mount_from(ins, args);
+                self.mount_from(ins, args, prefix);
                 return heredocs(args);
             }
             "ADD" => return heredocs(args),
+            // `ONBUILD COPY --from=...` runs in every build that uses this
+            // image as its base: its references are this file's to vet.
+            "ONBUILD" if !onbuild => {
+                if let Some((sub, rest)) = args.split_first() {
+                    let sub = sub.text.to_ascii_uppercase();
+                    return self.dispatch(ins, &sub, rest, "ONBUILD ");
+                }
+            }
             _ => {}
         }
         Vec::new()
@@ -357,39 +389,65 @@ impl State<'_> {
     }
 
     /// `COPY --from=X`: X is a stage name, a stage index, or an image.
-    fn copy_from(&mut self, ins: &Instruction, args: &[Word]) {
+    fn copy_from(&mut self, ins: &Instruction, args: &[Word], prefix: &str) {
         for word in args.iter().take_while(|w| w.text.starts_with("--")) {
-            if let Some(value) = word.text.strip_prefix("--from=") {
-                let start = word.start + "--from=".len();
-                self.stage_or_image(ins, start, value, "COPY --from");
-            }
+            let flag = dequote(&word.text);
+            let Some(value) = strip_prefix_ignore_case(&flag, "--from=") else {
+                continue;
+            };
+            let start = word.start + offset_in(&word.text, value, "--from=".len());
+            let context = format!("{prefix}COPY --from");
+            self.stage_or_image(ins, start, value, &context, !prefix.is_empty());
         }
     }
 
     /// `RUN --mount=type=bind,from=X,...`: X is a stage name or an image.
-    fn mount_from(&mut self, ins: &Instruction, args: &[Word]) {
+    /// BuildKit splits the value as CSV (a field may be quoted) and
+    /// lower-cases the keys, so `"from=x"` and `FROM=x` count.
+    fn mount_from(&mut self, ins: &Instruction, args: &[Word], prefix: &str) {
         for word in args.iter().take_while(|w| w.text.starts_with("--")) {
-            let Some(spec) = word.text.strip_prefix("--mount=") else {
+            let flag = dequote(&word.text);
+            let (Some(raw), Some(dequoted)) = (
+                strip_prefix_ignore_case(&word.text, "--mount="),
+                strip_prefix_ignore_case(&flag, "--mount="),
+            ) else {
                 continue;
             };
-            let mut offset = word.start + "--mount=".len();
-            for field in spec.split(',') {
-                if let Some(value) = field.strip_prefix("from=") {
-                    let start = offset + "from=".len();
-                    self.stage_or_image(ins, start, value, "RUN --mount from");
+            // Both splittings: whether quotes reach the CSV reader or not,
+            // every `from` either sees is checked.
+            let mut seen: Vec<String> = Vec::new();
+            for field in csv_fields(raw).into_iter().chain(csv_fields(dequoted)) {
+                let Some((key, value)) = field.split_once('=') else {
+                    continue;
+                };
+                if !key.trim().eq_ignore_ascii_case("from") || seen.iter().any(|v| v == value) {
+                    continue;
                 }
-                offset += field.chars().count() + 1;
+                seen.push(value.to_string());
+                let start = word.start + offset_in(&word.text, value, "--mount=".len());
+                let context = format!("{prefix}RUN --mount from");
+                self.stage_or_image(ins, start, value, &context, !prefix.is_empty());
             }
         }
     }
 
-    fn stage_or_image(&mut self, ins: &Instruction, start: usize, value: &str, context: &str) {
+    /// `downstream`: an ONBUILD trigger, whose stage names and indexes are
+    /// those of some other file, so only `scratch` is known not to be an image.
+    fn stage_or_image(
+        &mut self,
+        ins: &Instruction,
+        start: usize,
+        value: &str,
+        context: &str,
+        downstream: bool,
+    ) {
         let value = unquote(value);
         let expanded = self.expand(&value, false);
         if let Ok(text) = &expanded {
             let lower = text.to_ascii_lowercase();
             let is_index = !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_digit());
-            if is_index || lower == "scratch" || self.stages.iter().flatten().any(|s| *s == lower) {
+            let is_stage = self.stages.iter().flatten().any(|s| *s == lower);
+            if lower == "scratch" || (!downstream && (is_index || is_stage)) {
                 return;
             }
         }

@@ -50,7 +50,10 @@ fn seed_base_image() {
 
 #[test]
 fn arg_substitution_with_defaults_and_build_args() {
+    // The fixture's `# syntax=` frontend is a reference too.
     let found = summary(&mentions("args.Dockerfile"));
+    assert_eq!(found[0], (1, 10, text("docker/dockerfile:1")));
+    let found = &found[1..];
     assert_eq!(found[0], (6, 6, text("harbor.example.com/base/debian:12")));
     assert_eq!(
         found[1],
@@ -66,9 +69,9 @@ fn arg_substitution_with_defaults_and_build_args() {
         ("VERSION".to_string(), "11".to_string()),
     ]);
     let found = summary(&scan(&fixture("args.Dockerfile"), &args, None));
-    assert_eq!(found[0].2, "harbor.example.com/base/debian:11");
-    assert_eq!(found[2].2, format!("harbor.example.com/base/node:20@{D}"));
-    assert_eq!(mentions("args.Dockerfile")[0].written, "${IMAGE}");
+    assert_eq!(found[1].2, "harbor.example.com/base/debian:11");
+    assert_eq!(found[3].2, format!("harbor.example.com/base/node:20@{D}"));
+    assert_eq!(mentions("args.Dockerfile")[1].written, "${IMAGE}");
 }
 
 #[test]
@@ -133,14 +136,94 @@ fn escape_directive_changes_the_continuation_character() {
 }
 
 #[test]
-fn heredoc_bodies_are_not_instructions() {
+fn heredoc_bodies_are_read_both_ways() {
+    let found = mentions("heredoc.Dockerfile");
     assert_eq!(
-        summary(&mentions("heredoc.Dockerfile")),
+        summary(&found),
         [
             (1, 6, text("harbor.example.com/base/debian:12")),
+            (3, 6, text("evil.example.com/not-an-instruction:latest")),
+            (7, 7, text("this/is/data:latest")),
+            (10, 6, text("a/b:latest")),
+            (12, 6, text("c/d:latest")),
             (14, 6, text("harbor.example.com/base/alpine:3.20")),
         ]
     );
+    // BuildKit reads the bodies as data; builders without heredocs build them.
+    for m in &found {
+        let classic_only = m.context.contains("without heredoc support");
+        assert_eq!(classic_only, ![1, 14].contains(&m.line), "{m:?}");
+    }
+}
+
+/// The issue's case: buildah 1.28 (seen with the real one) builds the stage
+/// hidden in a `COPY <<CMD` body, so it must be checked.
+#[test]
+fn a_stage_hidden_in_a_heredoc_is_found() {
+    let file = "FROM scratch\nCOPY <<CMD /x\nFROM staging/vuln:1.0\nCMD\n";
+    let found = scan(file, &BTreeMap::new(), None);
+    assert_eq!(
+        summary(&found),
+        [(3, 6, text("staging/vuln:1.0"))],
+        "{found:?}"
+    );
+}
+
+/// buildah 1.28 ignores `# escape=` after a `# syntax=` line (seen with the
+/// real one); BuildKit honours it. A backtick continuation hides the next
+/// line from a reader that honours it.
+#[test]
+fn escape_directives_are_read_as_each_builder_reads_them() {
+    let file = "# syntax=harbor.example.com/base/dockerfile:1\n# escape=`\nFROM scratch\nRUN echo `\nFROM evil/base:1\n";
+    let found = summary(&scan(file, &BTreeMap::new(), None));
+    assert!(found.contains(&(5, 6, text("evil/base:1"))), "{found:?}");
+}
+
+#[test]
+fn the_syntax_frontend_is_an_image_reference() {
+    let file = "# syntax=docker/dockerfile:1.7\nFROM scratch\n";
+    let found = scan(file, &BTreeMap::new(), None);
+    assert_eq!(summary(&found), [(1, 10, text("docker/dockerfile:1.7"))]);
+    assert!(found[0].context.contains("syntax"));
+    let args = BTreeMap::from([("BUILDKIT_SYNTAX".to_string(), "evil/fe:1".to_string())]);
+    let found = summary(&scan("FROM scratch\n", &args, None));
+    assert_eq!(found, [(1, 1, text("evil/fe:1"))]);
+}
+
+#[test]
+fn mount_from_in_every_spelling_buildkit_reads() {
+    let file = "FROM scratch AS base\n\
+RUN --mount=type=bind,FROM=evil/upper:1,target=/a true\n\
+RUN --mount=type=bind,\"from=evil/quoted:1\",target=/b true\n\
+RUN --mount=\"type=bind,from=evil/whole:1\" true\n\
+RUN --mount=type=bind,from=base,target=/c true\n";
+    let found = summary(&scan(file, &BTreeMap::new(), None));
+    let images: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(
+        images,
+        ["evil/upper:1", "evil/quoted:1", "evil/whole:1"],
+        "{found:?}"
+    );
+    assert_eq!((found[0].0, found[0].1), (2, 28));
+}
+
+#[test]
+fn onbuild_triggers_are_checked() {
+    let file = "FROM scratch AS builder\n\
+ONBUILD COPY --from=evil/onbuild:1 /a /b\n\
+onbuild run --mount=from=evil/mount:1,target=/x true\n\
+ONBUILD COPY --from=builder /a /b\n";
+    let found = scan(file, &BTreeMap::new(), None);
+    assert_eq!(
+        summary(&found),
+        [
+            (2, 21, text("evil/onbuild:1")),
+            (3, 26, text("evil/mount:1")),
+            // A stage name means the stage of whichever build runs the trigger.
+            (4, 21, text("builder")),
+        ]
+    );
+    assert!(found[0].context.starts_with("ONBUILD COPY --from"));
 }
 
 #[test]

@@ -20,8 +20,10 @@ const BINARY_SNIFF_BYTES: usize = 8000;
 pub enum FileKind {
     /// A Dockerfile or Containerfile.
     Dockerfile,
-    /// YAML: Kubernetes manifests and compose files.
+    /// YAML: Kubernetes manifests, kustomizations and compose files.
     Yaml,
+    /// JSON (read as the YAML it also is): Kubernetes manifests.
+    Json,
 }
 
 /// One file's bytes, with the name shown in findings.
@@ -46,11 +48,13 @@ pub fn kind_of(path: &str) -> Option<FileKind> {
             || name
                 .strip_suffix(base)
                 .is_some_and(|rest| rest.ends_with('.'))
-    });
+    }) || (name.len() > 3 && name.ends_with(".df"));
     if dockerfile {
         Some(FileKind::Dockerfile)
     } else if name.ends_with(".yaml") || name.ends_with(".yml") {
         Some(FileKind::Yaml)
+    } else if name.ends_with(".json") {
+        Some(FileKind::Json)
     } else {
         None
     }
@@ -88,10 +92,23 @@ fn too_large(size: u64) -> String {
 
 /// Reads a file from disk with the size cap; the error is the reason to skip it.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(describe_io)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Opening a FIFO blocks until some writer appears (forever, in a hook) and
+    // a device may never reach end of file: look at what the path is first.
+    let meta = std::fs::metadata(path).map_err(describe_io)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    // Non-blocking, in case the path became a FIFO after the look above; it
+    // changes nothing for a regular file.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(describe_io)?;
     let meta = file.metadata().map_err(describe_io)?;
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(not_regular(&meta));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()));
@@ -105,6 +122,24 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Why a path that is not a regular file is not read.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let what = if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    format!("{what}, not a regular file: not read")
 }
 
 fn describe_io(e: std::io::Error) -> String {
@@ -144,8 +179,8 @@ pub fn read_listed(base: &Path, paths: &[String]) -> (Vec<Input>, Vec<Skipped>) 
 }
 
 /// Reads the files and directories named on the command line. A named file
-/// is scanned even with an unusual name when its content looks like a
-/// Dockerfile; directories are walked without following the symbolic links
+/// is scanned whatever its name (a template, `Dockerfile-prod`): as YAML when
+/// it reads as YAML mappings, as a Dockerfile otherwise; directories are walked without following the symbolic links
 /// to directories inside them (so a link loop cannot recurse), skipping `.git`.
 pub fn read_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
     let mut inputs = Vec::new();
@@ -168,33 +203,66 @@ pub fn read_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Skipped>) {
                     file: shown,
                     reason,
                 }),
-                Ok(bytes) => match kind_of(&shown).or_else(|| sniff(&bytes)) {
-                    Some(kind) => inputs.push(Input {
+                Ok(bytes) => {
+                    let kind = kind_of(&shown).unwrap_or_else(|| sniff(&bytes));
+                    inputs.push(Input {
                         path: shown,
                         kind,
                         bytes,
-                    }),
-                    None => skipped.push(Skipped {
-                        file: shown,
-                        reason: "not a Dockerfile, Containerfile or YAML file".into(),
-                    }),
-                },
+                    })
+                }
             },
         }
     }
     (inputs, skipped)
 }
 
-/// Whether the first instruction of an oddly named file is `FROM` or `ARG`.
-fn sniff(bytes: &[u8]) -> Option<FileKind> {
+/// Dockerfile instructions (a named file that starts with one is a Dockerfile).
+const INSTRUCTIONS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+/// How to read an oddly named file given on the command line: as YAML when
+/// it does not start with a Dockerfile instruction and parses as YAML
+/// mappings, else as a Dockerfile (so nothing named is silently left out).
+fn sniff(bytes: &[u8]) -> FileKind {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = String::from_utf8_lossy(head);
-    let first = text
+    let first_word = text
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    let word = first.split_whitespace().next()?.to_ascii_uppercase();
-    (word == "FROM" || word == "ARG").then_some(FileKind::Dockerfile)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.split_whitespace().next())
+        .map(str::to_ascii_uppercase);
+    if first_word.is_some_and(|w| INSTRUCTIONS.contains(&w.as_str())) {
+        return FileKind::Dockerfile;
+    }
+    let whole = String::from_utf8_lossy(bytes);
+    match super::yaml::parse_documents(&whole) {
+        Ok(docs)
+            if !docs.is_empty() && docs.iter().all(|d| matches!(d, super::yaml::Node::Map(_))) =>
+        {
+            FileKind::Yaml
+        }
+        _ => FileKind::Dockerfile,
+    }
 }
 
 fn walk(
@@ -220,17 +288,36 @@ fn walk(
             return;
         }
     };
-    let mut children: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    let mut children = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => children.push(entry.path()),
+            // An entry that cannot be listed might be a Dockerfile.
+            Err(e) => skipped.push(Skipped {
+                file: dir.display().to_string(),
+                reason: format!("an entry cannot be listed: {}", describe_io(e)),
+            }),
+        }
+    }
     children.sort();
     for child in children {
-        let Ok(meta) = std::fs::symlink_metadata(&child) else {
-            continue;
-        };
         let shown = child
             .strip_prefix("./")
             .unwrap_or(&child)
             .display()
             .to_string();
+        let meta = match std::fs::symlink_metadata(&child) {
+            Ok(meta) => meta,
+            Err(e) => {
+                if kind_of(&shown).is_some() {
+                    skipped.push(Skipped {
+                        file: shown,
+                        reason: describe_io(e),
+                    });
+                }
+                continue;
+            }
+        };
         if meta.is_dir() {
             if child.file_name().is_some_and(|n| n == ".git") {
                 continue;
@@ -272,13 +359,22 @@ mod tests {
             "Dockerfile.dev",
             "build/api.Dockerfile",
             "x.containerfile",
+            "build/api.df",
+            "Containerfile.prod",
         ] {
             assert_eq!(kind_of(name), Some(FileKind::Dockerfile), "{name}");
         }
         for name in ["k8s/deploy.yaml", "compose.yml"] {
             assert_eq!(kind_of(name), Some(FileKind::Yaml), "{name}");
         }
-        for name in ["Dockerfiles.md", "README", "dockerfile-lint.sh", "a.json"] {
+        assert_eq!(kind_of("k8s/deploy.json"), Some(FileKind::Json));
+        for name in [
+            "Dockerfiles.md",
+            "README",
+            "dockerfile-lint.sh",
+            ".df",
+            "pdf",
+        ] {
             assert_eq!(kind_of(name), None, "{name}");
         }
     }
@@ -297,11 +393,30 @@ mod tests {
     }
 
     #[test]
-    fn sniffs_dockerfiles_with_odd_names() {
-        assert_eq!(
-            sniff(b"# comment\n\nFROM alpine\n"),
-            Some(FileKind::Dockerfile)
-        );
-        assert_eq!(sniff(b"hello: world\n"), None);
+    fn named_files_with_odd_names_are_always_read() {
+        assert_eq!(sniff(b"# comment\n\nFROM alpine\n"), FileKind::Dockerfile);
+        assert_eq!(sniff(b"onbuild copy --from=x a b\n"), FileKind::Dockerfile);
+        assert_eq!(sniff(b"apiVersion: v1\nkind: Pod\n"), FileKind::Yaml);
+        assert_eq!(sniff(b"{\"kind\": \"Pod\"}"), FileKind::Yaml);
+        // Neither: read as a Dockerfile rather than not at all.
+        assert_eq!(sniff(b"hello world\n"), FileKind::Dockerfile);
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("Dockerfile");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_capped(&path));
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("read_capped blocked on a FIFO");
+        assert!(got.unwrap_err().contains("FIFO"));
     }
 }

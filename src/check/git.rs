@@ -227,7 +227,12 @@ pub fn read_blobs(repo: &Path, wanted: &[(String, String)]) -> Result<(Vec<Input
             return Err(bad("no answer"));
         }
         let fields: Vec<&str> = header.split_whitespace().collect();
-        if fields.last() == Some(&"missing") || fields.last() == Some(&"ambiguous") {
+        if let Some(&answer @ ("missing" | "ambiguous")) = fields.last() {
+            // A pushed file vimes cannot read is not a pass.
+            skipped.push(Skipped {
+                file: path.to_string(),
+                reason: format!("git cat-file: the pushed blob is {answer}"),
+            });
             continue;
         }
         let [_, kind_name, size] = fields[..] else {

@@ -13,6 +13,8 @@ fn input(path: &str, text: &str) -> Input {
         path: path.to_string(),
         kind: if path.ends_with(".yaml") || path.ends_with(".yml") {
             FileKind::Yaml
+        } else if path.ends_with(".json") {
+            FileKind::Json
         } else {
             FileKind::Dockerfile
         },
@@ -209,4 +211,112 @@ fn many_files_are_scanned_on_two_threads_in_order() {
         .collect();
     assert_eq!(files.len(), 100);
     assert!(files.windows(2).all(|w| w[0] < w[1]));
+}
+
+fn images(path: &str, text: &str) -> Vec<String> {
+    let scan = scan_input(&input(path, text), &CheckOptions::default());
+    assert!(scan.skipped.is_none(), "{path}: {:?}", scan.skipped);
+    scan.mentions
+        .iter()
+        .map(|m| match &m.expanded {
+            Expanded::Text(t) => t.clone(),
+            Expanded::Unresolved(why) => format!("?{why}"),
+        })
+        .collect()
+}
+
+#[test]
+fn keys_are_read_as_yaml_decodes_them() {
+    // No literal "image" anywhere: the escape spells it.
+    let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      \"\\x69mage\": evil/escaped:1\n";
+    assert_eq!(images("k8s/pod.yaml", pod), ["evil/escaped:1"]);
+    // An explicit key may span lines; an escaped line break joins them.
+    let folded = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      ? \"ima\\\n        ge\"\n      : evil/folded:1\n";
+    assert_eq!(images("k8s/pod.yaml", folded), ["evil/folded:1"]);
+}
+
+#[test]
+fn json_manifests_are_checked() {
+    let pod = "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n\t\"spec\": {\"containers\": [{\"name\": \"a\", \"\\u0069mage\": \"evil/json:1\"}]}\n}\n";
+    assert_eq!(images("k8s/pod.json", pod), ["evil/json:1"]);
+    // Other JSON (package.json, tsconfig) names no image.
+    assert!(images("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}").is_empty());
+}
+
+#[test]
+fn kustomization_images_are_the_images_it_renders() {
+    let k = format!(
+        "resources: [deploy.yaml]\nimages:\n  - name: harbor.example.com/base/app\n    newName: evil.example.com/app\n    newTag: \"2\"\n  - name: harbor.example.com/base/db\n    newTag: v16\n  - name: web\n    newName: evil.example.com/web\n    digest: sha256:{}\n  - name: keep\n    newName: evil.example.com/keep\n",
+        "0".repeat(64)
+    );
+    let found = images("overlays/prod/kustomization.yaml", &k);
+    assert_eq!(found[0], "evil.example.com/app:2");
+    assert_eq!(found[1], "harbor.example.com/base/db:v16");
+    assert_eq!(
+        found[2],
+        format!("evil.example.com/web@sha256:{}", "0".repeat(64))
+    );
+    assert!(
+        found[3].starts_with("?kustomize keeps the tag"),
+        "{found:?}"
+    );
+    // The same by kind, under another name.
+    let by_kind = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: a\n    newName: evil.example.com/a\n    newTag: \"1\"\n";
+    assert_eq!(images("base/kust.yaml", by_kind), ["evil.example.com/a:1"]);
+}
+
+#[test]
+fn compose_inline_dockerfiles_are_scanned() {
+    let compose = "services:\n  app:\n    build:\n      context: .\n      args:\n        BASE: evil.example.com/base:1\n      dockerfile_inline: |\n        ARG BASE=harbor.example.com/base/debian:12\n        FROM ${BASE}\n        COPY --from=evil.example.com/tools:1 /t /t\n";
+    let scan = scan_input(&input("stack.yaml", compose), &CheckOptions::default());
+    let found: Vec<(String, String)> = scan
+        .mentions
+        .iter()
+        .map(|m| match &m.expanded {
+            Expanded::Text(t) => (t.clone(), m.context.clone()),
+            Expanded::Unresolved(w) => (format!("?{w}"), m.context.clone()),
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "evil.example.com/base:1");
+    assert!(found[0]
+        .1
+        .starts_with("services.app.build.dockerfile_inline line 2: FROM"));
+    assert_eq!(found[1].0, "evil.example.com/tools:1");
+    // The line and column inside the block scalar are the file's.
+    assert_eq!((scan.mentions[0].line, scan.mentions[0].column), (9, 14));
+}
+
+#[test]
+fn a_file_that_cannot_be_checked_fails_unless_excluded() {
+    let mut binary = input("vendor/blob.Dockerfile", "");
+    binary.bytes = b"FROM a\0".to_vec();
+    let deep = format!(
+        "apiVersion: v1\nkind: Pod\nimage: {}x{}\n",
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    let nested = input("k8s/deep.yaml", &deep);
+    let mut docs = String::new();
+    for _ in 0..1001 {
+        docs.push_str("---\nimage: x\n");
+    }
+    let many = input("k8s/many.yaml", &docs);
+    let report = check_inputs(
+        &[binary.clone(), nested.clone(), many.clone()],
+        Vec::new(),
+        &CheckOptions::default(),
+    );
+    assert!(report.findings.is_empty());
+    assert_eq!(report.skipped.len(), 3, "{:?}", report.skipped);
+    assert!(!report.passed(), "an unread file is not a pass");
+
+    let mut options = CheckOptions::default();
+    options.policy.check_exclude = vec!["vendor".into(), "k8s/*.yaml".into()];
+    let report = check_inputs(&[binary, nested, many], Vec::new(), &options);
+    assert!(report.passed(), "{report:?}");
+    assert_eq!(
+        report.excluded,
+        ["k8s/deep.yaml", "k8s/many.yaml", "vendor/blob.Dockerfile"]
+    );
 }

@@ -9,11 +9,14 @@
 
 pub mod base;
 pub mod compose;
+mod directives;
 pub mod dockerfile;
+pub mod exclude;
 pub mod files;
 pub mod git;
 pub mod hook;
 pub mod kube;
+mod kustomize;
 pub mod resolve;
 pub mod rules;
 pub mod sarif;
@@ -135,12 +138,17 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Files checked with a caveat.
     pub warnings: Vec<Warning>,
+    /// Files left out by `policy.check_exclude`.
+    pub excluded: Vec<String>,
 }
 
 impl Report {
-    /// Whether no rule was broken.
+    /// Whether no rule was broken and every file was read: a file vimes
+    /// could not check (binary, too large, not YAML, a FIFO...) may hold the
+    /// very reference the policy forbids, so it fails the check unless
+    /// `policy.check_exclude` names it.
     pub fn passed(&self) -> bool {
-        self.findings.is_empty()
+        self.findings.is_empty() && self.skipped.is_empty()
     }
 }
 
@@ -182,7 +190,7 @@ pub fn scan_input(input: &Input, options: &CheckOptions) -> FileScan {
             mentions: dockerfile::scan(&text, &options.build_args, options.platform.as_deref()),
             ..FileScan::default()
         },
-        FileKind::Yaml => scan_yaml(&input.path, &text),
+        FileKind::Yaml | FileKind::Json => scan_yaml(&input.path, &text),
     };
     warnings.append(&mut scan.warnings);
     scan.warnings = warnings;
@@ -191,9 +199,7 @@ pub fn scan_input(input: &Input, options: &CheckOptions) -> FileScan {
 
 /// Kubernetes documents and compose files in one YAML stream.
 fn scan_yaml(path: &str, text: &str) -> FileScan {
-    // A file that never says `image` names no image: skip the parse (most
-    // YAML in a repository is CI config, values files, docs metadata).
-    if !text.contains("image") {
+    if !may_name_images(text) {
         return FileScan::default();
     }
     let documents = match yaml::parse_documents(text) {
@@ -216,6 +222,9 @@ fn scan_yaml(path: &str, text: &str) -> FileScan {
     };
     let mut mentions = Vec::new();
     for doc in &documents {
+        if kustomize::is_kustomization(path, doc) {
+            kustomize::scan(doc, &mut mentions);
+        }
         if kube::is_manifest(doc) {
             kube::scan(doc, &mut mentions);
         } else if compose::is_compose(path, doc) {
@@ -227,6 +236,19 @@ fn scan_yaml(path: &str, text: &str) -> FileScan {
         mentions,
         ..FileScan::default()
     }
+}
+
+/// Whether a YAML/JSON text can name an image at all. Skipping the parse of
+/// the rest (CI config, values files) is only sound while every key vimes
+/// reads (`image`, `images`, `dockerfile_inline`) must then be spelled out:
+/// a `\` escape (`"\x69mage"`, JSON `\u0069`) or a tag (`!!binary`) can make
+/// one without the word, so those files are parsed. Case is ignored.
+fn may_name_images(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("image")
+        || lower.contains("dockerfile_inline")
+        || text.contains('\\')
+        || text.contains('!')
 }
 
 /// The parser places a quoted scalar at its opening quote; findings point
@@ -247,29 +269,75 @@ fn point_inside_quotes(text: &str, mentions: &mut [Mention]) {
     }
 }
 
-/// Scans every input and applies the rules. Files are scanned on up to two
-/// threads (parsing dominates; the machine this runs on is often a laptop in
-/// the middle of a `git push`).
-pub fn check_inputs(inputs: &[Input], skipped: Vec<Skipped>, options: &CheckOptions) -> Report {
-    let scans: Vec<FileScan> = if inputs.len() >= 64 {
-        let half = inputs.len() / 2;
-        let (a, b) = inputs.split_at(half);
-        std::thread::scope(|s| {
-            let other = s.spawn(|| b.iter().map(|i| scan_input(i, options)).collect::<Vec<_>>());
-            let mut first: Vec<FileScan> = a.iter().map(|i| scan_input(i, options)).collect();
-            match other.join() {
-                Ok(mut rest) => first.append(&mut rest),
-                // A panic in the scanner is a bug; scan the rest here so the
-                // report is complete rather than silently short.
-                Err(_) => first.extend(b.iter().map(|i| scan_input(i, options))),
-            }
-            first
-        })
+/// Stack of a scanning thread: serde's recursion through YAML nested to the
+/// parser's depth limit (64) needs more than a spawned thread's default 2 MiB
+/// in a debug build; it is address space, not memory, until used.
+const SCAN_STACK_BYTES: usize = 32 * 1024 * 1024;
+
+/// Scans the inputs on up to two threads (parsing dominates; the machine
+/// this runs on is often a laptop in the middle of a `git push`), in order.
+fn scan_all(inputs: &[Input], options: &CheckOptions) -> Vec<FileScan> {
+    let chunks: Vec<&[Input]> = if inputs.len() >= 64 {
+        let (a, b) = inputs.split_at(inputs.len() / 2);
+        vec![a, b]
     } else {
-        inputs.iter().map(|i| scan_input(i, options)).collect()
+        vec![inputs]
     };
+    let scan_chunk = |chunk: &[Input]| -> Vec<FileScan> {
+        chunk.iter().map(|i| scan_input(i, options)).collect()
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .stack_size(SCAN_STACK_BYTES)
+                    .spawn_scoped(s, move || scan_chunk(chunk))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(inputs.len());
+        for (chunk, handle) in chunks.iter().zip(handles) {
+            match handle.map(|h| h.join()) {
+                Ok(Ok(mut scans)) => out.append(&mut scans),
+                // A panic in the scanner is a bug: the files it was reading
+                // count as not checked, so the report fails rather than
+                // coming out silently short.
+                Ok(Err(_)) => out.extend(chunk.iter().map(|_| FileScan {
+                    skipped: Some("internal error while scanning (a bug in vimes)".into()),
+                    ..FileScan::default()
+                })),
+                // No thread to be had: scan here.
+                Err(_) => out.extend(scan_chunk(chunk)),
+            }
+        }
+        out
+    })
+}
+
+/// Scans every input and applies the rules.
+pub fn check_inputs(inputs: &[Input], skipped: Vec<Skipped>, options: &CheckOptions) -> Report {
+    let excludes = exclude::Excludes::new(&options.policy.check_exclude);
+    let mut excluded: Vec<String> = Vec::new();
+    let (skipped, left_out): (Vec<Skipped>, Vec<Skipped>) = skipped
+        .into_iter()
+        .partition(|s| !excludes.matches(&s.file));
+    excluded.extend(left_out.into_iter().map(|s| s.file));
+    let kept: Vec<Input>;
+    let inputs = if excludes.matches_any(inputs.iter().map(|i| i.path.as_str())) {
+        let (k, out): (Vec<&Input>, Vec<&Input>) =
+            inputs.iter().partition(|i| !excludes.matches(&i.path));
+        excluded.extend(out.into_iter().map(|i| i.path.clone()));
+        kept = k.into_iter().cloned().collect();
+        &kept[..]
+    } else {
+        inputs
+    };
+    excluded.sort();
+    excluded.dedup();
+    let scans = scan_all(inputs, options);
     let mut report = Report {
         skipped,
+        excluded,
         ..Report::default()
     };
     for (input, scan) in inputs.iter().zip(scans) {

@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 for a check report, shaped like the scan SARIF
 //! (`policy::sarif`): one rule per rule id, one result per finding with its
-//! file, line and column, and skipped files as tool notifications.
+//! file, line and column, and files that could not be checked as error
+//! notifications of an unsuccessful run (they fail the check).
 
 use super::{Report, Rule};
 use serde_json::{json, Value};
@@ -60,8 +61,8 @@ pub fn to_sarif(report: &Report) -> Value {
         .iter()
         .map(|s| {
             json!({
-                "level": "warning",
-                "message": { "text": format!("skipped: {}", s.reason) },
+                "level": "error",
+                "message": { "text": format!("not checked: {}", s.reason) },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.file) } } }]
             })
         })
@@ -84,7 +85,7 @@ pub fn to_sarif(report: &Report) -> Value {
                 "rules": rules
             }},
             "invocations": [{
-                "executionSuccessful": true,
+                "executionSuccessful": report.skipped.is_empty(),
                 "toolExecutionNotifications": notifications
             }],
             "results": results

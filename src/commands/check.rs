@@ -121,8 +121,20 @@ fn render_text(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push('\n');
     }
+    // A file that was not read may hold what the policy forbids: it fails.
     for s in &report.skipped {
-        out.push_str(&format!("skipped {}: {}\n", s.file, s.reason));
+        out.push_str(&format!("error: not checked {}: {}\n", s.file, s.reason));
+    }
+    if !report.skipped.is_empty() {
+        out.push_str(
+            "  (a file vimes cannot read fails the check; list it in policy.check_exclude to leave it out)\n",
+        );
+    }
+    if !report.excluded.is_empty() {
+        out.push_str(&format!(
+            "excluded by policy.check_exclude: {}\n",
+            report.excluded.len()
+        ));
     }
     for w in &report.warnings {
         out.push_str(&format!("warning {}: {}\n", w.file, w.message));
@@ -132,14 +144,16 @@ fn render_text(report: &Report) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     out.push_str(&if report.passed() {
         format!(
-            "{} checked, {}: no findings{}",
+            "{} checked, {}: no findings",
             plural(report.files_checked, "file"),
             plural(report.references, "image reference"),
-            if report.skipped.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} skipped)", report.skipped.len())
-            }
+        )
+    } else if report.findings.is_empty() {
+        format!(
+            "{} not checked ({} checked, {}: no findings in them)",
+            plural(report.skipped.len(), "file"),
+            plural(report.files_checked, "file"),
+            plural(report.references, "image reference"),
         )
     } else {
         format!(
@@ -151,7 +165,7 @@ fn render_text(report: &Report) -> String {
             if report.skipped.is_empty() {
                 String::new()
             } else {
-                format!(", {} skipped", report.skipped.len())
+                format!(", {} not checked", report.skipped.len())
             }
         )
     });

@@ -134,6 +134,11 @@ pub struct PolicyConfig {
     /// Base images older than this many days are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_base_age_days: Option<u32>,
+    /// Paths `vimes check` does not read (globs: `*`, `?`, `**`), matched
+    /// against the path as the check prints it. Anything else it cannot read
+    /// fails the check.
+    #[serde(default)]
+    pub check_exclude: Vec<String>,
 }
 
 impl Default for PolicyConfig {
@@ -146,6 +151,7 @@ impl Default for PolicyConfig {
             allowed_registries: Vec::new(),
             require_digest: true,
             max_base_age_days: None,
+            check_exclude: Vec::new(),
         }
     }
 }

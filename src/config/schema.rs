@@ -105,6 +105,12 @@ pub fn json_schema() -> Value {
                         "type": ["integer", "null"],
                         "minimum": 0,
                         "maximum": u32::MAX
+                    },
+                    "check_exclude": {
+                        "description": "Paths vimes check does not read (globs: *, ?, **), matched against the path as the check prints it; any other file it cannot read fails the check.",
+                        "type": "array",
+                        "items": { "type": "string", "minLength": 1 },
+                        "default": []
                     }
                 }
             },

@@ -141,6 +141,7 @@ fn fully_populated() -> Config {
             allowed_registries: vec!["h.example.com/production".into()],
             require_digest: false,
             max_base_age_days: Some(90),
+            check_exclude: vec!["charts/*/templates/**".into()],
         },
         signing: SigningConfig {
             key: Some("env://KEY".into()),

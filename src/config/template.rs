@@ -127,6 +127,7 @@ policy:
 {allowed_line}
   require_digest: true            # base images and manifests must be pinned by digest
   # max_base_age_days: 90         # refuse base images older than this
+  # check_exclude: [charts/*/templates/**]   # paths `vimes check` does not read (else unreadable files fail it)
 
 # Signing (cosign-compatible). Create a key pair with `vimes key generate`;
 # the private key's password is read from COSIGN_PASSWORD.

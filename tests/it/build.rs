@@ -407,3 +407,74 @@ fn an_invalid_tag_is_refused_before_anything_is_built() {
         .assert_code(2)
         .assert_stderr_contains("invalid image reference");
 }
+
+/// Issue #20 item 5: `COPY <<CMD` ... `FROM <staging image>` ... `CMD`. BuildKit
+/// reads the body as data; Debian 12's buildah 1.28 has no heredocs and builds
+/// the hidden stage (shown here with the real buildah). `vimes build` must
+/// refuse it before anything is built.
+#[test]
+fn a_stage_hidden_in_a_heredoc_is_refused_before_the_builder_builds_it() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    let vuln = TestImage::random(702, 1, 1024);
+    let vuln_digest = push_image(&reg, "staging/vuln", Some("1.0"), &vuln);
+    let mut env = env_for(&reg, "");
+    let hidden = format!("{}/staging/vuln:1.0@{vuln_digest}", reg.host());
+    env.write(
+        "app/Containerfile",
+        format!("FROM scratch\nCOPY <<CMD /x\nFROM {hidden}\nCMD\nCOPY hello.txt /hello.txt\n"),
+    );
+
+    // What the builder itself makes of the file.
+    let version = Command::new("buildah")
+        .arg("--version")
+        .output()
+        .expect("buildah --version");
+    let version = String::from_utf8_lossy(&version.stdout).to_string();
+    let minor: Option<u32> = version
+        .split_whitespace()
+        .nth(2)
+        .and_then(|v| v.strip_prefix("1."))
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse().ok());
+    if minor.is_some_and(|m| m < 33) {
+        let root = env.path("buildah-direct");
+        let direct = Command::new("buildah")
+            .arg("--storage-driver=vfs")
+            .arg("--root")
+            .arg(root.join("root"))
+            .arg("--runroot")
+            .arg(root.join("run"))
+            .args([
+                "bud",
+                "--isolation",
+                "chroot",
+                "--tls-verify=false",
+                "--format",
+                "oci",
+            ])
+            .args(["-t", "localhost/heredoc:1", "-f"])
+            .arg(env.path("app/Containerfile"))
+            .arg(env.path("app"))
+            .output()
+            .expect("run buildah");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&direct.stdout),
+            String::from_utf8_lossy(&direct.stderr)
+        );
+        assert!(
+            printed.contains(&format!("FROM {hidden}")),
+            "{version}: buildah was expected to build the hidden stage:\n{printed}"
+        );
+    }
+
+    let out = env.run(&["build", "--tag", "t"]);
+    out.assert_code(1)
+        .assert_stderr_contains("app/Containerfile:3:6")
+        .assert_stderr_contains("[disallowed-registry]")
+        .assert_stderr_contains("nothing was built");
+    assert!(reg.client().tags("staging/team/app").is_empty());
+}

@@ -337,11 +337,13 @@ fn hostile_input_is_skipped_with_reasons_and_never_crashes() {
     assert_eq!(report["findings"][0]["file"], "bad/latin1.Dockerfile");
     assert_eq!(report["findings"][0]["line"], 2);
 
-    // A named file that is none of the kinds, and a path that does not exist.
+    // A named file of no known kind is read (as a Dockerfile); a named path
+    // that does not exist cannot be checked, which fails the check.
     env.write("notes.txt", "hello");
     let out = env.run(&["--output", "json", "check", "notes.txt", "nope/Dockerfile"]);
-    out.assert_success();
-    assert_eq!(out.json()["skipped"].as_array().unwrap().len(), 2);
+    out.assert_code(1);
+    assert_eq!(out.json()["skipped"].as_array().unwrap().len(), 1);
+    assert_eq!(out.json()["files_checked"], 1);
 }
 
 #[test]

@@ -546,6 +546,46 @@ fn rows() -> Vec<Row> {
                 );
             },
         },
+        // Issue #20 items 5 and 13: `vimes check` evasions.
+        Row {
+            name: "check: a stage hidden in a heredoc",
+            setup: |_, env| {
+                env.write(
+                    "Dockerfile",
+                    "FROM scratch\nCOPY <<CMD /x\nFROM staging/vuln:1.0\nCMD\n",
+                );
+            },
+            args: |_| args(&["check", "Dockerfile"]),
+            code: 1,
+            reason: "without heredoc support",
+            after: no_check,
+        },
+        Row {
+            name: "check: a file it cannot read",
+            setup: |_, env| {
+                env.write("app/Dockerfile", b"FROM evil/x:1\n\0".as_slice());
+            },
+            args: |_| args(&["check", "app"]),
+            code: 1,
+            reason: "not checked app/Dockerfile",
+            after: no_check,
+        },
+        Row {
+            name: "check: a FIFO named like a manifest",
+            setup: |_, env| {
+                std::fs::create_dir_all(env.path("k8s")).expect("mkdir k8s");
+                let made = std::process::Command::new("mkfifo")
+                    .arg(env.path("k8s/deploy.yaml"))
+                    .status()
+                    .expect("run mkfifo");
+                assert!(made.success());
+                env.timeout(std::time::Duration::from_secs(30));
+            },
+            args: |_| args(&["check", "k8s"]),
+            code: 1,
+            reason: "FIFO",
+            after: no_check,
+        },
     ]
 }
 

@@ -5,6 +5,7 @@ mod support;
 mod admission;
 mod build;
 mod check;
+mod check_evasions;
 mod config_cmd;
 mod copy;
 mod cosign_compat;

@@ -413,6 +413,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         'vimes;exceptions;export' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The exceptions file')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Target format')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Make the export for this image only (REPO, or REPO@sha256:... for openvex)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
@@ -505,6 +506,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;admission;kyverno' {
+            [CompletionResult]::new('--kyverno-version', '--kyverno-version', [CompletionResultType]::ParameterName, 'The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')

@@ -420,12 +420,16 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__admission__subcmd__kyverno)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --kyverno-version --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kyverno-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -804,7 +808,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__exceptions__subcmd__export)
-            opts="-o -q -v -h -V --file --format --output-file --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-o -q -v -h -V --file --format --image --output-file --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +820,10 @@ _vimes() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "trivyignore openvex harbor" -- "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output-file)

@@ -384,6 +384,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;exceptions;export'= {
             cand --file 'The exceptions file'
             cand --format 'Target format'
+            cand --image 'Make the export for this image only (REPO, or REPO@sha256:... for openvex)'
             cand -o 'Write here instead of stdout'
             cand --output-file 'Write here instead of stdout'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
@@ -465,6 +466,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vimes;admission;kyverno'= {
+            cand --kyverno-version 'The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand -q 'Print only results and errors'

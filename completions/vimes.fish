@@ -300,6 +300,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from export" -l format -d 'Target format' -r -f -a "trivyignore\t'Trivy\'s .trivyignore.yaml'
 openvex\t'An OpenVEX v0.2.0 document'
 harbor\t'Harbor\'s CVE allowlist JSON'"
+complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from export" -l image -d 'Make the export for this image only (REPO, or REPO@sha256:... for openvex)' -r
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from export" -s o -l output-file -d 'Write here instead of stdout' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from export" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from export" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
@@ -350,6 +351,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand admission; and not __fish_se
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and not __fish_seen_subcommand_from kyverno policy-controller help" -f -a "kyverno" -d 'Kyverno ClusterPolicy (kyverno.io/v1)'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and not __fish_seen_subcommand_from kyverno policy-controller help" -f -a "policy-controller" -d 'sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1)'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and not __fish_seen_subcommand_from kyverno policy-controller help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l kyverno-version -d 'The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written' -r
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'

@@ -359,9 +359,17 @@ pub struct VerifyArgs {
 #[derive(Debug, Subcommand)]
 pub enum AdmissionCommand {
     /// Kyverno ClusterPolicy (kyverno.io/v1).
-    Kyverno,
+    Kyverno(KyvernoArgs),
     /// sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1).
     PolicyController,
+}
+
+/// `vimes admission kyverno`.
+#[derive(Debug, Args)]
+pub struct KyvernoArgs {
+    /// The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written.
+    #[arg(long, value_name = "VERSION", default_value = "1.13")]
+    pub kyverno_version: String,
 }
 
 /// `vimes scan IMAGE`.
@@ -447,6 +455,9 @@ pub struct ExceptionExportArgs {
     /// Target format.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// Make the export for this image only (REPO, or REPO@sha256:... for openvex).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
     /// Write here instead of stdout.
     #[arg(short = 'o', long = "output-file", value_name = "FILE")]
     pub output_file: Option<PathBuf>,

@@ -19,7 +19,10 @@ pub fn run(ctx: &Ctx, cmd: AdmissionCommand) -> anyhow::Result<Exit> {
     let keys = read_public_keys(&loaded.config.signing.public_keys, base)?;
 
     let generated = match cmd {
-        AdmissionCommand::Kyverno => admission::kyverno_policy(&loaded.config, &keys),
+        AdmissionCommand::Kyverno(args) => {
+            let version = admission::KyvernoVersion::parse(&args.kyverno_version)?;
+            admission::kyverno_policy(&loaded.config, &keys, version)
+        }
         AdmissionCommand::PolicyController => {
             admission::policy_controller_policy(&loaded.config, &keys)
         }

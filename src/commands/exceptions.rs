@@ -10,6 +10,7 @@ use crate::pipeline::scan::load_exceptions;
 use crate::policy::date::Date;
 use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus};
 use crate::policy::export;
+use crate::registry::reference::{ImageRef, Side};
 use crate::signing::keys::{load_signing_key, resolve_path};
 use std::path::PathBuf;
 
@@ -159,30 +160,57 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             }
             let today = Date::today();
             let active = export::active(&loaded_ex.entries, today);
-            let text = match args.format {
-                ExportFormat::Trivyignore => serde_saphyr::to_string(&export::trivyignore(&active))
-                    .map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?,
-                ExportFormat::Openvex => serde_json::to_string_pretty(&export::openvex(
-                    &active,
-                    &format!("{today}T00:00:00Z"),
-                ))?,
-                ExportFormat::Harbor => {
-                    serde_json::to_string_pretty(&export::harbor_allowlist(&active))?
-                }
+            let image = match &args.image {
+                Some(text) => Some(ImageRef::resolve(&loaded.config, text, Side::Source)?),
+                None => None,
             };
-            match &args.output_file {
-                Some(out) => {
-                    std::fs::write(out, &text).map_err(|error| Error::File {
-                        path: out.clone(),
-                        error,
-                    })?;
-                    ctx.ui.status(&format!(
-                        "Wrote {} ({} exceptions)",
-                        out.display(),
-                        active.len()
-                    ));
+            let exported = match args.format {
+                ExportFormat::Trivyignore => export::trivyignore(&active, image.as_ref())?,
+                ExportFormat::Openvex => {
+                    export::openvex(&active, image.as_ref(), &format!("{today}T00:00:00Z"))?
                 }
-                None => print!("{text}"),
+                ExportFormat::Harbor => export::harbor_allowlist(&active),
+            };
+            // Said even with -q: the consumer will waive more than vimes does.
+            for w in &exported.widened {
+                eprintln!(
+                    "warning: {} is limited to {}, but the export applies it to {}",
+                    w.id, w.scope, w.becomes
+                );
+            }
+            let text = match args.format {
+                ExportFormat::Trivyignore => serde_saphyr::to_string(&exported.document)
+                    .map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?,
+                _ => serde_json::to_string_pretty(&exported.document)? + "\n",
+            };
+            if let Some(out) = &args.output_file {
+                std::fs::write(out, &text).map_err(|error| Error::File {
+                    path: out.clone(),
+                    error,
+                })?;
+                ctx.ui.status(&format!(
+                    "Wrote {} ({} exceptions)",
+                    out.display(),
+                    exported.exported.len()
+                ));
+            }
+            if ctx.ui.json() {
+                // One JSON document: what was exported, what was widened, and
+                // the exported document itself.
+                ctx.ui.result(
+                    "",
+                    &serde_json::json!({
+                        "format": format_name(args.format),
+                        "file": loaded_ex.path,
+                        "output_file": args.output_file,
+                        "image": image.as_ref().map(ToString::to_string),
+                        "exported": exported.exported,
+                        "widened": exported.widened,
+                        "document": exported.document,
+                    }),
+                );
+            } else if args.output_file.is_none() {
+                print!("{text}");
             }
             Ok(Exit::Success)
         }
@@ -192,6 +220,14 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
 /// The `VIMES_TODAY` date expiry was judged on, for JSON output (null on a normal run).
 fn today_overridden() -> Option<String> {
     Date::overridden().map(|d| d.to_string())
+}
+
+fn format_name(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Trivyignore => "trivyignore",
+        ExportFormat::Openvex => "openvex",
+        ExportFormat::Harbor => "harbor",
+    }
 }
 
 fn file_path(loaded: &LoadedConfig, args: &ExceptionFileArgs) -> Result<PathBuf, Error> {

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod check_evasions;
 mod config_cmd;
+mod consumers;
 mod copy;
 mod cosign_compat;
 mod docs;

@@ -474,7 +474,19 @@ fn exceptions_file_errors_and_exports() {
         "expired entries are not exported"
     );
     assert_eq!(harbor["items"][0]["cve_id"], "CVE-2099-0001");
+    // OpenVEX must name products: an entry for every image needs --image.
     let out = env.run(&["exceptions", "export", "--format", "openvex"]);
+    out.assert_code(2);
+    out.assert_stderr_contains("--image");
+    let image = format!("h:5000/staging/app@sha256:{}", "a".repeat(64));
+    let out = env.run(&[
+        "exceptions",
+        "export",
+        "--format",
+        "openvex",
+        "--image",
+        &image,
+    ]);
     out.assert_code(0);
     assert_eq!(out.json()["@context"], "https://openvex.dev/ns/v0.2.0");
     env.run(&[
@@ -488,7 +500,10 @@ fn exceptions_file_errors_and_exports() {
     .assert_code(0);
     let ignore: serde_json::Value = serde_saphyr::from_str(&env.read(".trivyignore.yaml")).unwrap();
     assert_eq!(ignore["vulnerabilities"][0]["id"], "CVE-2099-0001");
-    assert_eq!(ignore["vulnerabilities"][0]["expired_at"], "2027-01-01");
+    assert_eq!(
+        ignore["vulnerabilities"][0]["expired_at"],
+        "2027-01-02T00:00:00Z"
+    );
     let out = env.run(&["--output", "json", "exceptions", "list"]);
     out.assert_code(0);
     let doc = out.json();

@@ -10,6 +10,8 @@ use crate::cli::{SbomArgs, SbomCommand, SbomFormatArg, SbomGenerateArgs};
 use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::pipeline::sbom::syft_every_platform;
+use crate::pipeline::scan::platforms::scan_targets;
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
@@ -125,7 +127,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let raw_path = work.path().join("sbom.json");
     ctx.ui
         .status(&format!("Running syft {version} on {subject}"));
-    let output = syft::scan(&ScanRequest {
+    let request = ScanRequest {
         program: tool.path.clone(),
         image: subject.clone(),
         format,
@@ -136,7 +138,16 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         ca_file,
         timeout,
         source_name: None,
-    })
+    };
+    // An index is catalogued platform by platform and merged.
+    let targets = scan_targets(&client, &image, &digest).await?;
+    let output = syft_every_platform(
+        &request,
+        &image.repository_name(),
+        &digest,
+        &targets,
+        &image.repository_name(),
+    )
     .await?;
     let packages = output.sbom.packages.len();
     let file = match &args.output_file {

@@ -7,4 +7,5 @@ pub mod production_copy;
 pub mod promote;
 pub mod review;
 pub mod reviewer;
+pub mod sbom;
 pub mod scan;

@@ -7,6 +7,7 @@ pub mod document;
 pub mod filing;
 pub mod inventory;
 pub mod lookup;
+pub mod merge;
 pub mod osv;
 pub mod purl;
 pub mod query;

@@ -523,3 +523,47 @@ fn promotion_between_harbor_projects_uses_harbors_tag_api() {
     );
     crate::harbor::assert_contract(&fake, "promote");
 }
+
+/// Issue #20 item 1, SBOM half: promoting an index attests one SBOM that
+/// lists every platform's packages (Syft alone catalogues the host's
+/// platform), with each package's platform named and the production index
+/// digest as its subject.
+#[test]
+fn a_promoted_index_carries_an_sbom_of_every_platform() {
+    if !bed() {
+        return;
+    }
+    let b = setup("policy:\n  ignore_unfixed: true\n");
+    let index = crate::scan::platforms::push_index(
+        &b.staging,
+        "staging/multi",
+        &[("clean", "amd64"), ("unfixed-only", "arm64")],
+        &[],
+    );
+    let out = b
+        .env
+        .run(&["--yes", "--output", "json", "promote", "multi:1"]);
+    out.assert_code(0);
+    assert_eq!(out.json()["digest"], index.as_str(), "{}", out.dump());
+    let sbom = attestation_predicate(
+        &b.production,
+        "production/multi",
+        &index,
+        "https://cyclonedx.org/bom",
+    );
+    assert_eq!(sbom["metadata"]["component"]["version"], index.as_str());
+    let platforms_of = |name: &str| -> Vec<String> {
+        sbom["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["name"] == name)
+            .flat_map(|c| c["properties"].as_array().unwrap())
+            .filter(|p| p["name"] == "vimes:platform")
+            .map(|p| p["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(platforms_of("libtiff6"), ["linux/arm64"]);
+    assert_eq!(platforms_of("requests"), ["linux/amd64"]);
+    assert_eq!(platforms_of("libc6"), ["linux/amd64", "linux/arm64"]);
+}

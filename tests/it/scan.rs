@@ -7,7 +7,7 @@ use crate::support::trivy::{
 use crate::support::{Registry, TestEnv};
 
 mod own_config;
-mod platforms;
+pub mod platforms;
 
 const PASSWORD: &str = "approver password";
 

@@ -122,7 +122,10 @@ pub async fn prepare(
     );
 
     let pinned = source.with_digest(&digest);
-    let sbom = generate_sbom.then(|| SbomJob::start(cx, &pinned, &destination));
+    let sbom = match generate_sbom {
+        true => Some(SbomJob::start(cx, &pinned, &destination).await?),
+        false => None,
+    };
     cx.progress.started("scan", "trivy");
     let registry = cx.client.registry_config(&source);
     let scan = scan_image(
@@ -211,7 +214,7 @@ pub async fn execute(
     }
     let mut sbom_job = match prepared.sbom.take() {
         Some(job) => job,
-        None => SbomJob::start(cx, &prepared.source, &prepared.destination),
+        None => SbomJob::start(cx, &prepared.source, &prepared.destination).await?,
     };
     // A Syft that already failed (missing, crashed) stops us before production is touched.
     sbom_job.failed_early().await?;

@@ -7,6 +7,8 @@
 use super::Context;
 use crate::config::{RegistryConfig, SbomFormat, ToolConfig};
 use crate::error::{Error, Result};
+use crate::pipeline::sbom::syft_every_platform;
+use crate::pipeline::scan::platforms::{scan_targets, ScanTarget};
 use crate::registry::{auth, ImageRef};
 use crate::tools::syft;
 use std::path::{Path, PathBuf};
@@ -37,8 +39,20 @@ pub struct SbomJob {
 impl SbomJob {
     /// Starts Syft on `source` (pinned to its digest), naming `destination`
     /// (the production repository) as the SBOM's subject.
-    pub fn start(cx: &Context<'_>, source: &ImageRef, destination: &ImageRef) -> SbomJob {
+    /// An index's platform manifests are listed first (a few small reads),
+    /// so that Syft catalogues every platform.
+    pub async fn start(
+        cx: &Context<'_>,
+        source: &ImageRef,
+        destination: &ImageRef,
+    ) -> Result<SbomJob> {
+        let digest = source.digest.clone().ok_or_else(|| Error::Tool {
+            tool: "syft".into(),
+            message: format!("{source} is not pinned to a digest"),
+        })?;
+        let targets = scan_targets(cx.client, source, &digest).await?;
         let request = JobRequest {
+            targets,
             tool: cx.config.tools.syft.clone(),
             format: cx.config.sbom.format,
             source: source.clone(),
@@ -46,10 +60,10 @@ impl SbomJob {
             registry: cx.client.registry_config(source).cloned(),
             config_dir: cx.config_dir.map(Path::to_path_buf),
         };
-        SbomJob {
+        Ok(SbomJob {
             task: tokio::spawn(generate(request)),
             done: None,
-        }
+        })
     }
 
     /// The job's error if it has already failed (Syft missing, crashed):
@@ -96,6 +110,7 @@ impl Drop for SbomJob {
 
 /// What the background task owns (it outlives no borrow of the caller).
 struct JobRequest {
+    targets: Vec<ScanTarget>,
     tool: ToolConfig,
     format: SbomFormat,
     source: ImageRef,
@@ -151,9 +166,16 @@ async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
         insecure: registry.is_some_and(|r| r.insecure),
         ca_file,
         timeout,
-        source_name: Some(job.subject_name),
+        source_name: Some(job.subject_name.clone()),
     };
-    let ran = syft::scan(&request).await?;
+    let ran = syft_every_platform(
+        &request,
+        &job.source.repository_name(),
+        &digest,
+        &job.targets,
+        &job.subject_name,
+    )
+    .await?;
     let bytes = std::fs::read(&output).map_err(|error| Error::File {
         path: output.clone(),
         error,

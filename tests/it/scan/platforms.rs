@@ -12,21 +12,37 @@ use serde_json::json;
 /// `linux/amd64` and the vulnerable one as `linux/arm64` (plus `extra`
 /// entries), and returns the index digest.
 pub fn push_two_platform_index(reg: &Registry, extra: &[serde_json::Value]) -> String {
-    build_fixture_image(reg, "clean", "staging/multi", "amd64");
-    build_fixture_image(reg, "vulnerable", "staging/multi", "arm64");
+    push_index(
+        reg,
+        "staging/multi",
+        &[("clean", "amd64"), ("vulnerable", "arm64")],
+        extra,
+    )
+}
+
+/// Pushes `REPO:1`, an OCI index of one fixture image per `(fixture,
+/// architecture)` (each also tagged with its architecture), plus `extra`
+/// entries, and returns the index digest.
+pub fn push_index(
+    reg: &Registry,
+    repo: &str,
+    platforms: &[(&str, &str)],
+    extra: &[serde_json::Value],
+) -> String {
     let client = reg.client();
-    let entry = |tag: &str, arch: &str| {
+    let mut manifests = Vec::new();
+    for (fixture, arch) in platforms {
+        build_fixture_image(reg, fixture, repo, arch);
         let (media_type, bytes, digest) = client
-            .get_manifest("staging/multi", tag)
+            .get_manifest(repo, arch)
             .expect("the platform image was pushed");
-        json!({
+        manifests.push(json!({
             "mediaType": media_type,
             "digest": digest,
             "size": bytes.len(),
             "platform": {"os": "linux", "architecture": arch},
-        })
-    };
-    let mut manifests = vec![entry("amd64", "amd64"), entry("arm64", "arm64")];
+        }));
+    }
     manifests.extend(extra.iter().cloned());
     let index = serde_json::to_vec(&json!({
         "schemaVersion": 2,
@@ -34,7 +50,7 @@ pub fn push_two_platform_index(reg: &Registry, extra: &[serde_json::Value]) -> S
         "manifests": manifests,
     }))
     .unwrap();
-    client.push_manifest("staging/multi", "1", OCI_INDEX, &index);
+    client.push_manifest(repo, "1", OCI_INDEX, &index);
     sha256_digest(&index)
 }
 
@@ -123,6 +139,94 @@ fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
         out.json()["platforms"],
         json!(["linux/amd64"]),
         "{}",
+        out.dump()
+    );
+}
+
+/// The SBOM half of item 1: `vimes sbom` of an index catalogues every
+/// platform (Syft alone reads the host's), names each package's platform,
+/// and describes the index digest, so the inventory finds a package that
+/// only the `linux/arm64` image holds.
+#[test]
+fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
+    if !bed() || !crate::support::require_tool("syft") {
+        return;
+    }
+    let reg = Registry::plain();
+    let index = push_index(
+        &reg,
+        "staging/multi",
+        &[("clean", "amd64"), ("unfixed-only", "arm64")],
+        &[],
+    );
+    let env = scan_env(&reg, "");
+    for (format, file) in [
+        ("cyclonedx-json", "multi.cdx.json"),
+        ("spdx-json", "multi.spdx.json"),
+    ] {
+        env.run(&["sbom", "--format", format, "--output-file", file, "multi:1"])
+            .assert_code(0);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(env.path(file)).unwrap()).unwrap();
+        let platforms_of = |name: &str| -> Vec<String> {
+            if format == "cyclonedx-json" {
+                doc["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["name"] == name)
+                    .flat_map(|c| c["properties"].as_array().unwrap())
+                    .filter(|p| p["name"] == "vimes:platform")
+                    .map(|p| p["value"].as_str().unwrap().to_string())
+                    .collect()
+            } else {
+                doc["packages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|p| p["name"] == name)
+                    .flat_map(|p| p["annotations"].as_array().unwrap())
+                    .map(|a| {
+                        let comment = a["comment"].as_str().unwrap();
+                        comment.split(' ').next().unwrap().to_string()
+                    })
+                    .collect()
+            }
+        };
+        let expect = |items: &[&str]| -> Vec<String> {
+            items
+                .iter()
+                .map(|p| match format {
+                    "cyclonedx-json" => p.to_string(),
+                    _ => format!("vimes:platform={p}"),
+                })
+                .collect()
+        };
+        // libtiff6 is only in the arm64 image, requests only in the amd64
+        // one, libc6 in both.
+        assert_eq!(
+            platforms_of("libtiff6"),
+            expect(&["linux/arm64"]),
+            "{format}"
+        );
+        assert_eq!(
+            platforms_of("requests"),
+            expect(&["linux/amd64"]),
+            "{format}"
+        );
+        assert_eq!(
+            platforms_of("libc6"),
+            expect(&["linux/amd64", "linux/arm64"]),
+            "{format}"
+        );
+        env.run(&["sbom", "index", file]).assert_code(0);
+    }
+    let out = env.run(&["--output", "json", "sbom", "query", "--package", "libtiff6"]);
+    out.assert_code(0);
+    let text = out.stdout.clone();
+    assert!(
+        text.contains(&index),
+        "the index digest is the subject: {}",
         out.dump()
     );
 }

@@ -10,7 +10,7 @@ use crate::policy::gate::{severity_name, Decision};
 use crate::policy::sarif::to_sarif;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::signing::sign::attest_image;
+use crate::signing::sign::attest_image_superseding;
 use crate::signing::AttestationType;
 
 /// Runs `vimes scan`.
@@ -49,7 +49,9 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
                 .status("The scan is blocked: no vuln attestation attached");
         } else {
             let predicate_type = AttestationType::Vuln.uri();
-            let attached = attest_image(
+            // The fresh scan replaces this key's older vuln attestation:
+            // Kyverno checks the age of every one it finds.
+            let attached = attest_image_superseding(
                 &client,
                 &image,
                 &digest,

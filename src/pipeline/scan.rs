@@ -386,8 +386,25 @@ impl TrivyEnvironment {
     }
 }
 
+/// Cached reports older than this are not reused. A promotion attests the
+/// report's scan time as `scanFinishedOn`, and the generated admission
+/// policies refuse a scan older than
+/// [`VULN_SCAN_MAX_AGE`](crate::policy::admission::VULN_SCAN_MAX_AGE) (a
+/// week): a report from the cache leaves at least six days of that window.
+pub const REPORT_CACHE_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// Whether a cached report was written within [`REPORT_CACHE_MAX_AGE`]; one
+/// dated in the future (a clock set back) is not trusted either.
+fn fresh_enough(file: &Path) -> bool {
+    std::fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|modified| std::time::SystemTime::now().duration_since(modified).ok())
+        .is_some_and(|age| age <= REPORT_CACHE_MAX_AGE)
+}
+
 /// Trivy on one manifest, or its cached report for the same digest, Trivy,
-/// DB and options.
+/// DB and options, if it is recent ([`REPORT_CACHE_MAX_AGE`]).
 async fn scan_with_trivy(
     config: &Config,
     config_dir: Option<&Path>,
@@ -414,7 +431,7 @@ async fn scan_with_trivy(
     });
     let cache_file = cache_key.map(|k| vimes_cache_dir().join("scans").join(format!("{k}.json")));
     let cached = match (&cache_file, options.no_cache) {
-        (Some(file), false) => std::fs::read(file)
+        (Some(file), false) if fresh_enough(file) => std::fs::read(file)
             .ok()
             .and_then(|b| trivy::parse_report(&b).ok())
             .map(|report| (report, modified_rfc3339(file))),

@@ -122,7 +122,16 @@ pub async fn attest_image(
     predicate_type: &str,
     predicate: serde_json::Value,
 ) -> Result<AppendOutcome> {
-    attest(client, image, digest, key, predicate_type, predicate, false).await
+    attest(
+        client,
+        image,
+        digest,
+        key,
+        predicate_type,
+        predicate,
+        Repeat::Identical,
+    )
+    .await
 }
 
 /// Like [`attest_image`] for several predicates (of distinct types) at once,
@@ -138,7 +147,44 @@ pub async fn attest_image_once_each(
     key: &SigningKey,
     predicates: Vec<(&str, serde_json::Value)>,
 ) -> Result<Vec<AppendOutcome>> {
-    attest_all(client, image, digest, key, predicates, true).await
+    attest_all(client, image, digest, key, predicates, Repeat::OncePerType).await
+}
+
+/// Like [`attest_image`], but in the legacy layout the older attestations of
+/// the same type that this key signed about this digest are dropped from the
+/// `.att` manifest (others' stay): for a re-scan, whose fresh result must not
+/// stand beside stale ones that an admission policy checking every
+/// statement's age would refuse. Sigstore bundles are separate referrer
+/// manifests, which vimes never deletes; there the new one is added.
+pub async fn attest_image_superseding(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Result<AppendOutcome> {
+    attest(
+        client,
+        image,
+        digest,
+        key,
+        predicate_type,
+        predicate,
+        Repeat::Supersede,
+    )
+    .await
+}
+
+/// What an existing attestation of the same key and type means for a new one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// An identical statement is not added again.
+    Identical,
+    /// Any statement of the type is enough: nothing is added.
+    OncePerType,
+    /// The new statement replaces the older ones (legacy layout).
+    Supersede,
 }
 
 async fn attest(
@@ -148,7 +194,7 @@ async fn attest(
     key: &SigningKey,
     predicate_type: &str,
     predicate: serde_json::Value,
-    once_per_type: bool,
+    repeat: Repeat,
 ) -> Result<AppendOutcome> {
     let mut outcomes = attest_all(
         client,
@@ -156,7 +202,7 @@ async fn attest(
         digest,
         key,
         vec![(predicate_type, predicate)],
-        once_per_type,
+        repeat,
     )
     .await?;
     outcomes.pop().ok_or_else(|| {
@@ -177,7 +223,7 @@ async fn attest_all(
     digest: &str,
     key: &SigningKey,
     predicates: Vec<(&str, serde_json::Value)>,
-    once_per_type: bool,
+    repeat: Repeat,
 ) -> Result<Vec<AppendOutcome>> {
     let mut signed = Vec::with_capacity(predicates.len());
     for (predicate_type, predicate) in predicates {
@@ -209,7 +255,10 @@ async fn attest_all(
                     // the key: a planted bundle this key signed about another
                     // image must not stand in for this one.
                     counts_as(&o.statement, one.predicate_type, Names::Optional)
-                        && (once_per_type || o.statement == one.statement)
+                        && match repeat {
+                            Repeat::OncePerType => true,
+                            Repeat::Identical | Repeat::Supersede => o.statement == one.statement,
+                        }
                         && o.signatures.iter().any(|s| public.verifies(s, &o.message))
                 })
             };
@@ -269,7 +318,7 @@ async fn attest_all(
         let Some(existing_statement) = unb64(&existing.payload) else {
             return Ok(false);
         };
-        if !once_per_type && existing_statement != wanted.statement {
+        if repeat != Repeat::OncePerType && existing_statement != wanted.statement {
             return Ok(false);
         }
         // The annotation and the layer are the registry's word: an envelope
@@ -285,5 +334,39 @@ async fn attest_all(
             .filter_map(|s| unb64(&s.sig))
             .any(|sig| public.verifies(&sig, &message)))
     };
-    store::append_all(client, image, digest, "att", layers, same).await
+    if repeat != Repeat::Supersede {
+        return store::append_all(client, image, digest, "att", layers, same).await;
+    }
+    // Superseded: a layer of a type being attested, whose statement this key
+    // signed about this digest (what verification would count as ours).
+    let superseded = async |layer: &LayerDescriptor| -> Result<bool> {
+        let Some(kind) = layer.annotations.get(PREDICATE_TYPE_ANNOTATION) else {
+            return Ok(false);
+        };
+        if !signed.iter().any(|one| one.predicate_type == kind) {
+            return Ok(false);
+        }
+        let Ok(bytes) = client
+            .pull_blob(image, &layer.digest, super::verify::MAX_ATTESTATION_BYTES)
+            .await
+        else {
+            return Ok(false);
+        };
+        let Ok(existing) = serde_json::from_slice::<Envelope>(&bytes) else {
+            return Ok(false);
+        };
+        let Some(statement) = unb64(&existing.payload) else {
+            return Ok(false);
+        };
+        if !counts_as(&statement, kind, Names::Required) {
+            return Ok(false);
+        }
+        let message = pae(&existing.payload_type, &statement);
+        Ok(existing
+            .signatures
+            .iter()
+            .filter_map(|s| unb64(&s.sig))
+            .any(|sig| public.verifies(&sig, &message)))
+    };
+    store::replace_all(client, image, digest, "att", layers, superseded).await
 }

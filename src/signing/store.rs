@@ -1,6 +1,8 @@
 //! cosign's legacy attachment store: one OCI manifest per subject digest under
 //! the tag `sha256-<hex>.<suffix>` in the image's repository, one layer per
-//! signature. New layers are appended, never replacing what is there.
+//! signature. New layers are appended, never replacing what is there, except
+//! that a re-scan's attestation replaces the same key's older one of its type
+//! ([`replace_all`]).
 
 use crate::error::{Error, Result};
 use crate::registry::manifest::{sha256_digest, Manifest};
@@ -184,6 +186,43 @@ pub async fn append_all(
     Ok(present
         .iter()
         .map(|found| outcome(&digest, !found))
+        .collect())
+}
+
+/// Writes `new` into the attachment manifest (`suffix`) of `subject`,
+/// dropping the existing layers `superseded` says the new ones replace; every
+/// other layer (another signer's, another type) is kept in order. One read
+/// and one manifest write.
+pub async fn replace_all(
+    client: &RegistryClient,
+    repository: &ImageRef,
+    subject: &str,
+    suffix: &str,
+    new: Vec<NewLayer>,
+    superseded: impl AsyncFn(&LayerDescriptor) -> Result<bool>,
+) -> Result<Vec<AppendOutcome>> {
+    let mut existing = read(client, repository, subject, suffix).await?;
+    if let Some(found) = &mut existing {
+        let mut kept = Vec::with_capacity(found.layers.len());
+        for (position, layer) in found.layers.drain(..).enumerate() {
+            // Layers past the examined limit are kept as they are.
+            if position >= MAX_LAYERS || !superseded(&layer).await? {
+                kept.push(layer);
+            }
+        }
+        found.layers = kept;
+    }
+    let count = new.len();
+    let tag = cosign_tag(subject, suffix);
+    let location = format!("{}:{tag}", repository.repository_name());
+    let digest = write_layers(client, repository, &tag, existing, new).await?;
+    Ok((0..count)
+        .map(|_| AppendOutcome {
+            tag: tag.clone(),
+            manifest_digest: digest.clone(),
+            location: location.clone(),
+            added: true,
+        })
         .collect())
 }
 

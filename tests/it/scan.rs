@@ -6,6 +6,7 @@ use crate::support::trivy::{
 };
 use crate::support::{Registry, TestEnv};
 
+mod freshness;
 mod own_config;
 pub mod platforms;
 

@@ -67,6 +67,54 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// Why the rule matters and how to comply: SARIF's `help`, which code
+    /// scanning shows beside an alert.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::DisallowedRegistry => {
+                "Every image must come from the registries the organisation controls, so that \
+                 it was scanned, reviewed and signed on its way there. Use the image from an \
+                 allowed registry (add a proxy-cache project for public bases), or add the \
+                 registry to policy.allowed_registries if it is trusted."
+            }
+            Rule::DigestRequired => {
+                "A tag can be moved to other content after review; a digest names exactly the \
+                 bytes that were scanned and signed. Pin the reference as NAME@sha256:... \
+                 (`vimes check --resolve` prints the digest of each tag)."
+            }
+            Rule::LatestTag => {
+                "`latest` points at whatever was pushed last, so what runs is not what was \
+                 reviewed. Use a release tag, or better a digest."
+            }
+            Rule::Untagged => {
+                "A reference with neither tag nor digest means `:latest`. Name a release tag, \
+                 or better a digest."
+            }
+            Rule::UnresolvableReference => {
+                "The reference is built from variables with no default, so the image cannot be \
+                 checked before the build. Give the variable a default (ARG NAME=value) or \
+                 write the reference out."
+            }
+            Rule::InvalidReference => {
+                "The text is not a valid image reference (docker's grammar), so no builder or \
+                 runtime would resolve it as intended. Correct the reference."
+            }
+        }
+    }
+
+    /// GitHub code scanning's `security-severity` (0.0 to 10.0): how much an
+    /// occurrence weakens the supply chain.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Rule::DisallowedRegistry => "8.0",
+            Rule::DigestRequired | Rule::UnresolvableReference => "5.0",
+            Rule::LatestTag | Rule::Untagged => "6.0",
+            Rule::InvalidReference => "3.0",
+        }
+    }
+}
+
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id())

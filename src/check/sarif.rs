@@ -5,6 +5,7 @@
 
 use super::{Report, Rule};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 /// The SARIF document of `report`.
 pub fn to_sarif(report: &Report) -> Value {
@@ -15,15 +16,29 @@ pub fn to_sarif(report: &Report) -> Value {
                 "id": rule.id(),
                 "name": rule.id().split('-').map(capitalize).collect::<String>(),
                 "shortDescription": { "text": rule.summary() },
+                "fullDescription": { "text": format!("{} {}", rule.summary(), rule.help()) },
+                "help": {
+                    "text": rule.help(),
+                    "markdown": format!("**{}**\n\n{}", rule.summary(), rule.help()),
+                },
                 "defaultConfiguration": { "level": "error" },
-                "properties": { "tags": ["security", "supply-chain"] }
+                "properties": {
+                    "tags": ["security", "supply-chain"],
+                    "security-severity": rule.security_severity(),
+                }
             })
         })
         .collect();
+    // The n-th identical finding of a file gets its own fingerprint.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
+            let base = fingerprint(f);
+            let occurrence = seen.entry(base.clone()).or_default();
+            *occurrence += 1;
+            let print = format!("{base}:{occurrence}");
             let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0);
             let mut properties = json!({
                 "reference": f.reference,
@@ -40,6 +55,7 @@ pub fn to_sarif(report: &Report) -> Value {
             json!({
                 "ruleId": f.rule.id(),
                 "ruleIndex": rule_index,
+                "partialFingerprints": { FINGERPRINT_KEY: print },
                 "level": "error",
                 "message": { "text": format!("{} Fix: {}", f.message, f.hint) },
                 "locations": [{
@@ -88,9 +104,31 @@ pub fn to_sarif(report: &Report) -> Value {
                 "executionSuccessful": report.skipped.is_empty(),
                 "toolExecutionNotifications": notifications
             }],
-            "results": results
+            "results": results,
+            // One category for check results, apart from the per-image scan runs.
+            "automationDetails": { "id": "vimes-check/" }
         }]
     })
+}
+
+/// The key of [`fingerprint`] in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "vimesCheck/v1";
+
+/// What identifies a finding across runs, so code scanning keeps one alert
+/// while lines move: the rule, the file, the reference as written and where
+/// it was found (not the line number); [`to_sarif`] numbers repeats.
+fn fingerprint(f: &super::Finding) -> String {
+    let mut hash = Sha256::new();
+    for part in [
+        f.rule.id(),
+        f.file.as_str(),
+        f.reference.as_str(),
+        f.context.as_str(),
+    ] {
+        hash.update(part.len().to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    hex::encode(hash.finalize())
 }
 
 fn capitalize(word: &str) -> String {

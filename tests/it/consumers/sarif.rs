@@ -6,7 +6,7 @@
 use super::schema::{assert_valid, json_schema};
 use crate::scan::{bed, scan_env};
 use crate::support::trivy::build_fixture_image;
-use crate::support::Registry;
+use crate::support::{Registry, TestEnv};
 use serde_json::Value;
 
 /// GitHub's documented requirements that the schema does not state.
@@ -81,6 +81,82 @@ fn assert_github_requirements(sarif: &Value) {
     }
 }
 
+/// Valid against the OASIS schema, upload-sarif's copy and GitHub's
+/// documented requirements.
+fn assert_valid_for_schemas_and_github(sarif: &Value) {
+    assert_valid(
+        &json_schema("sarif/sarif-schema-2.1.0.json"),
+        sarif,
+        "SARIF (OASIS schema)",
+    );
+    // upload-sarif's copy has `anyOf` (startLine, startColumn, charOffset,
+    // ...) misplaced under region.properties, which its validator ignores but
+    // a 2020-12 metaschema check refuses: apply it where it was meant, to the
+    // region (stricter than upload-sarif, never looser).
+    let mut github = json_schema("sarif/codeql-action-sarif-schema-2.1.0.json");
+    if let Some(any_of) = github["definitions"]["region"]["properties"]
+        .as_object_mut()
+        .and_then(|p| p.remove("anyOf"))
+    {
+        github["definitions"]["region"]["anyOf"] = any_of;
+    }
+    assert_valid(&github, sarif, "SARIF (upload-sarif's schema)");
+    assert_github_requirements(sarif);
+}
+
+/// `vimes check --output sarif` meets the same requirements: rules with
+/// help and a security severity, stable distinct fingerprints (lines may
+/// move), relative URIs for awkward file names.
+#[test]
+fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
+    let mut env = TestEnv::new();
+    env.config_yaml(
+        "version: 1\npolicy:\n  allowed_registries: [registry.example.com/prod]\n  require_digest: true\n",
+    )
+    .write(
+        "svc:a/Dockerfile",
+        "FROM alpine:latest\nFROM alpine:latest\nFROM registry.example.com/prod/base:1\n",
+    )
+    .write(
+        "k8s/app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
+    );
+    let out = env.run(&["--output", "sarif", "check", "svc:a", "k8s"]);
+    out.assert_code(1);
+    let sarif = out.json();
+    assert_valid_for_schemas_and_github(&sarif);
+    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "vimes-check/");
+    let prints = |doc: &Value| -> Vec<String> {
+        doc["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["partialFingerprints"].to_string())
+            .collect()
+    };
+    let first = prints(&sarif);
+    let mut unique = first.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        first.len(),
+        "two identical FROMs are two alerts"
+    );
+    // Lines inserted above the findings: the same alerts.
+    env.write(
+        "svc:a/Dockerfile",
+        "# syntax comment\n\nFROM alpine:latest\nFROM alpine:latest\nFROM registry.example.com/prod/base:1\n",
+    );
+    let moved = env.run(&["--output", "sarif", "check", "svc:a", "k8s"]);
+    moved.assert_code(1);
+    let mut a = first.clone();
+    let mut b = prints(&moved.json());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
 #[test]
 fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
     if !bed() {
@@ -109,24 +185,7 @@ fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
     let out = env.run(&["--output", "sarif", "scan", "vuln:1"]);
     out.assert_code(1);
     let sarif = out.json();
-    assert_valid(
-        &json_schema("sarif/sarif-schema-2.1.0.json"),
-        &sarif,
-        "SARIF (OASIS schema)",
-    );
-    // upload-sarif's copy has `anyOf` (startLine, startColumn, charOffset,
-    // ...) misplaced under region.properties, which its validator ignores but
-    // a 2020-12 metaschema check refuses: apply it where it was meant, to the
-    // region (stricter than upload-sarif, never looser).
-    let mut github = json_schema("sarif/codeql-action-sarif-schema-2.1.0.json");
-    if let Some(any_of) = github["definitions"]["region"]["properties"]
-        .as_object_mut()
-        .and_then(|p| p.remove("anyOf"))
-    {
-        github["definitions"]["region"]["anyOf"] = any_of;
-    }
-    assert_valid(&github, &sarif, "SARIF (upload-sarif's schema)");
-    assert_github_requirements(&sarif);
+    assert_valid_for_schemas_and_github(&sarif);
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     let uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         .as_str()

@@ -44,16 +44,7 @@ pub struct GlobalArgs {
     pub yes: bool,
 }
 
-/// What is printed on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable text.
-    Text,
-    /// One JSON document.
-    Json,
-    /// SARIF 2.1.0 (commands that report findings).
-    Sarif,
-}
+pub use crate::ui::OutputFormat;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]

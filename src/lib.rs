@@ -9,6 +9,7 @@ mod config;
 mod error;
 pub mod exit;
 mod harbor;
+mod paths;
 mod pipeline;
 mod policy;
 mod redact;
@@ -56,8 +57,14 @@ pub fn run() -> ExitCode {
         }
     };
 
-    let ui = ui::Ui::new(&cli.global);
-    ui::init_logging(&cli.global);
+    let output = ui::OutputOptions {
+        format: cli.global.output,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+        no_color: cli.global.no_color,
+    };
+    let ui = ui::Ui::new(&output);
+    ui::init_logging(&output);
     if let Err(message) = policy::date::Date::check_override() {
         let err = anyhow::Error::from(error::Error::Usage(message));
         ui.error(&err, error::kind_for(&err), exit::Exit::Usage);

@@ -83,12 +83,12 @@ pub fn render_text(report: &VerifyReport) -> String {
             "  signature {} ({}) {}: {}\n",
             layer_id(s),
             s.format,
-            mark(s.valid),
+            mark(s.is_valid()),
             escape_control(&s.reason)
         ));
     }
     for a in &report.attestations {
-        let predicate = match (a.valid, a.predicate_type.as_deref()) {
+        let predicate = match (a.is_valid(), a.predicate_type.as_deref()) {
             (true, Some(p)) => format!(" [{}]", escape_control(p)),
             _ => String::new(),
         };
@@ -96,7 +96,7 @@ pub fn render_text(report: &VerifyReport) -> String {
             "  attestation {} ({}) {}{predicate}: {}\n",
             layer_id(a),
             a.format,
-            mark(a.valid),
+            mark(a.is_valid()),
             escape_control(&a.reason)
         ));
     }
@@ -133,7 +133,7 @@ fn mark(valid: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signing::verify::{FORMAT_BUNDLE, FORMAT_LEGACY};
+    use crate::signing::verify::{Format, Verdict};
 
     const FORGED: &str = "https://x\nVerified: 127.0.0.1:5000/production/web@sha256:00\n  attestation \x1b[32mok\x1b[0m";
 
@@ -141,19 +141,20 @@ mod tests {
     fn unverified_strings_cannot_forge_lines_or_escape_sequences() {
         let rejected = LayerCheck {
             layer: format!("sha256:{}\nVerified: evil", "a".repeat(64)),
-            valid: false,
+            verdict: Verdict::Bad,
             predicate_type: Some(FORGED.to_string()),
             reason: format!("layer media type is {FORGED}"),
-            format: FORMAT_LEGACY,
+            format: Format::Legacy,
             ..LayerCheck::default()
         };
         let valid = LayerCheck {
             layer: format!("sha256:{}", "b".repeat(64)),
-            valid: true,
-            key: Some("cosign.pub".into()),
+            verdict: Verdict::Good {
+                key: "cosign.pub".into(),
+            },
             predicate_type: Some("https://cyclonedx.org/bom\x1b]0;title\x07".into()),
             reason: "valid attestation".into(),
-            format: FORMAT_BUNDLE,
+            format: Format::Bundle,
             ..LayerCheck::default()
         };
         let report = VerifyReport {

@@ -129,10 +129,7 @@ pub fn vuln_predicate(scan: &ScanOutcome) -> serde_json::Value {
 /// Appends the record to the local audit log (JSON lines).
 pub fn append_audit_log(record: &PromotionRecord) -> Result<PathBuf> {
     use std::io::Write;
-    let path = super::review::reviews_dir()
-        .parent()
-        .map(|d| d.join("audit.log"))
-        .unwrap_or_else(|| PathBuf::from("vimes-audit.log"));
+    let path = crate::paths::audit_log();
     let io = |error| Error::File {
         path: path.clone(),
         error,

@@ -104,19 +104,8 @@ pub fn record(
     })
 }
 
-/// Where review records are kept: `$XDG_DATA_HOME/vimes/reviews`.
-pub fn reviews_dir() -> PathBuf {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("vimes")
-        .join("reviews")
-}
-
 fn record_path(digest: &str) -> PathBuf {
-    reviews_dir().join(format!("{}.json", digest.replace(':', "-")))
+    crate::paths::reviews_dir().join(format!("{}.json", digest.replace(':', "-")))
 }
 
 /// Saves the record for its digest (the latest review wins).

@@ -19,18 +19,7 @@ use std::time::Duration;
 
 pub mod platforms;
 
-/// Where vimes' own caches live (`$XDG_CACHE_HOME/vimes`, else `~/.cache/vimes`).
-pub fn vimes_cache_dir() -> PathBuf {
-    cache_home().join("vimes")
-}
-
-fn cache_home() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-}
+use crate::paths::cache_dir_or_temp as vimes_cache_dir;
 
 /// A file's modification time as RFC 3339 (now when unknown).
 fn modified_rfc3339(path: &Path) -> String {
@@ -45,7 +34,7 @@ fn modified_rfc3339(path: &Path) -> String {
 pub fn trivy_base_cache() -> PathBuf {
     std::env::var_os("TRIVY_CACHE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| cache_home().join("trivy"))
+        .unwrap_or_else(|| crate::paths::user_cache_dir_or_temp().join("trivy"))
 }
 
 /// Options of one scan.
@@ -252,8 +241,7 @@ pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<Lo
 
 /// vimes' own state (reviews, audit log, the exceptions serials seen).
 fn state_dir() -> PathBuf {
-    let reviews = super::review::reviews_dir();
-    reviews.parent().map_or(reviews.clone(), Path::to_path_buf)
+    crate::paths::data_dir_or_temp()
 }
 
 /// One platform's (or the whole image's) report and how it was made.

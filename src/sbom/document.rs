@@ -91,42 +91,16 @@ pub fn parse_slice(bytes: &[u8]) -> Result<Sbom, String> {
     raw.into_sbom()
 }
 
-/// An in-toto statement whose predicate is an SBOM (an SBOM attestation).
-#[derive(Debug)]
-pub struct SbomStatement {
-    /// The statement's predicate type.
-    pub predicate_type: String,
-    /// The `sha256` digests of its subjects (`sha256:<hex>`).
-    pub subject_digests: Vec<String>,
-    /// The SBOM in the predicate.
-    pub sbom: Sbom,
-}
-
-/// Reads an in-toto statement carrying an SBOM predicate.
-pub fn parse_statement(bytes: &[u8]) -> Result<SbomStatement, String> {
+/// The SBOM in the predicate of an in-toto statement (an SBOM attestation).
+/// Whether the statement counts for an image (type, subject, signature) is
+/// the verifier's question, not this parser's.
+pub fn parse_statement(bytes: &[u8]) -> Result<Sbom, String> {
     #[derive(Deserialize)]
     struct RawStatement {
-        #[serde(rename = "predicateType")]
-        predicate_type: String,
-        #[serde(default)]
-        subject: Vec<RawSubject>,
         predicate: RawDocument,
     }
-    #[derive(Deserialize)]
-    struct RawSubject {
-        #[serde(default)]
-        digest: std::collections::BTreeMap<String, String>,
-    }
     let raw: RawStatement = serde_json::from_slice(bytes).map_err(|e| describe(&e))?;
-    Ok(SbomStatement {
-        predicate_type: raw.predicate_type,
-        subject_digests: raw
-            .subject
-            .iter()
-            .filter_map(|s| s.digest.get("sha256").map(|h| format!("sha256:{h}")))
-            .collect(),
-        sbom: raw.predicate.into_sbom()?,
-    })
+    raw.predicate.into_sbom()
 }
 
 fn json_error(e: &serde_json::Error) -> ReadError {

@@ -126,9 +126,7 @@ fn statement_with_sbom_predicate() {
         &DIGEST[7..]
     );
     let parsed = parse_statement(statement.as_bytes()).unwrap();
-    assert_eq!(parsed.predicate_type, "https://cyclonedx.org/bom");
-    assert_eq!(parsed.subject_digests, vec![DIGEST.to_string()]);
-    assert_eq!(parsed.sbom.packages.len(), 9);
+    assert_eq!(parsed.packages.len(), 9);
 }
 
 #[test]

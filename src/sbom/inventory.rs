@@ -134,8 +134,8 @@ impl Inventory {
                 _ => path,
             });
         }
-        dirs::data_dir()
-            .map(|d| d.join("vimes").join("inventory.db"))
+        crate::paths::data_dir()
+            .map(|d| d.join("inventory.db"))
             .ok_or_else(|| {
                 Error::Usage(
                     "no user data directory (HOME unset?): set sbom.inventory in vimes.yaml".into(),

@@ -2,7 +2,6 @@
 //! answers "which images contain X?", version ranges per ecosystem and OSV
 //! advisories. The engine never prints; commands render what it returns.
 
-pub mod attested;
 pub mod document;
 pub mod filing;
 pub mod inventory;

@@ -10,7 +10,6 @@ pub mod sign;
 pub mod statement;
 pub mod store;
 pub mod verify;
-pub mod verify_bundle;
 
 /// Attestation types cosign (and vimes) name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

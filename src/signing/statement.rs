@@ -10,7 +10,7 @@
 
 use super::bundle::IN_TOTO_STATEMENT_V1;
 use super::payload::IN_TOTO_STATEMENT_V01;
-use super::verify::same_repository;
+use crate::registry::ImageRef;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -60,6 +60,16 @@ struct AnySubject {
     name: Option<String>,
     #[serde(default)]
     digest: BTreeMap<String, String>,
+}
+
+/// Whether the repository a signature or statement names is `expected`.
+/// cosign binds the repository; sigstore-rs historically wrote `repo:tag`,
+/// so a tag suffix is tolerated but a different repository is not.
+pub fn same_repository(signed: &str, expected: &str) -> bool {
+    if signed == expected {
+        return true;
+    }
+    ImageRef::parse(signed).is_ok_and(|r| r.repository_name() == expected && r.digest.is_none())
 }
 
 /// Checks that the statement `bytes` is about `repository@digest`.

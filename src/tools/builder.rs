@@ -67,7 +67,7 @@ impl Storage {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let base = var("VIMES_BUILDAH_ROOT").map(PathBuf::from).or_else(|| {
             (kind == BuilderKind::Buildah)
-                .then(|| dirs::cache_dir().map(|d| d.join("vimes").join("buildah")))
+                .then(|| crate::paths::cache_dir().map(|d| d.join("buildah")))
                 .flatten()
         });
         Storage {

@@ -3,12 +3,36 @@
 
 pub mod escape;
 
-use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use std::io::{IsTerminal, Write};
 
 mod log_writer;
 pub mod table;
+
+/// What is printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    Text,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0 (commands that report findings).
+    Sarif,
+}
+
+/// What the global flags say about output, as the UI needs it (the CLI
+/// layer fills it in; the UI does not know the flags).
+#[derive(Clone, Copy, Debug)]
+pub struct OutputOptions {
+    /// `--output`.
+    pub format: OutputFormat,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbose: u8,
+    /// `--no-color`.
+    pub no_color: bool,
+}
 
 /// How the user asked output to look.
 #[derive(Clone, Debug)]
@@ -25,11 +49,11 @@ pub struct Ui {
 
 impl Ui {
     /// Builds the UI settings from the global flags and the environment.
-    pub fn new(global: &GlobalArgs) -> Self {
+    pub fn new(global: &OutputOptions) -> Self {
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let stderr_tty = std::io::stderr().is_terminal();
         Ui {
-            format: global.output,
+            format: global.format,
             quiet: global.quiet,
             color: !global.no_color && !no_color_env && stderr_tty,
             interactive: stderr_tty && std::io::stdin().is_terminal(),
@@ -82,7 +106,7 @@ impl Ui {
 }
 
 /// Sets up `tracing` logging on stderr according to `-v` (warnings by default).
-pub fn init_logging(global: &GlobalArgs) {
+pub fn init_logging(global: &OutputOptions) {
     let level = match (global.quiet, global.verbose) {
         (true, _) => "error",
         (false, 0) => "warn",

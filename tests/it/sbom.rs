@@ -266,7 +266,7 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
     );
     env.run(&["sbom", "index", &format!("{repository}:2.0")])
         .assert_code(1)
-        .assert_stderr_contains("not signed by a trusted key");
+        .assert_stderr_contains("no envelope signature verifies with a trusted key");
     // With that key trusted, an attestation made outside vimes is read.
     let mut env = env;
     env.write("foreign.pub", foreign.public_pem());
@@ -332,5 +332,5 @@ fn bundle_format_sbom_attestations_are_indexed() {
     stranger
         .run(&["sbom", "index", "--rebuild", &reference])
         .assert_code(1)
-        .assert_stderr_contains("not signed by a trusted key");
+        .assert_stderr_contains("signature does not verify with any trusted key");
 }

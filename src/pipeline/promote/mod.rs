@@ -180,13 +180,20 @@ fn relative_to_project(image: &ImageRef, registry: &RegistryConfig) -> Option<St
         .map(str::to_string)
 }
 
-/// Test-only fault switch: ends the process right after `step`, as a crash would.
+/// Test builds only (`--features fault-injection`): ends the process right
+/// after `step`, as a crash would, so the tests can interrupt a promotion at
+/// each step. A release binary has no such switch.
+#[cfg(feature = "fault-injection")]
 fn fault_after(step: &str) {
     if std::env::var("VIMES_FAULT_AFTER_STEP").as_deref() == Ok(step) {
         eprintln!("vimes: VIMES_FAULT_AFTER_STEP={step}: stopping here (test fault switch)");
         std::process::exit(86);
     }
 }
+
+/// Without the `fault-injection` feature there is nothing to inject.
+#[cfg(not(feature = "fault-injection"))]
+fn fault_after(_step: &str) {}
 
 /// Writes the promotion into production. Requires an approving review.
 pub async fn execute(

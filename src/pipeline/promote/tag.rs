@@ -95,7 +95,7 @@ struct TagLock {
 impl TagLock {
     fn acquire(name: &str) -> Result<Self> {
         use sha2::Digest as _;
-        let dir = crate::pipeline::scan::vimes_cache_dir().join("locks");
+        let dir = crate::paths::cache_dir_or_temp().join("locks");
         let io = |error| Error::File {
             path: dir.clone(),
             error,

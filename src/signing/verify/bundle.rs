@@ -5,36 +5,42 @@
 //! are signed with keys here; certificate (keyless) bundles and Rekor entries
 //! cannot be checked offline and never count on their own.
 
-use super::bundle::{self, Bundle, IN_TOTO_STATEMENT_V1};
-use super::keys::PublicKey;
-use super::payload::IN_TOTO_STATEMENT_V01;
-use super::referrer::{self, Candidate, Fetched};
-use super::statement::{self, Names};
-use super::verify::{same_repository, LayerCheck, VerifyPolicy, FORMAT_BUNDLE};
+use super::check::{concurrently, Format, LayerCheck, RegistryFailure, Verdict, VerifyPolicy};
 use crate::error::Result;
 use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::bundle::{self, Bundle, IN_TOTO_STATEMENT_V1};
+use crate::signing::keys::PublicKey;
+use crate::signing::payload::IN_TOTO_STATEMENT_V01;
+use crate::signing::referrer::{self, Candidate, Fetched};
+use crate::signing::statement::{self, same_repository, Names};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The bundle signatures and attestations of `image@digest`, each checked.
-/// Attestation bundles are only read when `attestations` is set.
+/// The bundle signatures and attestations of `image@digest`, each checked
+/// (an attestation that counts with its statement). Attestation bundles are
+/// only read when `attestations` is given, and only those whose annotated
+/// predicate type it accepts.
 pub async fn check_bundles(
     client: &RegistryClient,
     image: &ImageRef,
     digest: &str,
     keys: &[PublicKey],
     policy: &VerifyPolicy,
-    attestations: bool,
-) -> Result<(Vec<LayerCheck>, Vec<LayerCheck>)> {
+    attestations: Option<&(dyn Fn(&str) -> bool + Sync)>,
+) -> Result<(Vec<LayerCheck>, Vec<(LayerCheck, Option<Vec<u8>>)>)> {
     let (candidates, skipped) = referrer::candidates(client, image, digest).await?;
     let wanted = candidates.iter().filter(|candidate| {
-        let hinted_attestation = candidate
+        match candidate
             .predicate_hint
             .as_deref()
-            .is_some_and(|p| p != bundle::COSIGN_SIGN_PREDICATE_TYPE);
-        attestations || !hinted_attestation
+            .filter(|p| *p != bundle::COSIGN_SIGN_PREDICATE_TYPE)
+        {
+            None => true,
+            Some(hinted) => attestations.is_some_and(|wanted| wanted(hinted)),
+        }
     });
-    let fetched = super::verify::concurrently(wanted, async |candidate| {
+    let attestations = attestations.is_some();
+    let fetched = concurrently(wanted, async |candidate| {
         (
             candidate,
             referrer::fetch(client, image, digest, candidate).await,
@@ -56,10 +62,10 @@ pub async fn check_bundles(
     }
     if skipped > 0 {
         signatures.push(LayerCheck {
-            format: FORMAT_BUNDLE,
+            format: Format::Bundle,
             reason: format!(
                 "{skipped} more bundle referrers not examined (limit {})",
-                super::store::MAX_LAYERS
+                crate::signing::store::MAX_LAYERS
             ),
             ..LayerCheck::default()
         });
@@ -89,16 +95,25 @@ fn kind_of(candidate: &Candidate, fetched: &Fetched) -> Kind {
     }
 }
 
-fn rejected(fetched: &Fetched, predicate_type: Option<String>, reason: String) -> LayerCheck {
+fn rejected(
+    image: &ImageRef,
+    fetched: &Fetched,
+    predicate_type: Option<String>,
+    reason: String,
+) -> LayerCheck {
     LayerCheck {
         layer: fetched.layer_digest.clone(),
-        valid: false,
-        key: None,
+        verdict: match &fetched.registry_failure {
+            Some(message) => Verdict::Unknown(RegistryFailure {
+                registry: image.registry.clone(),
+                message: message.clone(),
+            }),
+            None => Verdict::Bad,
+        },
         predicate_type,
         reason,
-        format: FORMAT_BUNDLE,
+        format: Format::Bundle,
         referrer: Some(fetched.manifest_digest.clone()),
-        registry_failure: fetched.registry_failure.clone(),
     }
 }
 
@@ -171,18 +186,19 @@ fn check_signature(
 ) -> LayerCheck {
     let bundle = match &fetched.bundle {
         Ok(b) => b,
-        Err(reason) => return rejected(fetched, None, reason.clone()),
+        Err(reason) => return rejected(image, fetched, None, reason.clone()),
     };
     let (key, opened) = match verified(keys, bundle) {
         Ok(v) => v,
-        Err(reason) => return rejected(fetched, None, reason),
+        Err(reason) => return rejected(image, fetched, None, reason),
     };
     let statement = match parse_statement(&opened.statement) {
         Ok(s) => s,
-        Err(reason) => return rejected(fetched, None, reason),
+        Err(reason) => return rejected(image, fetched, None, reason),
     };
     if statement.predicate_type != bundle::COSIGN_SIGN_PREDICATE_TYPE {
         return rejected(
+            image,
             fetched,
             None,
             format!(
@@ -198,6 +214,7 @@ fn check_signature(
             .flat_map(|s| s.digest.iter().map(|(a, h)| format!("{a}:{h}")))
             .collect();
         return rejected(
+            image,
             fetched,
             None,
             format!(
@@ -214,6 +231,7 @@ fn check_signature(
     let bound = match &subject.name {
         Some(name) if !same_repository(name, &repository) => {
             return rejected(
+                image,
                 fetched,
                 None,
                 format!("signed for repository {name:?}, not {repository}"),
@@ -226,21 +244,21 @@ fn check_signature(
     let annotations = subject.annotations.as_ref().unwrap_or(&empty);
     for (k, v) in &policy.annotations {
         if annotations.get(k).and_then(|f| f.as_str()) != Some(v.as_str()) {
-            return rejected(fetched, None, format!("annotation {k}={v} missing"));
+            return rejected(image, fetched, None, format!("annotation {k}={v} missing"));
         }
     }
     LayerCheck {
         layer: fetched.layer_digest.clone(),
-        valid: true,
-        key: Some(key.name.clone()),
+        verdict: Verdict::Good {
+            key: key.name.clone(),
+        },
         predicate_type: None,
         reason: format!(
             "valid bundle signature by {} ({}){bound}",
             key.name, key.fingerprint
         ),
-        format: FORMAT_BUNDLE,
+        format: Format::Bundle,
         referrer: Some(fetched.manifest_digest.clone()),
-        registry_failure: None,
     }
 }
 
@@ -250,14 +268,14 @@ fn check_attestation(
     keys: &[PublicKey],
     fetched: &Fetched,
     hinted: Option<String>,
-) -> LayerCheck {
+) -> (LayerCheck, Option<Vec<u8>>) {
     let bundle = match &fetched.bundle {
         Ok(b) => b,
-        Err(reason) => return rejected(fetched, hinted, reason.clone()),
+        Err(reason) => return (rejected(image, fetched, hinted, reason.clone()), None),
     };
     let (key, opened) = match verified(keys, bundle) {
         Ok(v) => v,
-        Err(reason) => return rejected(fetched, hinted, reason),
+        Err(reason) => return (rejected(image, fetched, hinted, reason), None),
     };
     let bound = match statement::check(
         &opened.statement,
@@ -267,13 +285,20 @@ fn check_attestation(
     ) {
         Ok(bound) => bound,
         Err(refused) => {
-            return rejected(fetched, refused.predicate_type.or(hinted), refused.reason)
+            let check = rejected(
+                image,
+                fetched,
+                refused.predicate_type.or(hinted),
+                refused.reason,
+            );
+            return (check, None);
         }
     };
-    LayerCheck {
+    let check = LayerCheck {
         layer: fetched.layer_digest.clone(),
-        valid: true,
-        key: Some(key.name.clone()),
+        verdict: Verdict::Good {
+            key: key.name.clone(),
+        },
         reason: format!(
             "valid {} bundle attestation by {}{}",
             bound.predicate_type,
@@ -285,8 +310,8 @@ fn check_attestation(
             }
         ),
         predicate_type: Some(bound.predicate_type),
-        format: FORMAT_BUNDLE,
+        format: Format::Bundle,
         referrer: Some(fetched.manifest_digest.clone()),
-        registry_failure: None,
-    }
+    };
+    (check, Some(opened.statement))
 }

@@ -227,7 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         }
         'vimes;attest' {
             [CompletionResult]::new('--predicate', '--predicate', [CompletionResultType]::ParameterName, 'The predicate document (JSON)')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Predicate type: cyclonedx, spdx, vuln, slsaprovenance, openvex, custom')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path or env://VAR); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')

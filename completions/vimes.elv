@@ -208,7 +208,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         }
         &'vimes;attest'= {
             cand --predicate 'The predicate document (JSON)'
-            cand --type 'Predicate type: cyclonedx, spdx, vuln, slsaprovenance, openvex, custom'
+            cand --type 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom'
             cand --key 'Private key (path or env://VAR); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'

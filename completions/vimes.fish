@@ -164,7 +164,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand sign" -l yes -d 'Answer yes 
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l predicate -d 'The predicate document (JSON)' -r -F
-complete -c vimes -n "__fish_vimes_using_subcommand attest" -l type -d 'Predicate type: cyclonedx, spdx, vuln, slsaprovenance, openvex, custom' -r
+complete -c vimes -n "__fish_vimes_using_subcommand attest" -l type -d 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom' -r
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l key -d 'Private key (path or env://VAR); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'

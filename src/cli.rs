@@ -322,7 +322,8 @@ pub struct AttestArgs {
     /// The predicate document (JSON).
     #[arg(long, value_name = "FILE")]
     pub predicate: PathBuf,
-    /// Predicate type: cyclonedx, spdx, vuln, slsaprovenance, openvex, custom.
+    /// Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance
+    /// (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom.
     #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
     pub predicate_type: String,
     /// Private key (path or env://VAR); default: signing.key.

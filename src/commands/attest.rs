@@ -5,8 +5,10 @@ use super::Ctx;
 use crate::cli::AttestArgs;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::policy::date::now_rfc3339;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::predicate::predicate;
 use crate::signing::sign::attest_image;
 use crate::signing::AttestationType;
 
@@ -17,15 +19,19 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         Error::Usage(format!(
             "unknown attestation type {:?}; expected one of {}",
             args.predicate_type,
-            AttestationType::ALL.map(|t| t.name()).join(", ")
+            AttestationType::NAMES.join(", ")
         ))
     })?;
     let text = std::fs::read_to_string(&args.predicate).map_err(|error| Error::File {
         path: args.predicate.clone(),
         error,
     })?;
-    let predicate: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: not JSON: {e}", args.predicate.display())))?;
+    let predicate = predicate(
+        kind,
+        &text,
+        &args.predicate.display().to_string(),
+        &now_rfc3339(),
+    )?;
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
     let key = signing_key(ctx, &loaded, args.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;

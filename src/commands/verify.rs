@@ -35,8 +35,12 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
         .iter()
         .chain(&args.require_attestations)
     {
-        let kind = AttestationType::from_name(name)
-            .ok_or_else(|| Error::Usage(format!("unknown attestation type {name:?}")))?;
+        let kind = AttestationType::from_name(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown attestation type {name:?}; expected one of {}",
+                AttestationType::NAMES.join(", ")
+            ))
+        })?;
         if !required.contains(&kind) {
             required.push(kind);
         }

@@ -7,7 +7,10 @@
 //!
 //! - the value is inserted as-is: a value holding YAML syntax (`: `, `#`, a
 //!   leading `[`...) changes how the line parses, so quote the scalar
-//!   (`url: "${HOST}"`) when the value might contain such characters;
+//!   (`url: "${HOST}"`) when the value might contain such characters, but
+//!   never for a number or boolean key: `timeout_secs: ${T}` with `T=600` is
+//!   the integer 600, `timeout_secs: "${T}"` the string "600", which the
+//!   loader refuses as the schema does (see `parse::refuse_quoted_scalars`);
 //! - a value containing a newline is refused, since it would change the
 //!   document's structure and shift every line number after it;
 //! - whole-line comments (first non-blank character `#`) are copied verbatim so

@@ -64,6 +64,7 @@ pub(crate) fn parse<'a>(
                 .into(),
         ));
     }
+    let original = text;
     let (text, columns) =
         interpolate(text, lookup).map_err(|e| config_error(e.line, e.column, e.message))?;
     // The untyped parse goes first: it reports YAML syntax errors as such,
@@ -91,13 +92,175 @@ pub(crate) fn parse<'a>(
         ));
     }
     match serde_saphyr::from_str::<Config>(&text) {
-        Ok(config) => Ok((config, source)),
+        Ok(config) => {
+            refuse_quoted_scalars(original, &text, &source)?;
+            Ok((config, source))
+        }
         Err(err) => {
             let err = err.without_snippet();
             let message = typed_message(&source, err);
             Err(source.error(err.location(), message))
         }
     }
+}
+
+/// What a key of the schema takes that a quoted scalar is not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ScalarKind {
+    Integer,
+    Boolean,
+}
+
+/// Refuses a quoted scalar where the schema of
+/// `vimes config schema` wants an integer or a boolean.
+///
+/// The YAML parser reads the text of `"600"` as a number when the field is
+/// one, but to YAML, and to every editor or CI check validating the file
+/// against the schema, `"600"` is a string, which the schema refuses. One
+/// rule for both: the schema's. The check reads the schema itself, so a key
+/// added there is covered here.
+///
+/// It looks at the interpolated text, as the parser does: `timeout_secs:
+/// ${TIMEOUT}` with `TIMEOUT=600` is the plain scalar 600 and stays a number;
+/// `"${TIMEOUT}"` is a quoted string and is refused like `"600"`.
+fn refuse_quoted_scalars(original: &str, text: &str, source: &Source) -> Result<(), Error> {
+    let schema = super::schema::json_schema();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut path = Vec::new();
+    let Some((path, loc, kind)) = first_quoted(&schema, &schema, &source.tree, &lines, &mut path)
+    else {
+        return Ok(());
+    };
+    let wanted = match kind {
+        ScalarKind::Integer => "a whole number",
+        ScalarKind::Boolean => "true or false",
+    };
+    let key = dotted(&path);
+    let line = |n: u64, of: &str| {
+        of.lines()
+            .nth(usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX))
+            .map(str::to_string)
+    };
+    let column0 = |c: u64| usize::try_from(c.saturating_sub(1)).unwrap_or(usize::MAX);
+    // The value as the parser saw it, and as the file spells it (the two
+    // differ when a ${VAR} was substituted inside the quotes).
+    let seen = line(loc.line(), text)
+        .and_then(|l| quoted_text(&l, column0(loc.column())))
+        .unwrap_or_default();
+    let written = line(loc.line(), original)
+        .and_then(|l| {
+            quoted_text(
+                &l,
+                column0(source.columns.original(loc.line(), loc.column())),
+            )
+        })
+        .unwrap_or_else(|| seen.clone());
+    Err(source.error(
+        Some(loc),
+        format!(
+            "{key}: expected {wanted}, found the string {seen:?}; write {written} without quotes"
+        ),
+    ))
+}
+
+/// The first scalar, in document order, that the schema wants as an integer
+/// or a boolean but that is quoted: its key path, where its text
+/// starts, and what it should be.
+fn first_quoted(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    node: &Node,
+    lines: &[&str],
+    path: &mut Vec<String>,
+) -> Option<(Vec<String>, Location, ScalarKind)> {
+    let schema = resolve_ref(root, schema);
+    let visit = |child_schema: &serde_json::Value,
+                 child: &serde_saphyr::Spanned<Node>,
+                 name: String,
+                 path: &mut Vec<String>| {
+        path.push(name);
+        let child_schema = resolve_ref(root, child_schema);
+        let found = match (&child.value, scalar_kind(child_schema)) {
+            (Node::Scalar(_), Some(kind)) if quote_at(lines, child.defined).is_some() => {
+                Some((path.clone(), child.defined, kind))
+            }
+            (Node::Map(_) | Node::Seq(_), _) => {
+                first_quoted(root, child_schema, &child.value, lines, path)
+            }
+            _ => None,
+        };
+        path.pop();
+        found
+    };
+    match node {
+        Node::Map(entries) => entries.iter().find_map(|(k, v)| {
+            let name = k.value.scalar()?.to_string();
+            let child_schema = schema
+                .get("properties")
+                .and_then(|p| p.get(&name))
+                .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))?;
+            visit(child_schema, v, name, path)
+        }),
+        Node::Seq(items) => {
+            let each = schema.get("items")?;
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| visit(each, item, i.to_string(), path))
+        }
+        _ => None,
+    }
+}
+
+/// Follows a local `$ref` of the schema.
+fn resolve_ref<'a>(
+    root: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match schema.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => r
+            .strip_prefix("#/$defs/")
+            .and_then(|name| root.get("$defs")?.get(name))
+            .unwrap_or(schema),
+        None => schema,
+    }
+}
+
+/// Integer or boolean, when that is what the schema wants and a string
+/// would not do.
+fn scalar_kind(schema: &serde_json::Value) -> Option<ScalarKind> {
+    let types: Vec<&str> = match schema.get("type")? {
+        serde_json::Value::String(t) => vec![t.as_str()],
+        serde_json::Value::Array(ts) => ts.iter().filter_map(serde_json::Value::as_str).collect(),
+        _ => return None,
+    };
+    if types.contains(&"string") {
+        return None;
+    }
+    if types.contains(&"integer") {
+        Some(ScalarKind::Integer)
+    } else if types.contains(&"boolean") {
+        Some(ScalarKind::Boolean)
+    } else {
+        None
+    }
+}
+
+/// The quote (`"` or `'`) a scalar written at `loc` starts with. (A
+/// `!!str` tag needs no check: the parser refuses it for a number itself.)
+fn quote_at(lines: &[&str], loc: Location) -> Option<char> {
+    let line = lines.get(usize::try_from(loc.line().checked_sub(1)?).ok()?)?;
+    let column = usize::try_from(loc.column().checked_sub(1)?).ok()?;
+    line.chars().nth(column).filter(|c| matches!(c, '"' | '\''))
+}
+
+/// The text between the quote at character `column` of `line` and the next
+/// same quote (numbers and booleans hold no escapes).
+fn quoted_text(line: &str, column: usize) -> Option<String> {
+    let mut chars = line.chars().skip(column);
+    let quote = chars.next().filter(|c| matches!(c, '"' | '\''))?;
+    let inner: String = chars.by_ref().take_while(|&c| c != quote).collect();
+    Some(inner)
 }
 
 /// Whether the file has nothing but blank lines and comments.

@@ -123,3 +123,77 @@ fn suggestions_only_for_close_matches() {
     );
     assert_eq!(did_you_mean("zzz", &["version", "registries"]), None);
 }
+
+#[test]
+fn quoted_numbers_and_booleans_are_refused_with_the_unquoted_spelling() {
+    let e = err("version: 1\ntools:\n  trivy:\n    path: trivy\n    timeout_secs: \"600\"\n");
+    assert_eq!(
+        e,
+        "vimes.yaml:5:19: tools.trivy.timeout_secs: expected a whole number, found the string \
+         \"600\"; write 600 without quotes"
+    );
+    let e = err("version: 1\nregistries:\n  s: { url: a, insecure: 'true' }\n");
+    assert_eq!(
+        e,
+        "vimes.yaml:3:26: registries.s.insecure: expected true or false, found the string \
+         \"true\"; write true without quotes"
+    );
+    let e = err("version: \"1\"\n");
+    assert!(
+        e.starts_with("vimes.yaml:1:10: version: expected a whole number"),
+        "{e}"
+    );
+    let e = err("version: 1\npolicy:\n  max_base_age_days: '30'\n");
+    assert!(e.contains("write 30 without quotes"), "{e}");
+    let e = err("version: 1\ntools:\n  syft: {path: syft, timeout_secs: \"5\"}\n");
+    assert!(
+        e.starts_with("vimes.yaml:3:36: tools.syft.timeout_secs"),
+        "{e}"
+    );
+}
+
+#[test]
+fn quoted_strings_that_look_like_numbers_stay_strings() {
+    let text = "version: 1\nregistries:\n  s: { url: \"localhost:5000\", project: \"2024\" }\n\
+                policy:\n  max_base_age_days: ~\n  ignore_unfixed: false\n\
+                tools:\n  trivy: { path: \"600\", timeout_secs: 600 }\n";
+    let (config, _) = parse(text, "vimes.yaml", &no_env).unwrap();
+    assert_eq!(config.registries["s"].project, "2024");
+    assert_eq!(config.tools.trivy.path, "600");
+    assert_eq!(config.tools.trivy.timeout_secs, 600);
+    assert_eq!(config.policy.max_base_age_days, None);
+}
+
+#[test]
+fn interpolated_numbers_stay_numbers_unless_quoted() {
+    let env = |name: &str| Ok((name == "TIMEOUT").then(|| "900".to_string()));
+    // ${VAR} is replaced before parsing: unquoted, the value is a plain scalar.
+    let text = "version: 1\ntools:\n  trivy: { path: trivy, timeout_secs: ${TIMEOUT} }\n";
+    let (config, _) = parse(text, "vimes.yaml", &env).unwrap();
+    assert_eq!(config.tools.trivy.timeout_secs, 900);
+    let text = "version: 1\nregistries:\n  s: { url: a, insecure: ${INSECURE:-true} }\n";
+    let (config, _) = parse(text, "vimes.yaml", &env).unwrap();
+    assert!(config.registries["s"].insecure);
+    // Quoted, it is a string, as it would be without interpolation; the
+    // message points at the file's quote and shows what the file says.
+    let text = "version: 1\ntools:\n  trivy: { path: trivy, timeout_secs: \"${TIMEOUT}\" }\n";
+    let e = match parse(text, "vimes.yaml", &env) {
+        Ok(_) => panic!("accepted: {text}"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        e,
+        "vimes.yaml:3:39: tools.trivy.timeout_secs: expected a whole number, found the string \
+         \"900\"; write ${TIMEOUT} without quotes"
+    );
+}
+
+#[test]
+fn string_tagged_numbers_are_refused() {
+    // The parser itself refuses `!!str` where a number goes.
+    let e = err("version: 1\ntools:\n  trivy: { path: trivy, timeout_secs: !!str 600 }\n");
+    assert!(
+        e.starts_with("vimes.yaml:3:45: tools.trivy.timeout_secs: expected a whole number"),
+        "{e}"
+    );
+}

@@ -240,7 +240,10 @@ fn schema_defaults_match_the_model_defaults() {
     // The enums list exactly what serde accepts.
     let attestations =
         &root["properties"]["signing"]["properties"]["require_attestations"]["items"]["enum"];
-    assert_eq!(attestations.as_array().map(Vec::len), Some(8));
+    assert_eq!(
+        attestations.as_array().map(Vec::len),
+        Some(crate::signing::AttestationType::NAMES.len())
+    );
 }
 
 #[test]
@@ -275,4 +278,89 @@ fn schema_rejects_what_the_model_rejects() {
         &mut errs,
     );
     assert_eq!(errs.len(), 3, "{errs:#?}");
+}
+
+/// The integer and boolean keys of the schema set in `value`: (path, value).
+fn scalar_leaves(
+    root: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Value)>,
+) {
+    let schema = resolve(root, schema);
+    let Value::Object(map) = value else {
+        return;
+    };
+    for (k, v) in map {
+        let Some(child) = schema["properties"]
+            .get(k)
+            .or(schema.get("additionalProperties").filter(|a| a.is_object()))
+        else {
+            continue;
+        };
+        path.push(k.clone());
+        let child_schema = resolve(root, child);
+        let types = &child_schema["type"];
+        let is = |t: &str| types == t || types.as_array().is_some_and(|a| a.contains(&json!(t)));
+        if (is("integer") || is("boolean")) && !is("string") && !v.is_null() {
+            out.push((path.clone(), v.clone()));
+        } else {
+            scalar_leaves(root, child, v, path, out);
+        }
+        path.pop();
+    }
+}
+
+/// The schema and the loader agree on quoted scalars: for every integer and
+/// boolean key, the unquoted value passes both, and the same value quoted
+/// (a string) is refused by both.
+#[test]
+fn schema_and_loader_agree_on_quoted_numbers_and_booleans() {
+    let root = json_schema();
+    let value = serde_json::to_value(fully_populated()).unwrap();
+    let mut leaves = Vec::new();
+    scalar_leaves(&root, &root, &value, &mut Vec::new(), &mut leaves);
+    let keys: BTreeSet<String> = leaves
+        .iter()
+        .map(|(p, _)| match p.first().map(String::as_str) {
+            Some("registries") => format!("registries.*.{}", p[2..].join(".")),
+            _ => p.join("."),
+        })
+        .collect();
+    for expected in [
+        "version",
+        "tools.trivy.timeout_secs",
+        "tools.trivy.offline",
+        "registries.*.insecure",
+        "policy.max_base_age_days",
+    ] {
+        assert!(keys.contains(expected), "{expected} not among {keys:?}");
+    }
+    assert!(leaves.len() >= 12, "{leaves:?}");
+    let no_env = |_: &str| Ok(None);
+    // JSON is YAML: strings come out double-quoted, numbers and booleans bare.
+    let yaml = serde_json::to_string_pretty(&value).unwrap();
+    super::parse::parse(&yaml, "vimes.yaml", &no_env).unwrap();
+    for (path, leaf) in &leaves {
+        let mut quoted = value.clone();
+        let slot = path
+            .iter()
+            .fold(&mut quoted, |v, k| v.get_mut(k).expect("path exists"));
+        *slot = Value::String(leaf.to_string());
+        let mut errs = Vec::new();
+        conform(&root, &root, &quoted, "$", false, &mut errs);
+        assert!(!errs.is_empty(), "the schema takes {path:?} quoted");
+        let yaml = serde_json::to_string_pretty(&quoted).unwrap();
+        let e = match super::parse::parse(&yaml, "vimes.yaml", &no_env) {
+            Ok(_) => panic!("the loader takes {path:?} quoted:\n{yaml}"),
+            Err(e) => e.to_string(),
+        };
+        let key = path.join(".");
+        assert!(
+            e.contains(&format!("{key}: expected"))
+                && e.contains(&format!("write {leaf} without quotes")),
+            "{e}"
+        );
+    }
 }

@@ -134,8 +134,9 @@ policy:
 signing:
 {key_line}
 {public_line}
-  # Attestation types every image must carry, signed: cyclonedx, spdx, vuln,
-  # slsaprovenance, openvex, custom, review, promotion.
+  # Attestation types every image must carry, signed (cosign's names): cyclonedx,
+  # spdx, vuln, slsaprovenance (SLSA v0.2), slsaprovenance1 (SLSA v1), link,
+  # openvex, custom, review, promotion.
   require_attestations: []
   format: legacy                  # legacy (cosign .sig tags) | bundle (Sigstore bundle, referrers API)
 

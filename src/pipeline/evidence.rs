@@ -107,19 +107,24 @@ pub fn applied_exceptions(scan: &ScanOutcome) -> Vec<AppliedException> {
     out
 }
 
-/// cosign's vuln predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md).
+/// cosign's vuln predicate (specs/COSIGN_VULN_ATTESTATION_SPEC.md, decoded
+/// by cosign into `CosignVulnPredicate`).
+///
+/// `invocation.parameters` is an array of strings, as the spec shows it: the
+/// Trivy options that decided the report, then `VIMES_TODAY=<date>` when the
+/// verdict was judged on that date instead of today's (so the signed
+/// evidence says so). `scanner.db.uri` names the DB's repository, never "".
 pub fn vuln_predicate(scan: &ScanOutcome) -> serde_json::Value {
-    // A verdict judged on a VIMES_TODAY date says so in the signed evidence.
-    let parameters = match &scan.today_overridden {
-        Some(date) => serde_json::json!({ "today_overridden": date }),
-        None => serde_json::Value::Null,
-    };
+    let mut parameters = scan.trivy_options.clone();
+    if let Some(date) = &scan.today_overridden {
+        parameters.push(format!("VIMES_TODAY={date}"));
+    }
     serde_json::json!({
         "invocation": { "parameters": parameters, "uri": "", "event_id": "", "builder.id": "vimes" },
         "scanner": {
             "uri": format!("pkg:github/aquasecurity/trivy@{}", scan.trivy_version),
             "version": scan.trivy_version,
-            "db": { "uri": "", "version": scan.db_updated_at.clone().unwrap_or_default() },
+            "db": { "uri": scan.db_repository, "version": scan.db_updated_at.clone().unwrap_or_default() },
             "result": serde_json::to_value(&scan.report).unwrap_or(serde_json::Value::Null),
         },
         "metadata": { "scanStartedOn": scan.scan_started_on, "scanFinishedOn": scan.scan_finished_on },

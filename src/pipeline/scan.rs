@@ -55,6 +55,10 @@ pub struct ScanOutcome {
     pub trivy_version: String,
     /// The DB's `UpdatedAt`, when known (standalone mode).
     pub db_updated_at: Option<String>,
+    /// The OCI repository of the vulnerability DB: `tools.trivy.db_repository`,
+    /// or Trivy's default ([`trivy::DEFAULT_DB_REPOSITORY`]), which a Trivy
+    /// server or Harbor's scanner is taken to use as well.
+    pub db_repository: String,
     /// Whether the report came from the cache.
     pub cached: bool,
     /// Trivy's own wall time (zero on a cache hit).
@@ -311,6 +315,7 @@ pub async fn scan_image(
         platforms: targets.iter().filter_map(|t| t.platform.clone()).collect(),
         trivy_version: first.map(|s| s.scanner.clone()).unwrap_or_default(),
         db_updated_at: environment.as_ref().and_then(|e| e.db_updated_at.clone()),
+        db_repository: trivy::db_repository(tool.db_repository.as_deref()).to_string(),
         trivy_options: environment.map(|e| e.options).unwrap_or_default(),
         today_overridden: Date::overridden().map(|d| d.to_string()),
         cached: scans.iter().all(|s| s.cached),

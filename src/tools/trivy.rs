@@ -12,6 +12,22 @@ use std::time::Duration;
 /// The oldest Trivy whose JSON report and flags vimes relies on.
 pub const MIN_VERSION: (u64, u64) = (0, 50);
 
+/// The vulnerability DB Trivy reads when no `--db-repository` is given: the
+/// repository Aqua Security publishes trivy-db to. (Trivy 0.56 and later
+/// fetch it from `mirror.gcr.io/aquasec/trivy-db:2` first, a copy of the same
+/// artefact, and fall back to this one.) The vuln predicate names it as
+/// `scanner.db.uri` when `tools.trivy.db_repository` is not set.
+pub const DEFAULT_DB_REPOSITORY: &str = "ghcr.io/aquasecurity/trivy-db:2";
+
+/// The DB repository a scan under `db_repository` (the configured
+/// `tools.trivy.db_repository`) reads: that one, or Trivy's default.
+pub fn db_repository(db_repository: Option<&str>) -> &str {
+    db_repository
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(DEFAULT_DB_REPOSITORY)
+}
+
 /// How to run one scan.
 #[derive(Clone, Debug)]
 pub struct ScanRequest {

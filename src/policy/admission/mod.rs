@@ -94,10 +94,9 @@ pub fn required_attestations(config: &Config) -> Result<Vec<AttestationType>> {
     let mut required = Vec::new();
     for name in &config.signing.require_attestations {
         let kind = AttestationType::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = AttestationType::ALL.iter().map(|t| t.name()).collect();
             config_error(format!(
                 "signing.require_attestations: unknown attestation type {name:?} (known: {})",
-                known.join(", ")
+                AttestationType::NAMES.join(", ")
             ))
         })?;
         if !required.contains(&kind) {
@@ -302,7 +301,10 @@ mod tests {
         let c = config(&["cyclonedx", "sbom"]);
         let message = config_message(kyverno_policy(&c, &keys(1), V13).unwrap_err());
         assert!(message.contains("\"sbom\""), "{message}");
-        assert!(message.contains("cyclonedx, spdx, vuln"), "{message}");
+        assert!(
+            message.contains("cyclonedx, spdx, spdxjson, vuln"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -471,7 +473,7 @@ mod tests {
         let expected = [
             ("cyclonedx", "https://cyclonedx.org/bom"),
             ("vuln", "https://cosign.sigstore.dev/attestation/vuln/v1"),
-            ("slsaprovenance", "https://slsa.dev/provenance/v1"),
+            ("slsaprovenance", "https://slsa.dev/provenance/v0.2"),
             ("review", "https://vimes.dev/attestation/review/v1"),
         ];
         for (p, (name, predicate)) in items[1..].iter().zip(expected) {

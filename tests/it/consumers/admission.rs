@@ -150,7 +150,7 @@ fn policy_controller_policies_match_the_crd_and_use_full_predicate_uris() {
         [
             "https://cyclonedx.org/bom",
             "https://cosign.sigstore.dev/attestation/vuln/v1",
-            "https://slsa.dev/provenance/v1",
+            "https://slsa.dev/provenance/v0.2",
             "https://spdx.dev/Document",
         ]
     );

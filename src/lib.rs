@@ -12,6 +12,7 @@ mod harbor;
 mod paths;
 mod pipeline;
 mod policy;
+mod process;
 mod redact;
 mod registry;
 mod regular_file;

@@ -3,8 +3,8 @@
 //! and never loses a hook that was there: a foreign hook is kept as
 //! `pre-push.local` and run first, with the same arguments and input.
 
-use super::git;
 use crate::error::{Error, Result};
+use crate::tools::git;
 use std::path::{Path, PathBuf};
 
 /// First line after the shebang of every hook vimes writes; how a re-install

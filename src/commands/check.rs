@@ -3,11 +3,12 @@
 //! Exit 0 when clean, 1 with findings.
 
 use super::Ctx;
-use crate::check::{self, files, git, resolve, sarif, CheckOptions, Finding, Report};
+use crate::check::{self, files, resolve, sarif, CheckOptions, Finding, Report};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::RegistryClient;
+use crate::tools::git;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
@@ -57,7 +58,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> anyhow::Result<Exit> {
         }
         let repo = git::toplevel(&cwd)?;
         let wanted = git::pushed_files(&repo, &updates)?;
-        git::read_blobs(&repo, &wanted)?
+        check::git::read_blobs(&repo, &wanted)?
     } else if args.paths.is_empty() {
         let listed = git::ls_files(&cwd)?;
         files::read_listed(&cwd, &listed)

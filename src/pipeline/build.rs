@@ -7,13 +7,14 @@
 //! staging registry (`promotion.from`) under a tag; the result is its digest.
 
 use crate::check::base::{self, BaseImage};
-use crate::check::{dockerfile, files, git, rules, Expanded, Finding};
+use crate::check::{dockerfile, files, rules, Expanded, Finding};
 use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::policy::date::rfc3339;
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
+use crate::tools::git;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -52,7 +52,7 @@ pub fn find_reviewer(
             ci: Some(run),
         });
     }
-    let name = git_email()
+    let name = crate::tools::git::user_email()
         .or_else(|| non_empty(environment, "USER"))
         .or_else(os_account)?;
     Some(Reviewer { name, ci })
@@ -140,18 +140,6 @@ fn ci_identity(environment: &BTreeMap<String, String>) -> Option<(String, CiRun)
             run_url: (system.run_url)(environment),
         },
     ))
-}
-
-fn git_email() -> Option<String> {
-    std::process::Command::new("git")
-        .args(["config", "user.email"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 /// The login name of the process' effective user, from the password database.

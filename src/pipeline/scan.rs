@@ -7,10 +7,10 @@ use crate::error::{Error, Result};
 use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
+use crate::process::Invocation;
 use crate::registry::auth::{self, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, resolve_path};
-use crate::tools::runner::Invocation;
 use crate::tools::trivy::{self, ScanRequest};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -110,7 +110,7 @@ pub async fn cached_tool_version(
     program: &str,
     fetch: impl AsyncFnOnce(String) -> Result<String>,
 ) -> Result<String> {
-    let Some(path) = crate::tools::runner::resolve_program(program) else {
+    let Some(path) = crate::process::resolve_program(program) else {
         return Err(Error::Tool {
             tool: tool.into(),
             message: format!(

@@ -5,12 +5,12 @@
 
 use crate::config::RegistryConfig;
 use crate::error::{Error, Result};
+use crate::process::Invocation;
 use base64::Engine;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
 /// Credentials for one registry host. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -277,35 +277,19 @@ async fn run_helper(name: &str, host: &str) -> Result<Option<(Credentials, Crede
         tool: program.clone(),
         message,
     };
-    let mut child = tokio::process::Command::new(&program)
-        .arg("get")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| tool_err(format!("cannot run the credential helper: {e}")))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(host.as_bytes())
-            .await
-            .map_err(|e| tool_err(format!("cannot write to the credential helper: {e}")))?;
-    }
-    let output = tokio::time::timeout(HELPER_TIMEOUT, child.wait_with_output())
-        .await
-        .map_err(|_| tool_err(format!("timed out after {}s", HELPER_TIMEOUT.as_secs())))?
-        .map_err(|e| tool_err(format!("failed: {e}")))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stdout).to_string()
-            + &String::from_utf8_lossy(&output.stderr);
+    // The user's own helper, with the user's environment (a keychain or
+    // `pass` needs its session); the server URL on stdin, as docker sends it.
+    let helper = Invocation::new(&program, &program, HELPER_TIMEOUT)
+        .args(["get"])
+        .stdin(host.as_bytes().to_vec())
+        .inherit_environment();
+    let output = helper.run().await?;
+    if output.code != Some(0) {
+        let said = String::from_utf8_lossy(&output.stdout).to_string() + &output.stderr;
         if said.to_ascii_lowercase().contains("credentials not found") {
             return Ok(None);
         }
-        return Err(tool_err(format!(
-            "exited with {}: {}",
-            output.status,
-            said.trim().chars().take(300).collect::<String>()
-        )));
+        return Err(helper.failure(&output));
     }
     let answer: HelperAnswer = serde_json::from_slice(&output.stdout).map_err(|e| {
         tool_err(format!(

@@ -10,9 +10,9 @@
 //! and `VIMES_BUILDAH_ISOLATION`. buildah's own `STORAGE_DRIVER`,
 //! `BUILDAH_ISOLATION` and `REGISTRIES_CONFIG_PATH` pass through as well.
 
-use super::runner::{resolve_program, Finished, Invocation};
 use crate::config;
 use crate::error::{Error, Result};
+use crate::process::{resolve_program, Finished, Invocation};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! External programs, each behind one module with a typed invocation and a
-//! typed parsed result, sharing one runner.
+//! typed parsed result, all run through [`crate::process`].
 
 pub mod builder;
-pub mod runner;
+pub mod git;
 pub mod syft;
 pub mod trivy;

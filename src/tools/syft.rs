@@ -3,9 +3,9 @@
 //! registry in the child's environment only) and a typed check of what it
 //! wrote: the file must be a valid SBOM of the requested format.
 
-use super::runner::{absolute, Finished, Invocation, PrivateDir};
 use crate::config::SbomFormat;
 use crate::error::{Error, Result};
+use crate::process::{absolute, Finished, Invocation, PrivateDir};
 use crate::sbom::document::{self, ReadError};
 use crate::sbom::inventory::format_name;
 use crate::sbom::Sbom;
@@ -158,10 +158,7 @@ pub fn read_output(path: &Path, format: SbomFormat) -> Result<Sbom> {
 /// A non-zero exit (or a signal) as a tool error with the tail of stderr,
 /// terminal colour codes removed.
 fn failed(what: &str, done: &Finished) -> Error {
-    let status = match done.code {
-        Some(code) => format!("exited with status {code}"),
-        None => "was killed by a signal".to_string(),
-    };
+    let status = done.ended();
     let tail = strip_ansi(&done.stderr_tail(5));
     Error::Tool {
         tool: "syft".into(),

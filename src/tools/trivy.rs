@@ -2,9 +2,9 @@
 //! only, a private cache dir per process) and a typed parse of its JSON report
 //! (SchemaVersion 2).
 
-use super::runner::{absolute, Finished, Invocation};
 use crate::config::Severity;
 use crate::error::{Error, Result};
+use crate::process::{absolute, Finished, Invocation};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -429,6 +429,7 @@ mod tests {
 
     fn finished(stderr: &str) -> Finished {
         Finished {
+            signal: None,
             code: Some(0),
             stdout: Vec::new(),
             stderr: stderr.to_string(),

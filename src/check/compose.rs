@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// named like one (`compose.yaml`, `docker-compose.prod.yml`, ...) or with a
 /// service that names an `image` or a `build`.
 pub(crate) fn is_compose(path: &str, doc: &Node) -> bool {
-    let Some(Node::Map(services)) = doc.get("services").map(|s| &s.value) else {
+    let Some(Node::Map(services)) = doc.value("services").map(|s| &s.value) else {
         return false;
     };
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -21,20 +21,21 @@ pub(crate) fn is_compose(path: &str, doc: &Node) -> bool {
         || name.starts_with("docker-compose")
         || services
             .iter()
-            .any(|(_, s)| s.value.get("image").is_some() || s.value.get("build").is_some())
+            .any(|(_, s)| s.value.value("image").is_some() || s.value.value("build").is_some())
 }
 
 /// Appends the service images of `doc`.
 pub(crate) fn scan(doc: &Node, mentions: &mut Vec<Mention>) {
-    let Some(Node::Map(services)) = doc.get("services").map(|s| &s.value) else {
+    let Some(Node::Map(services)) = doc.value("services").map(|s| &s.value) else {
         return;
     };
     for (name, service) in services {
+        let name = name.value.text_or_empty().unwrap_or("?");
         inline_dockerfile(name, &service.value, mentions);
-        let Some(image) = service.value.get("image") else {
+        let Some(image) = service.value.value("image") else {
             continue;
         };
-        let Some(text) = image.value.scalar() else {
+        let Some(text) = image.value.text() else {
             continue;
         };
         let expanded = match vars::expand(text.trim(), Dialect::Compose, &|_| Lookup::Undeclared) {
@@ -56,28 +57,28 @@ pub(crate) fn scan(doc: &Node, mentions: &mut Vec<Mention>) {
 /// service's `build.args` as build arguments. Findings point at the inline
 /// text and name the line inside it.
 fn inline_dockerfile(service: &str, spec: &Node, mentions: &mut Vec<Mention>) {
-    let Some(build) = spec.get("build") else {
+    let Some(build) = spec.value("build") else {
         return;
     };
-    let Some(inline) = build.value.get("dockerfile_inline") else {
+    let Some(inline) = build.value.value("dockerfile_inline") else {
         return;
     };
-    let Some(text) = inline.value.scalar() else {
+    let Some(text) = inline.value.text() else {
         return;
     };
     let mut args = BTreeMap::new();
-    match build.value.get("args").map(|a| &a.value) {
+    match build.value.value("args").map(|a| &a.value) {
         Some(Node::Map(entries)) => {
             for (key, value) in entries {
-                if let Some(v) = value.value.scalar() {
-                    args.insert(key.clone(), interpolate(v));
+                if let (Some(k), Some(v)) = (key.value.text(), value.value.text()) {
+                    args.insert(k.to_string(), interpolate(v));
                 }
             }
         }
         // `args: [KEY=VALUE, ...]`
         Some(Node::Seq(items)) => {
             for item in items {
-                if let Some((k, v)) = item.value.scalar().and_then(|s| s.split_once('=')) {
+                if let Some((k, v)) = item.value.text().and_then(|s| s.split_once('=')) {
                     args.insert(k.to_string(), interpolate(v));
                 }
             }

@@ -13,20 +13,20 @@ const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralCo
 
 /// Whether a document is a Kubernetes object (it has `apiVersion` and `kind`).
 pub(crate) fn is_manifest(doc: &Node) -> bool {
-    let scalar = |key| doc.get(key).and_then(|v| v.value.scalar()).is_some();
+    let scalar = |key| doc.value(key).and_then(|v| v.value.text()).is_some();
     scalar("apiVersion") && scalar("kind")
 }
 
 /// Appends the container images of `doc`.
 pub(crate) fn scan(doc: &Node, mentions: &mut Vec<Mention>) {
     let kind = doc
-        .get("kind")
-        .and_then(|v| v.value.scalar())
+        .value("kind")
+        .and_then(|v| v.value.text())
         .unwrap_or("?");
     let name = doc
-        .get("metadata")
-        .and_then(|m| m.value.get("name"))
-        .and_then(|n| n.value.scalar());
+        .value("metadata")
+        .and_then(|m| m.value.value("name"))
+        .and_then(|n| n.value.text());
     let object = match name {
         Some(name) => format!("{kind}/{name}"),
         None => kind.to_string(),
@@ -39,8 +39,10 @@ fn walk(node: &Node, object: &str, path: &mut Vec<String>, mentions: &mut Vec<Me
     match node {
         Node::Map(entries) => {
             for (key, value) in entries {
-                path.push(key.clone());
-                if CONTAINER_LISTS.contains(&key.as_str()) {
+                // A collection as a key names nothing vimes looks for.
+                let key = key.value.text_or_empty().unwrap_or("?");
+                path.push(key.to_string());
+                if CONTAINER_LISTS.contains(&key) {
                     if let Node::Seq(items) = &value.value {
                         containers(items, object, path, mentions);
                     }
@@ -63,16 +65,16 @@ fn walk(node: &Node, object: &str, path: &mut Vec<String>, mentions: &mut Vec<Me
 
 fn containers(items: &[Spanned<Node>], object: &str, path: &[String], mentions: &mut Vec<Mention>) {
     for (i, item) in items.iter().enumerate() {
-        let Some(image) = item.value.get("image") else {
+        let Some(image) = item.value.value("image") else {
             continue;
         };
-        let Some(text) = image.value.scalar() else {
+        let Some(text) = image.value.text() else {
             continue;
         };
         let container = item
             .value
-            .get("name")
-            .and_then(|n| n.value.scalar())
+            .value("name")
+            .and_then(|n| n.value.text())
             .map(|n| format!(" (container {n})"))
             .unwrap_or_default();
         let context = format!("{object} {}[{i}].image{container}", dotted(path));

@@ -15,20 +15,20 @@ pub(crate) fn is_kustomization(path: &str, doc: &Node) -> bool {
         name,
         "kustomization.yaml" | "kustomization.yml" | "Kustomization"
     );
-    let kind = doc.get("kind").and_then(|k| k.value.scalar());
+    let kind = doc.value("kind").and_then(|k| k.value.text());
     named || matches!(kind, Some("Kustomization" | "Component"))
 }
 
 /// Appends the images the kustomization sets.
 pub(crate) fn scan(doc: &Node, mentions: &mut Vec<Mention>) {
-    let Some(Node::Seq(items)) = doc.get("images").map(|i| &i.value) else {
+    let Some(Node::Seq(items)) = doc.value("images").map(|i| &i.value) else {
         return;
     };
     for (i, item) in items.iter().enumerate() {
         let field = |key| {
             item.value
-                .get(key)
-                .and_then(|v| v.value.scalar().map(|s| (v, s)))
+                .value(key)
+                .and_then(|v| v.value.text().map(|s| (v, s)))
         };
         let (Some((at, image)), field_name) = (match field("newName") {
             Some(found) => (Some(found), "newName"),

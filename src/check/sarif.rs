@@ -4,8 +4,8 @@
 //! notifications of an unsuccessful run (they fail the check).
 
 use super::{Report, Rule};
+use crate::policy::sarif::{fingerprint_of, uri_reference};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 /// The SARIF document of `report`.
 pub fn to_sarif(report: &Report) -> Value {
@@ -118,17 +118,7 @@ pub const FINGERPRINT_KEY: &str = "vimesCheck/v1";
 /// while lines move: the rule, the file, the reference as written and where
 /// it was found (not the line number); [`to_sarif`] numbers repeats.
 fn fingerprint(f: &super::Finding) -> String {
-    let mut hash = Sha256::new();
-    for part in [
-        f.rule.id(),
-        f.file.as_str(),
-        f.reference.as_str(),
-        f.context.as_str(),
-    ] {
-        hash.update(part.len().to_le_bytes());
-        hash.update(part.as_bytes());
-    }
-    hex::encode(hash.finalize())
+    fingerprint_of(&[f.rule.id(), &f.file, &f.reference, &f.context])
 }
 
 fn capitalize(word: &str) -> String {
@@ -139,17 +129,10 @@ fn capitalize(word: &str) -> String {
     }
 }
 
-/// A relative file path as a URI reference: only what URIs forbid is escaped.
+/// A relative file path as a URI reference: only what URIs forbid is escaped
+/// (a first segment with `:` would read as a scheme).
 fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    uri_reference(path)
 }
 
 #[cfg(test)]

@@ -1,41 +1,10 @@
 //! A position-aware YAML tree for the manifest scanners, parsed under tight
 //! budgets: a `vimes check` in a pre-push hook reads files from anyone, and a
-//! YAML bomb (aliases of aliases) must fail fast instead of expanding.
+//! YAML bomb (aliases of aliases) must fail fast instead of expanding. The
+//! tree is vimes.yaml's ([`crate::config::tree`]); only the budgets differ.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
-
-/// A YAML node whose children carry their line and column.
-#[derive(Debug)]
-pub(crate) enum Node {
-    /// `null`, `~` or nothing.
-    Null,
-    /// Any scalar, as text.
-    Scalar(String),
-    /// A sequence.
-    Seq(Vec<Spanned<Node>>),
-    /// A mapping, in document order; keys as text.
-    Map(Vec<(String, Spanned<Node>)>),
-}
-
-impl Node {
-    /// The value of `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Spanned<Node>> {
-        match self {
-            Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// The text of a scalar.
-    pub fn scalar(&self) -> Option<&str> {
-        match self {
-            Node::Scalar(s) => Some(s),
-            _ => None,
-        }
-    }
-}
+/// The same position-aware node vimes.yaml is read into: one YAML visitor.
+pub(crate) use crate::config::tree::Node;
 
 /// The budgets: far above any real manifest (thousands of containers), far
 /// below what a bomb needs to hurt. Files are also capped at 5 MiB before this.
@@ -79,78 +48,6 @@ pub(crate) fn parse_documents(text: &str) -> Result<Vec<Node>, String> {
     })
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML node")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Scalar(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(Node::Scalar(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<Node, Spanned<Node>>()? {
-            let key = match key {
-                Node::Scalar(s) => s,
-                Node::Null => String::new(),
-                // A collection as a key names nothing vimes looks for.
-                _ => "?".to_string(),
-            };
-            entries.push((key, value));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,14 +56,14 @@ mod tests {
     fn positions_are_one_based() {
         let docs = parse_documents("a: 1\n---\nb:\n  c: x\n").unwrap();
         assert_eq!(docs.len(), 2);
-        let c = docs[1].get("b").unwrap().value.get("c").unwrap();
+        let c = docs[1].value("b").unwrap().value.value("c").unwrap();
         assert_eq!((c.referenced.line(), c.referenced.column()), (4, 6));
     }
 
     #[test]
     fn aliases_resolve_and_bombs_are_refused_quickly() {
         let docs = parse_documents("x: &img alpine:3\ny: *img\n").unwrap();
-        assert_eq!(docs[0].get("y").unwrap().value.scalar(), Some("alpine:3"));
+        assert_eq!(docs[0].value("y").unwrap().value.text(), Some("alpine:3"));
 
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {

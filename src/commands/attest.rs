@@ -9,7 +9,7 @@ use crate::policy::date::now_rfc3339;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::predicate::predicate;
-use crate::signing::sign::attest_image;
+use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
 
 /// Runs `vimes attest`.
@@ -36,7 +36,16 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
     let key = signing_key(ctx, &loaded, args.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = resolve_digest(&client, &image, Error::Usage).await?;
-    let outcome = attest_image(&client, &image, &digest, &key, kind.uri(), predicate).await?;
+    let outcome = attest_image(
+        &client,
+        &image,
+        &digest,
+        &key,
+        kind.uri(),
+        predicate,
+        Repeat::Identical,
+    )
+    .await?;
     let subject = format!("{}@{digest}", image.repository_name());
     let text = if outcome.added {
         format!("Attested {subject} ({})\n{}", kind.uri(), outcome.location)

@@ -18,7 +18,7 @@ use crate::registry::{ImageRef, RegistryClient};
 use crate::sbom::inventory::{format_name, ImageRecord};
 use crate::sbom::Inventory;
 use crate::signing::keys::resolve_path;
-use crate::signing::sign::attest_image;
+use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
 use crate::tools::syft::{self, ScanRequest};
 use serde_json::json;
@@ -206,7 +206,16 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
             SbomFormat::CyclonedxJson => AttestationType::Cyclonedx,
             SbomFormat::SpdxJson => AttestationType::Spdx,
         };
-        let outcome = attest_image(&client, &image, &digest, &key, kind.uri(), predicate).await?;
+        let outcome = attest_image(
+            &client,
+            &image,
+            &digest,
+            &key,
+            kind.uri(),
+            predicate,
+            Repeat::Identical,
+        )
+        .await?;
         ctx.ui.status(&format!(
             "Attached the SBOM as a {} attestation: {}",
             kind.name(),

@@ -10,7 +10,7 @@ use crate::policy::gate::{severity_name, Decision};
 use crate::policy::sarif::to_sarif;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::signing::sign::attest_image_superseding;
+use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
 
 /// Runs `vimes scan`.
@@ -51,13 +51,14 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
             let predicate_type = AttestationType::Vuln.uri();
             // The fresh scan replaces this key's older vuln attestation:
             // Kyverno checks the age of every one it finds.
-            let attached = attest_image_superseding(
+            let attached = attest_image(
                 &client,
                 &image,
                 &digest,
                 key,
                 predicate_type,
                 vuln_predicate(&outcome),
+                Repeat::Supersede,
             )
             .await?;
             ctx.ui.status(&format!(

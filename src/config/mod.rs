@@ -11,7 +11,7 @@ mod redact;
 mod schema;
 mod shapes;
 mod template;
-mod tree;
+pub(crate) mod tree;
 mod validate;
 
 #[cfg(test)]

@@ -33,6 +33,25 @@ impl Node {
         }
     }
 
+    /// The text of a scalar; `None` for null and collections (the manifest
+    /// scanners' view: `image:` with nothing after it names no image).
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Node::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar, `""` for null, `None` for collections.
+    pub fn text_or_empty(&self) -> Option<&str> {
+        self.scalar()
+    }
+
+    /// The value of `key` in a mapping.
+    pub fn value(&self, key: &str) -> Option<&Spanned<Node>> {
+        self.get(key).map(|(_, value)| value)
+    }
+
     /// The entry of a mapping with key `key`.
     pub fn get(&self, key: &str) -> Option<&(Spanned<Node>, Spanned<Node>)> {
         match self {

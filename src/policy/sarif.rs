@@ -168,14 +168,20 @@ pub fn uri_reference(repository: &str) -> String {
 /// platform, Trivy's target, the package and the vulnerability id.
 fn fingerprint(repository: &str, g: &GatedFinding) -> String {
     let f = &g.finding;
-    let mut hash = Sha256::new();
-    for part in [
+    fingerprint_of(&[
         repository,
         f.platform.as_deref().unwrap_or(""),
         &f.target,
         &f.package,
         &f.id,
-    ] {
+    ])
+}
+
+/// A `partialFingerprints` value: the SHA-256 of `parts`, each prefixed by
+/// its length so that no two different lists hash alike.
+pub fn fingerprint_of(parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
         hash.update(part.len().to_le_bytes());
         hash.update(part.as_bytes());
     }

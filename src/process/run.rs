@@ -71,6 +71,29 @@ impl Invocation {
         })
     }
 
+    /// The child as every run starts it: program, arguments, environment,
+    /// directory, stdin (piped only when there is input), stdout and stderr
+    /// piped, and its own process group, so a timeout can kill
+    /// grandchildren too.
+    fn command(&self, prepared: &Prepared) -> std::process::Command {
+        let mut command = std::process::Command::new(&prepared.program);
+        command
+            .args(&self.args)
+            .stdin(match self.stdin {
+                Some(_) => Stdio::piped(),
+                None => Stdio::null(),
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_clear()
+            .envs(&prepared.env);
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        if let Some(dir) = &prepared.dir {
+            command.current_dir(dir);
+        }
+        command
+    }
+
     fn spawn_error(&self, program: &std::path::Path, e: std::io::Error) -> Error {
         Error::Tool {
             tool: self.tool.clone(),
@@ -91,23 +114,8 @@ impl Invocation {
     /// Runs the program to completion (or its timeout).
     pub async fn run(&self) -> Result<Finished> {
         let prepared = self.prepare()?;
-        let mut command = tokio::process::Command::new(&prepared.program);
-        command
-            .args(&self.args)
-            .stdin(match self.stdin {
-                Some(_) => Stdio::piped(),
-                None => Stdio::null(),
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            // Its own process group, so a timeout can kill grandchildren too.
-            .process_group(0)
-            .env_clear()
-            .envs(&prepared.env);
-        if let Some(dir) = &prepared.dir {
-            command.current_dir(dir);
-        }
+        let mut command = tokio::process::Command::from(self.command(&prepared));
+        command.kill_on_drop(true);
         let started = Instant::now();
         let mut child = command
             .spawn()
@@ -173,21 +181,7 @@ impl Invocation {
     /// environment, limits and timeout, with threads for the pipes.
     pub fn run_blocking(&self) -> Result<Finished> {
         let prepared = self.prepare()?;
-        let mut command = std::process::Command::new(&prepared.program);
-        command
-            .args(&self.args)
-            .stdin(match self.stdin {
-                Some(_) => Stdio::piped(),
-                None => Stdio::null(),
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env_clear()
-            .envs(&prepared.env);
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        if let Some(dir) = &prepared.dir {
-            command.current_dir(dir);
-        }
+        let mut command = self.command(&prepared);
         let started = Instant::now();
         let mut child = command
             .spawn()
@@ -251,15 +245,10 @@ impl Invocation {
     /// A `std::process::Command` set up as [`Invocation::run_blocking`] would
     /// start it (program, environment, directory, own process group), for
     /// the one caller that talks to a child as it runs (`git cat-file
-    /// --batch`). The caller wires stdio and must reap the child.
+    /// --batch`). The caller may rewire stdio and must reap the child.
     pub fn std_command(&self) -> Result<(std::process::Command, ChildDir)> {
         let prepared = self.prepare()?;
-        let mut command = std::process::Command::new(&prepared.program);
-        command.args(&self.args).env_clear().envs(&prepared.env);
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        if let Some(dir) = &prepared.dir {
-            command.current_dir(dir);
-        }
+        let command = self.command(&prepared);
         Ok((
             command,
             ChildDir {

@@ -12,6 +12,7 @@ use super::store::{
     self, AppendOutcome, LayerDescriptor, NewLayer, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
     SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
 };
+use super::verify::legacy;
 use super::{bundle, referrer};
 use crate::config::SignatureFormat;
 use crate::error::Result;
@@ -111,9 +112,9 @@ async fn sign_legacy(
 }
 
 /// Attests `predicate` of `predicate_type` about `image@digest` with `key`,
-/// in the format `signing.format` of the client's configuration selects.
-/// An attestation whose statement is identical and signed by the same key is
-/// not added twice.
+/// in the format `signing.format` of the client's configuration selects;
+/// `repeat` says what an attestation of the same key and type already there
+/// means ([`Repeat::Identical`]: an identical one is not added twice).
 pub async fn attest_image(
     client: &RegistryClient,
     image: &ImageRef,
@@ -121,6 +122,7 @@ pub async fn attest_image(
     key: &SigningKey,
     predicate_type: &str,
     predicate: serde_json::Value,
+    repeat: Repeat,
 ) -> Result<AppendOutcome> {
     attest(
         client,
@@ -129,7 +131,7 @@ pub async fn attest_image(
         key,
         predicate_type,
         predicate,
-        Repeat::Identical,
+        repeat,
     )
     .await
 }
@@ -150,40 +152,18 @@ pub async fn attest_image_once_each(
     attest_all(client, image, digest, key, predicates, Repeat::OncePerType).await
 }
 
-/// Like [`attest_image`], but in the legacy layout the older attestations of
-/// the same type that this key signed about this digest are dropped from the
-/// `.att` manifest (others' stay): for a re-scan, whose fresh result must not
-/// stand beside stale ones that an admission policy checking every
-/// statement's age would refuse. Sigstore bundles are separate referrer
-/// manifests, which vimes never deletes; there the new one is added.
-pub async fn attest_image_superseding(
-    client: &RegistryClient,
-    image: &ImageRef,
-    digest: &str,
-    key: &SigningKey,
-    predicate_type: &str,
-    predicate: serde_json::Value,
-) -> Result<AppendOutcome> {
-    attest(
-        client,
-        image,
-        digest,
-        key,
-        predicate_type,
-        predicate,
-        Repeat::Supersede,
-    )
-    .await
-}
-
 /// What an existing attestation of the same key and type means for a new one.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeat {
     /// An identical statement is not added again.
     Identical,
     /// Any statement of the type is enough: nothing is added.
     OncePerType,
-    /// The new statement replaces the older ones (legacy layout).
+    /// The new statement replaces this key's older ones of its type, in the
+    /// legacy layout (others' stay): for a re-scan, whose fresh result must
+    /// not stand beside stale ones that an admission policy checking every
+    /// statement's age would refuse. Sigstore bundles are separate referrer
+    /// manifests, which vimes never deletes; there the new one is added.
     Supersede,
 }
 
@@ -294,79 +274,50 @@ async fn attest_all(
             annotations,
         });
     }
+    // An existing layer counts as ours only as verification would count it:
+    // this key's signature over a statement about this digest and
+    // repository. The annotation and the layer are the registry's word: an
+    // envelope this key signed for another digest, planted under this
+    // digest's tag, is not "already attested".
+    let trusted = std::slice::from_ref(&public);
+    let ours = async |layer: &LayerDescriptor| -> Option<(String, Vec<u8>)> {
+        let (check, statement) =
+            legacy::check_attestation(client, image, digest, trusted, layer).await;
+        match (check.verdict.is_good(), check.predicate_type, statement) {
+            (true, Some(kind), Some(statement)) => Some((kind, statement)),
+            _ => None,
+        }
+    };
+    let annotated = |layer: &LayerDescriptor| {
+        layer
+            .annotations
+            .get(PREDICATE_TYPE_ANNOTATION)
+            .cloned()
+            .unwrap_or_default()
+    };
     let same = async |index: usize, layer: &LayerDescriptor| -> Result<bool> {
         let Some(wanted) = signed.get(index) else {
             return Ok(false);
         };
-        if layer
-            .annotations
-            .get(PREDICATE_TYPE_ANNOTATION)
-            .map(String::as_str)
-            != Some(wanted.predicate_type)
-        {
+        // Cheap first: a layer annotated with another type is not read.
+        if annotated(layer) != wanted.predicate_type {
             return Ok(false);
         }
-        let Ok(bytes) = client
-            .pull_blob(image, &layer.digest, super::verify::MAX_ATTESTATION_BYTES)
-            .await
-        else {
-            return Ok(false);
-        };
-        let Ok(existing) = serde_json::from_slice::<Envelope>(&bytes) else {
-            return Ok(false);
-        };
-        let Some(existing_statement) = unb64(&existing.payload) else {
-            return Ok(false);
-        };
-        if repeat != Repeat::OncePerType && existing_statement != wanted.statement {
-            return Ok(false);
-        }
-        // The annotation and the layer are the registry's word: an envelope
-        // this key signed for another digest (or another type), planted under
-        // this digest's tag, is not "already attested".
-        if !counts_as(&existing_statement, wanted.predicate_type, Names::Required) {
-            return Ok(false);
-        }
-        let message = pae(&existing.payload_type, &existing_statement);
-        Ok(existing
-            .signatures
-            .iter()
-            .filter_map(|s| unb64(&s.sig))
-            .any(|sig| public.verifies(&sig, &message)))
+        Ok(ours(layer).await.is_some_and(|(kind, statement)| {
+            kind == wanted.predicate_type
+                && (repeat == Repeat::OncePerType || statement == wanted.statement)
+        }))
     };
     if repeat != Repeat::Supersede {
         return store::append_all(client, image, digest, "att", layers, same).await;
     }
-    // Superseded: a layer of a type being attested, whose statement this key
-    // signed about this digest (what verification would count as ours).
+    // Superseded: our layer of a type being attested.
+    let attesting = |kind: &str| signed.iter().any(|one| one.predicate_type == kind);
     let superseded = async |layer: &LayerDescriptor| -> Result<bool> {
-        let Some(kind) = layer.annotations.get(PREDICATE_TYPE_ANNOTATION) else {
-            return Ok(false);
-        };
-        if !signed.iter().any(|one| one.predicate_type == kind) {
+        if !attesting(&annotated(layer)) {
             return Ok(false);
         }
-        let Ok(bytes) = client
-            .pull_blob(image, &layer.digest, super::verify::MAX_ATTESTATION_BYTES)
-            .await
-        else {
-            return Ok(false);
-        };
-        let Ok(existing) = serde_json::from_slice::<Envelope>(&bytes) else {
-            return Ok(false);
-        };
-        let Some(statement) = unb64(&existing.payload) else {
-            return Ok(false);
-        };
-        if !counts_as(&statement, kind, Names::Required) {
-            return Ok(false);
-        }
-        let message = pae(&existing.payload_type, &statement);
-        Ok(existing
-            .signatures
-            .iter()
-            .filter_map(|s| unb64(&s.sig))
-            .any(|sig| public.verifies(&sig, &message)))
+        Ok(ours(layer).await.is_some_and(|(kind, _)| attesting(&kind)))
     };
     store::replace_all(client, image, digest, "att", layers, superseded).await
 }

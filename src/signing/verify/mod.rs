@@ -12,10 +12,7 @@ pub mod bundle;
 pub mod check;
 pub mod legacy;
 
-pub use check::{
-    Format, LayerCheck, RegistryFailure, Verdict, VerifiedStatement, VerifyPolicy,
-    MAX_ATTESTATION_BYTES,
-};
+pub use check::{Format, LayerCheck, RegistryFailure, Verdict, VerifiedStatement, VerifyPolicy};
 
 use super::keys::PublicKey;
 use super::store::{self, MAX_LAYERS, PREDICATE_TYPE_ANNOTATION};

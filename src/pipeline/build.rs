@@ -315,7 +315,7 @@ async fn registry_access(
     let auth_file = if entries.is_empty() {
         None
     } else {
-        Some(builder::write_auth_file(dir, &entries)?)
+        Some(crate::registry::auth::write_auth_file(dir, &entries)?)
     };
     let cert_dir = if ca_files.is_empty() {
         None

@@ -308,6 +308,35 @@ async fn run_helper(name: &str, host: &str) -> Result<Option<(Credentials, Crede
     )))
 }
 
+/// Writes a docker-style `config.json` with `auths` for each `(host, user,
+/// password)` into `dir` (which the caller keeps private), mode 0600.
+pub fn write_auth_file(dir: &Path, entries: &[(String, String, String)]) -> Result<PathBuf> {
+    use base64::Engine as _;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut auths = serde_json::Map::new();
+    for (host, user, password) in entries {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        auths.insert(host.clone(), serde_json::json!({ "auth": token }));
+    }
+    let body = zeroize::Zeroizing::new(
+        serde_json::to_vec(&serde_json::json!({ "auths": auths })).unwrap_or_default(),
+    );
+    let path = dir.join("config.json");
+    let io = |error| Error::File {
+        path: path.clone(),
+        error,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io)?;
+    file.write_all(&body).map_err(io)?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,11 @@ pub fn run() -> ExitCode {
         }
     };
 
-    let ctx = commands::Ctx::new(cli.global.clone(), ui.clone());
+    let ctx = commands::Ctx::new(
+        cli.global.clone(),
+        ui.clone(),
+        <cli::Cli as clap::CommandFactory>::command,
+    );
     match runtime.block_on(commands::run(&ctx, cli.command)) {
         Ok(exit) => exit.into(),
         Err(err) => {

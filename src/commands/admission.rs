@@ -2,13 +2,30 @@
 //! that makes a cluster enforce the keys and attestations of vimes.yaml.
 
 use super::Ctx;
-use crate::cli::AdmissionCommand;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::policy::admission;
 use crate::signing::keys::{read_key_reference, resolve_path};
+use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::Path;
+
+/// `vimes admission ...`.
+#[derive(Debug, Subcommand)]
+pub enum AdmissionCommand {
+    /// Kyverno ClusterPolicy (kyverno.io/v1).
+    Kyverno(KyvernoArgs),
+    /// sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1).
+    PolicyController,
+}
+
+/// `vimes admission kyverno`.
+#[derive(Debug, Args)]
+pub struct KyvernoArgs {
+    /// The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written.
+    #[arg(long, value_name = "VERSION", default_value = "1.13")]
+    pub kyverno_version: String,
+}
 
 /// Runs `vimes admission ...`: YAML on stdout (JSON with `--output json`).
 pub fn run(ctx: &Ctx, cmd: AdmissionCommand) -> anyhow::Result<Exit> {

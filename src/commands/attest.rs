@@ -1,8 +1,7 @@
 //! `vimes attest IMAGE --predicate FILE --type TYPE`.
 
-use super::signing_args::{resolve_digest, signing_key};
+use super::signing_args::{resolve_digest, signing_key, SigningKeyArgs};
 use super::Ctx;
-use crate::cli::AttestArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::policy::date::now_rfc3339;
@@ -11,6 +10,24 @@ use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::predicate::predicate;
 use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `vimes attest IMAGE`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// Image to attest (resolved to its digest first).
+    pub image: String,
+    /// The predicate document (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub predicate: PathBuf,
+    /// Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance
+    /// (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom.
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub signing: SigningKeyArgs,
+}
 
 /// Runs `vimes attest`.
 pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
@@ -33,7 +50,7 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         &now_rfc3339(),
     )?;
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
-    let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+    let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = resolve_digest(&client, &image, Error::Usage).await?;
     let outcome = attest_image(

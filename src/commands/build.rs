@@ -3,9 +3,29 @@
 
 use super::check::build_args;
 use super::Ctx;
-use crate::cli::BuildArgs;
 use crate::exit::Exit;
 use crate::pipeline::build::{build, BuildOptions, Event};
+use clap::Args;
+
+/// `vimes build [NAME...]`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Images of vimes.yaml to build (default: all).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Tag to push to staging (default: `git describe --tags --always`).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Build argument (repeatable).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+    /// Stage to build.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+    /// Platform to build for (`os/arch[/variant]`).
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+}
 
 /// Runs `vimes build`.
 pub async fn run(ctx: &Ctx, args: BuildArgs) -> anyhow::Result<Exit> {

@@ -4,13 +4,33 @@
 
 use super::Ctx;
 use crate::check::{self, files, resolve, sarif, CheckOptions, Finding, Report};
-use crate::cli::{CheckArgs, OutputFormat};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::RegistryClient;
 use crate::tools::git;
+use crate::ui::OutputFormat;
+use clap::Args;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+/// `vimes check [PATH...]`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the files git tracks here).
+    #[arg(value_name = "PATH", conflicts_with = "hook")]
+    pub paths: Vec<PathBuf>,
+    /// Pre-push hook mode: read git's pre-push lines on stdin and check the files changed in
+    /// the pushed commits, as they are in those commits.
+    #[arg(long)]
+    pub hook: bool,
+    /// Look up the digest each unpinned tag points at now (network) and put it in the hint.
+    #[arg(long)]
+    pub resolve: bool,
+    /// ARG value for Dockerfiles, as `--build-arg` gives it to a build (repeatable).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+}
 
 /// Most bytes of pre-push input read (a line per pushed ref).
 const MAX_HOOK_INPUT: u64 = 1024 * 1024;

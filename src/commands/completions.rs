@@ -2,14 +2,28 @@
 //! are generated from the clap definitions, so the committed files in
 //! completions/ and man/ can be checked against the binary.
 
-use crate::cli::{Cli, CompletionsArgs, GenerateManArgs};
 use crate::error::Error;
 use crate::exit::Exit;
-use clap::CommandFactory;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `vimes completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `vimes generate-man DIR` (hidden; used to regenerate man/).
+#[derive(Debug, Args)]
+pub struct GenerateManArgs {
+    /// Directory to write the pages into.
+    pub dir: PathBuf,
+}
 
 /// Prints the completion script for one shell.
-pub fn completions(args: CompletionsArgs) -> anyhow::Result<Exit> {
-    let mut command = Cli::command();
+pub fn completions(args: CompletionsArgs, mut command: clap::Command) -> anyhow::Result<Exit> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "vimes", &mut script);
     std::io::Write::write_all(&mut std::io::stdout(), &script)
@@ -18,12 +32,11 @@ pub fn completions(args: CompletionsArgs) -> anyhow::Result<Exit> {
 }
 
 /// Writes `vimes.1` and one page per (nested) subcommand, `vimes-copy.1` etc.
-pub fn man_pages(args: GenerateManArgs) -> anyhow::Result<Exit> {
+pub fn man_pages(args: GenerateManArgs, command: clap::Command) -> anyhow::Result<Exit> {
     std::fs::create_dir_all(&args.dir).map_err(|error| Error::File {
         path: args.dir.clone(),
         error,
     })?;
-    let command = Cli::command();
     write_pages(&command.clone().name("vimes"), "vimes", &args.dir)?;
     Ok(Exit::Success)
 }

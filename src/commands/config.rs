@@ -1,10 +1,19 @@
 //! `vimes config schema|show`.
 
 use super::Ctx;
-use crate::cli::ConfigCommand;
 use crate::config;
 use crate::exit::Exit;
+use clap::Subcommand;
 use std::io::Write;
+
+/// `vimes config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the JSON Schema of vimes.yaml.
+    Schema,
+    /// Print the resolved configuration, secrets redacted.
+    Show,
+}
 
 /// Runs `vimes config ...`.
 pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<Exit> {

@@ -1,13 +1,31 @@
 //! `vimes copy SRC DST`: copy an image by digest with its cosign attachments.
 
 use super::Ctx;
-use crate::cli::CopyArgs;
 use crate::exit::Exit;
 use crate::pipeline::production_copy::{copy_into_production, is_production};
 use crate::registry::copy::{copy_image, CopyOptions};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::load_configured_keys;
+use clap::Args;
+
+/// `vimes copy SRC DST`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Source image (`host[:port]/path[:tag][@sha256:...]`, or `REPO[:TAG]` under promotion.from).
+    pub source: String,
+    /// Destination (`host[:port]/path[:tag]`); without a tag, the source tag is used if any.
+    pub destination: String,
+    /// Do not carry cosign `.sig`/`.att`/`.sbom` tags along.
+    #[arg(long)]
+    pub no_signatures: bool,
+    /// Layers transferred at once between registries.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+    /// Move a destination tag that already points to another digest (never on an `immutable: true` registry).
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// Runs `vimes copy`.
 pub async fn run(ctx: &Ctx, args: CopyArgs) -> anyhow::Result<Exit> {

@@ -2,7 +2,6 @@
 
 use super::signing_args::{password, read_private_key};
 use super::Ctx;
-use crate::cli::{ExceptionFileArgs, ExceptionsCommand, ExportFormat};
 use crate::config::LoadedConfig;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -12,7 +11,93 @@ use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus
 use crate::policy::export;
 use crate::registry::reference::{ImageRef, Side};
 use crate::signing::keys::{load_signing_key, resolve_path};
+use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// `vimes exceptions ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExceptionsCommand {
+    /// Add an exception (the file must then be signed again).
+    Add(ExceptionAddArgs),
+    /// Sign the exceptions file with an approver's key (writes FILE.sig).
+    Sign(ExceptionSignArgs),
+    /// Check the file's signature against policy.approvers (exit 1 if it does not count).
+    Verify(ExceptionFileArgs),
+    /// List the exceptions and whether each is in force.
+    List(ExceptionFileArgs),
+    /// Export the approved, unexpired exceptions for other tools.
+    Export(ExceptionExportArgs),
+}
+
+/// Which exceptions file (default: policy.exceptions).
+#[derive(Debug, Args)]
+pub struct ExceptionFileArgs {
+    /// The exceptions file.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `vimes exceptions add`.
+#[derive(Debug, Args)]
+pub struct ExceptionAddArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// CVE or GHSA id.
+    #[arg(long)]
+    pub id: String,
+    /// Why the risk is accepted.
+    #[arg(long)]
+    pub reason: String,
+    /// Last valid day, YYYY-MM-DD (UTC).
+    #[arg(long)]
+    pub expires: String,
+    /// Who approved it.
+    #[arg(long)]
+    pub approved_by: String,
+    /// Repository glob it is limited to (repeatable).
+    #[arg(long = "image", value_name = "GLOB")]
+    pub images: Vec<String>,
+    /// Package it is limited to (repeatable).
+    #[arg(long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+}
+
+/// `vimes exceptions sign`.
+#[derive(Debug, Args)]
+pub struct ExceptionSignArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// The approver's private key (path or env://VAR); password from COSIGN_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+}
+
+/// `vimes exceptions export`.
+#[derive(Debug, Args)]
+pub struct ExceptionExportArgs {
+    #[command(flatten)]
+    pub file: ExceptionFileArgs,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Make the export for this image only (REPO, or REPO@sha256:... for openvex).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Trivy's .trivyignore.yaml.
+    Trivyignore,
+    /// An OpenVEX v0.2.0 document.
+    Openvex,
+    /// Harbor's CVE allowlist JSON.
+    Harbor,
+}
 
 /// Runs `vimes exceptions ...`.
 pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {

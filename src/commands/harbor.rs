@@ -2,13 +2,37 @@
 //! show where they differ (exit 1 on drift).
 
 use super::Ctx;
-use crate::cli::{HarborCommand, HarborSetupArgs};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::harbor::setup::{self, RobotOutcome, SetupReport, StatusReport};
+use clap::{Args, Subcommand};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
+use std::path::PathBuf;
+
+/// `vimes harbor ...`.
+#[derive(Debug, Subcommand)]
+pub enum HarborCommand {
+    /// Make every `type: harbor` project match vimes.yaml (idempotent): projects exist,
+    /// auto_scan; on promotion.to prevent_vul + severity and cosign enforcement; on
+    /// `immutable: true` registries a rule freezing every tag except cosign's sha256-* tags.
+    Setup(HarborSetupArgs),
+    /// Show each Harbor setting vimes.yaml wants next to what Harbor has; exit 1 on drift.
+    Status,
+}
+
+/// `vimes harbor setup`.
+#[derive(Debug, Args)]
+pub struct HarborSetupArgs {
+    /// Also create this project robot account on promotion.to (pull, push, read artifacts,
+    /// create tags, scan, read reports); its secret is shown once.
+    #[arg(long, value_name = "NAME")]
+    pub robot: Option<String>,
+    /// Write the new robot's secret to FILE (mode 0600) instead of printing it.
+    #[arg(long, value_name = "FILE", requires = "robot")]
+    pub robot_secret_file: Option<PathBuf>,
+}
 
 /// Runs `vimes harbor ...`.
 pub async fn run(ctx: &Ctx, command: HarborCommand) -> anyhow::Result<Exit> {

@@ -2,9 +2,25 @@
 
 use super::Ctx;
 use crate::check::hook;
-use crate::cli::HookCommand;
 use crate::error::Error;
 use crate::exit::Exit;
+use clap::{Args, Subcommand};
+
+/// `vimes hook ...`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-push hook (honours core.hooksPath; an existing hook is kept as
+    /// pre-push.local and run first).
+    Install(HookInstallArgs),
+}
+
+/// `vimes hook install`.
+#[derive(Debug, Args)]
+pub struct HookInstallArgs {
+    /// Replace an existing hook that cannot be chained (it is saved as pre-push.vimes-backup).
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// Runs `vimes hook ...`.
 pub fn run(ctx: &Ctx, command: HookCommand) -> anyhow::Result<Exit> {

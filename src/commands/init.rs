@@ -2,13 +2,58 @@
 //! to prompts on a terminal.
 
 use super::Ctx;
-use crate::cli::{InitArgs, RegistryTypeArg};
 use crate::config::{self, InitAnswers, RegistryType};
 use crate::error::Error;
 use crate::exit::Exit;
 use anyhow::Context;
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::Path;
+use std::path::PathBuf;
+
+/// `vimes init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// File to write.
+    #[arg(long, default_value = "vimes.yaml", value_name = "FILE")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Staging registry `host[:port]`.
+    #[arg(long, value_name = "HOST")]
+    pub staging_url: Option<String>,
+    /// Staging project (path prefix).
+    #[arg(long, value_name = "NAME")]
+    pub staging_project: Option<String>,
+    /// Production registry `host[:port]` (default: the staging host).
+    #[arg(long, value_name = "HOST")]
+    pub production_url: Option<String>,
+    /// Production project (path prefix).
+    #[arg(long, value_name = "NAME")]
+    pub production_project: Option<String>,
+    /// Registry type of both registries.
+    #[arg(long = "registry-type", value_enum, value_name = "TYPE")]
+    pub registry_type: Option<RegistryTypeArg>,
+    /// Mark both registries as plain HTTP (loopback test registries).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Private signing key reference.
+    #[arg(long, value_name = "KEY")]
+    pub signing_key: Option<String>,
+    /// Public key trusted for verification.
+    #[arg(long, value_name = "PUB")]
+    pub public_key: Option<String>,
+}
+
+/// Registry type as a flag value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RegistryTypeArg {
+    /// Harbor.
+    Harbor,
+    /// Any OCI distribution registry.
+    Oci,
+}
 
 /// Runs `vimes init`.
 pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Exit> {

@@ -2,12 +2,33 @@
 
 use super::signing_args::password;
 use super::Ctx;
-use crate::cli::{KeyCommand, KeyGenerateArgs};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::signing::keys;
+use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// `vimes key ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub).
+    Generate(KeyGenerateArgs),
+}
+
+/// `vimes key generate`.
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// File name prefix of the key pair.
+    #[arg(long, default_value = "cosign", value_name = "NAME")]
+    pub output_prefix: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+    /// Allow an empty password (the key is then effectively unencrypted).
+    #[arg(long)]
+    pub allow_empty_password: bool,
+}
 
 /// Runs `vimes key ...`.
 pub fn run(ctx: &Ctx, cmd: KeyCommand) -> anyhow::Result<Exit> {

@@ -1,19 +1,37 @@
 //! `vimes promote IMAGE`: the gated promotion, with a step view on a TTY,
 //! one line per step otherwise, and nothing with `-q`.
 
-use super::signing_args::signing_key_input;
+use super::signing_args::{signing_key_input, SigningKeyArgs};
 use super::Ctx;
-use crate::cli::PromoteArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::promote::{self, Context, Progress};
 use crate::pipeline::review::{self, ReviewDecision};
 use crate::registry::RegistryClient;
 use crate::signing::keys::load_configured_keys;
+use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// `vimes promote IMAGE`.
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// Image in the promotion source (`REPO[:TAG]` or a full reference under it).
+    pub image: String,
+    /// Production tag (default: the source tag).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Resolve and scan only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who reviews (default: git user.email, else $USER).
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    #[command(flatten)]
+    pub signing: SigningKeyArgs,
+}
 
 /// Renders progress: spinners on a TTY, plain lines otherwise, nothing when quiet.
 struct StepView {
@@ -95,7 +113,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
     let (pending_key, trusted) = if args.dry_run {
         (None, Vec::new())
     } else {
-        let input = signing_key_input(ctx, &loaded, args.key.as_deref())?;
+        let input = signing_key_input(ctx, &loaded, args.signing.key.as_deref())?;
         let trusted = load_configured_keys(&config.signing.public_keys, config_dir)?;
         if trusted.is_empty() {
             return Err(Error::Usage(

@@ -3,13 +3,30 @@
 
 use super::signing_args::digest_of;
 use super::Ctx;
-use crate::cli::ReviewArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::review::{self, ReviewDecision};
 use crate::pipeline::scan::{scan_image, ScanOptions};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
+use clap::Args;
+use std::path::PathBuf;
+
+/// `vimes review IMAGE`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Image to review (resolved to its digest first).
+    pub image: String,
+    /// Who is reviewing (default: git user.email, else $USER).
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Record a rejection (non-interactive).
+    #[arg(long)]
+    pub reject: bool,
+    /// Also write the record to this file.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
 
 /// Runs `vimes review`.
 pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {

@@ -4,9 +4,11 @@
 mod index;
 mod query;
 
+use index::SbomIndexArgs;
+use query::SbomQueryArgs;
+
 use super::signing_args::{resolve_digest, signing_key};
 use super::Ctx;
-use crate::cli::{SbomArgs, SbomCommand, SbomFormatArg, SbomGenerateArgs};
 use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -21,9 +23,62 @@ use crate::signing::keys::resolve_path;
 use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
 use crate::tools::syft::{self, ScanRequest};
+use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// `vimes sbom ...`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// `index` or `query`; without one, make the SBOM of IMAGE.
+    #[command(subcommand)]
+    pub command: Option<SbomCommand>,
+    /// Making an SBOM.
+    #[command(flatten)]
+    pub generate: SbomGenerateArgs,
+}
+
+/// `vimes sbom IMAGE`.
+#[derive(Debug, Args)]
+pub struct SbomGenerateArgs {
+    /// Image to describe (resolved to its digest first).
+    #[arg(required = true)]
+    pub image: Option<String>,
+    /// SBOM format (default: sbom.format).
+    #[arg(long, value_enum)]
+    pub format: Option<SbomFormatArg>,
+    /// Write the SBOM to FILE instead of stdout.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Sign the SBOM, attach it to the image as an attestation and add it to the inventory.
+    #[arg(long)]
+    pub attach: bool,
+    /// Private key for --attach (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY", requires = "attach")]
+    pub key: Option<String>,
+}
+
+/// SBOM formats as flag values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormatArg {
+    /// CycloneDX JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+/// `vimes sbom index|query`.
+#[derive(Debug, Subcommand)]
+pub enum SbomCommand {
+    /// Add SBOMs to the inventory: files, directories of *.json files, images (their signed
+    /// SBOM attestation), or every tagged image of a repository.
+    Index(SbomIndexArgs),
+    /// Find the images that contain a package, a package version range or an OSV advisory.
+    // `--version` is the package's version range here, not vimes' own version.
+    #[command(disable_version_flag = true)]
+    Query(SbomQueryArgs),
+}
 
 /// Runs `vimes sbom ...`.
 pub async fn run(ctx: &Ctx, args: SbomArgs) -> anyhow::Result<Exit> {

@@ -2,7 +2,6 @@
 
 use super::signing_args::{digest_of, signing_key};
 use super::Ctx;
-use crate::cli::{OutputFormat, ScanArgs};
 use crate::exit::Exit;
 use crate::pipeline::evidence::vuln_predicate;
 use crate::pipeline::scan::{scan_image, ScanOptions, ScanOutcome};
@@ -12,6 +11,25 @@ use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
+use crate::ui::OutputFormat;
+use clap::Args;
+
+/// `vimes scan IMAGE`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Image to scan (resolved to its digest first).
+    pub image: String,
+    /// Run Trivy even when a report for this digest, Trivy version and DB is cached.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// When the scan passes, sign the result and attach it as a cosign vuln
+    /// attestation (a blocked image gets none).
+    #[arg(long)]
+    pub attach: bool,
+    /// Private key for --attach (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY", requires = "attach")]
+    pub key: Option<String>,
+}
 
 /// Runs `vimes scan`.
 pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {

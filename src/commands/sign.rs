@@ -1,13 +1,25 @@
 //! `vimes sign IMAGE`.
 
-use super::signing_args::{annotations, resolve_digest, signing_key};
+use super::signing_args::{annotations, resolve_digest, signing_key, SigningKeyArgs};
 use super::Ctx;
-use crate::cli::SignArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::sign::sign_image;
+use clap::Args;
+
+/// `vimes sign IMAGE`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Image to sign (resolved to its digest first).
+    pub image: String,
+    #[command(flatten)]
+    pub signing: SigningKeyArgs,
+    /// Annotation put into the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+}
 
 /// Runs `vimes sign`.
 pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
@@ -15,7 +27,7 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
     let annotations = annotations(&args.annotations)?;
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
     // The key is checked before the registry is touched.
-    let key = signing_key(ctx, &loaded, args.key.as_deref())?;
+    let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = resolve_digest(&client, &image, Error::Usage).await?;
     let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;

@@ -10,6 +10,14 @@ use crate::signing::keys::{self, SigningKey, PASSWORD_ENV};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
+/// `--key` of the commands that sign (sign, attest, promote), declared once.
+#[derive(Debug, clap::Args)]
+pub struct SigningKeyArgs {
+    /// Private key (path or env://VAR); default: signing.key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
 /// The key password: `COSIGN_PASSWORD` if set, else a hidden prompt on a TTY.
 pub fn password(ctx: &Ctx, confirm: bool) -> Result<Zeroizing<String>> {
     if let Ok(value) = std::env::var(PASSWORD_ENV) {

@@ -2,7 +2,6 @@
 
 use super::signing_args::{annotations, resolve_digest};
 use super::Ctx;
-use crate::cli::VerifyArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::reference::Side;
@@ -11,6 +10,23 @@ use crate::signing::keys::{load_configured_keys, load_public_keys};
 use crate::signing::verify::{verify_image, LayerCheck, VerifyPolicy, VerifyReport};
 use crate::signing::AttestationType;
 use crate::ui::escape::escape_control;
+use clap::Args;
+
+/// `vimes verify IMAGE`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Image to verify.
+    pub image: String,
+    /// Trusted public key (repeatable); default: signing.public_keys.
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<String>,
+    /// Annotation a signature must carry (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// Attestation type that must be present, in addition to signing.require_attestations.
+    #[arg(long = "require-attestation", value_name = "TYPE")]
+    pub require_attestations: Vec<String>,
+}
 
 /// Runs `vimes verify`: exit 0 only when verified, 1 otherwise.
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {

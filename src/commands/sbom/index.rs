@@ -4,7 +4,6 @@
 use super::super::signing_args::{digest_of, resolve_digest};
 use super::super::Ctx;
 use super::{config_dir, inventory_path};
-use crate::cli::SbomIndexArgs;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -15,10 +14,31 @@ use crate::sbom::document::{self, ReadError};
 use crate::sbom::inventory::{ImageRecord, Indexed};
 use crate::sbom::{Inventory, Sbom};
 use crate::signing::keys::{load_configured_keys, load_public_keys, PublicKey};
+use clap::Args;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// `vimes sbom index`.
+#[derive(Debug, Args)]
+pub struct SbomIndexArgs {
+    /// SBOM files, directories of SBOM files, or images.
+    #[arg(value_name = "FILE|DIR|IMAGE")]
+    pub targets: Vec<String>,
+    /// Index every tagged image of this repository (repeatable).
+    #[arg(long, value_name = "REPO")]
+    pub repository: Vec<String>,
+    /// The image a single SBOM file describes (default: what the SBOM records).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Trusted public key for attestations (repeatable); default: signing.public_keys.
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<String>,
+    /// Delete the inventory and start an empty one first.
+    #[arg(long)]
+    pub rebuild: bool,
+}
 
 /// What `sbom index` did, for rendering.
 #[derive(Default)]

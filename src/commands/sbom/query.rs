@@ -3,14 +3,38 @@
 
 use super::super::Ctx;
 use super::inventory_path;
-use crate::cli::SbomQueryArgs;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::sbom::query::{self, Answer};
 use crate::sbom::{osv, purl::Purl, range::Range, Inventory};
 use crate::ui::table::printable;
+use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
+
+/// `vimes sbom query`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["package", "purl", "advisory"])))]
+pub struct SbomQueryArgs {
+    /// Package name (binary or source package; PyPI names in any spelling).
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
+    /// Version range of --package: comparators joined by commas, e.g. '>=1.2.3, <2.0'.
+    #[arg(long, value_name = "RANGE", requires = "package")]
+    pub version: Option<String>,
+    /// Only packages of this PURL type (deb, pypi, npm, cargo, golang, ...).
+    #[arg(long = "type", value_name = "TYPE", requires = "package")]
+    pub package_type: Option<String>,
+    /// Package URL, with or without version and qualifiers.
+    #[arg(long, value_name = "PURL")]
+    pub purl: Option<String>,
+    /// OSV advisory (JSON): the images holding an affected version.
+    #[arg(long, value_name = "FILE")]
+    pub advisory: Option<PathBuf>,
+    /// Exit 1 when something is found.
+    #[arg(long)]
+    pub fail_if_found: bool,
+}
 
 /// The question `sbom query` was asked, checked before the inventory is opened.
 enum Question {

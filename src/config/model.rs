@@ -349,3 +349,22 @@ pub enum SbomFormat {
     #[serde(rename = "spdx-json")]
     SpdxJson,
 }
+
+/// The attestation type names `signing.require_attestations` (and `vimes
+/// attest --type`, `vimes verify --require-attestation`) accept, aliases
+/// included: cosign's names plus vimes' own. `signing::AttestationType` maps
+/// each to its predicate URI; a test there holds the two lists together.
+pub const ATTESTATION_TYPES: &[&str] = &[
+    "cyclonedx",
+    "spdx",
+    "spdxjson",
+    "vuln",
+    "slsaprovenance",
+    "slsaprovenance02",
+    "slsaprovenance1",
+    "link",
+    "openvex",
+    "custom",
+    "review",
+    "promotion",
+];

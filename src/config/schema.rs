@@ -2,7 +2,7 @@
 //! descriptions can explain each key. A unit test keeps it in step with
 //! `model.rs`: same property names, same defaults, same enums.
 
-use super::validate::ATTESTATION_TYPES;
+use super::model::ATTESTATION_TYPES;
 use serde_json::{json, Value};
 
 /// Host name, IPv4 or `[IPv6]`, with an optional port.

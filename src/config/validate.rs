@@ -9,9 +9,7 @@ use super::shapes::{check_registry_prefix, check_registry_url, check_repo_path, 
 use crate::error::Error;
 use serde_saphyr::Location;
 
-/// Attestation types `signing.require_attestations` may name: the names
-/// `vimes attest --type` and `vimes verify --require-attestation` take.
-pub const ATTESTATION_TYPES: &[&str] = crate::signing::AttestationType::NAMES;
+use super::model::ATTESTATION_TYPES;
 
 /// Problems found so far, each with where it is.
 struct Problems<'s, 'a> {

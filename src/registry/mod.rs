@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bounded;
 pub mod client;
+pub mod config_lookup;
 pub mod copy;
 pub mod identity;
 pub mod manifest;

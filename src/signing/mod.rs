@@ -61,20 +61,7 @@ impl AttestationType {
     /// Every name accepted on the command line and in vimes.yaml, aliases
     /// included, in the order of [`Self::ALL`] (what `vimes config schema`
     /// lists for `signing.require_attestations`).
-    pub const NAMES: &'static [&'static str] = &[
-        "cyclonedx",
-        "spdx",
-        "spdxjson",
-        "vuln",
-        "slsaprovenance",
-        "slsaprovenance02",
-        "slsaprovenance1",
-        "link",
-        "openvex",
-        "custom",
-        "review",
-        "promotion",
-    ];
+    pub const NAMES: &'static [&'static str] = crate::config::ATTESTATION_TYPES;
 
     /// The short name vimes shows (the first of [`Self::names`]).
     pub fn name(self) -> &'static str {

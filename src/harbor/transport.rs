@@ -7,6 +7,7 @@ use super::HarborClient;
 use crate::error::{chain_text, Error, Result};
 use crate::registry::auth::Credentials;
 use crate::registry::bounded::{read_response, BoundedError};
+use crate::registry::client::{retry_after, RetryBounds};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -119,7 +120,8 @@ impl HarborClient {
         headers: &[(&str, &str)],
         what: &str,
     ) -> Result<Answer> {
-        let mut delay = self.retry.initial_delay;
+        let bounds = RetryBounds::default();
+        let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             let mut request = self
@@ -160,17 +162,29 @@ impl HarborClient {
                 }
                 Err(e) => Err(e),
             };
-            let retry_in = |delay: Duration| {
-                tracing::info!(registry = %self.host, attempt, "{what}: retrying in {delay:?}");
+            // The registry client's policy: bounded attempts, a deadline for
+            // the whole operation, and 429's wait (Retry-After when given).
+            let next = |rate_limited: bool, asked: Option<Duration>| {
+                self.retry.next_delay_after(
+                    &bounds,
+                    attempt,
+                    started.elapsed(),
+                    rate_limited,
+                    asked,
+                )
             };
-            match outcome {
-                Ok(answer) if transient_status(answer.status) && attempt < self.retry.attempts => {
-                    retry_in(delay);
+            let delay = match outcome {
+                Ok(answer) if transient_status(answer.status) => {
+                    let rate_limited = answer.status == StatusCode::TOO_MANY_REQUESTS;
+                    match next(rate_limited, retry_after(&answer.headers)) {
+                        Some(delay) => delay,
+                        None => return Ok(answer),
+                    }
                 }
                 Ok(answer) => return Ok(answer),
-                Err(e) if transient_error(&e) && attempt < self.retry.attempts => {
+                Err(e) if transient_error(&e) && next(false, None).is_some() => {
                     tracing::debug!("{what}: {}", chain_text(&e));
-                    retry_in(delay);
+                    next(false, None).unwrap_or_default()
                 }
                 Err(e) => {
                     return Err(Error::Registry {
@@ -182,9 +196,9 @@ impl HarborClient {
                         ),
                     })
                 }
-            }
+            };
+            tracing::info!(registry = %self.host, attempt, "{what}: retrying in {delay:?}");
             tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
         }
     }

@@ -22,7 +22,7 @@ mod referrers;
 mod retry;
 
 use retry::{chain_text, describe, is_rate_limited, is_transient, registry_error};
-pub use retry::{is_not_found, RetryBounds, RetryPolicy};
+pub use retry::{is_not_found, retry_after, RetryBounds, RetryPolicy};
 
 /// Manifest media types vimes reads and copies.
 pub const MANIFEST_MEDIA_TYPES: &[&str] = &[

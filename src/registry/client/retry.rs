@@ -88,6 +88,37 @@ impl RetryPolicy {
         }
         (elapsed + delay < bounds.max_elapsed).then_some(delay)
     }
+
+    /// [`RetryPolicy::next_delay`] for requests whose answer vimes reads
+    /// itself (referrers, Harbor): a 429's `Retry-After` is honoured when it
+    /// asks for longer, as long as the wait still ends before the deadline.
+    pub fn next_delay_after(
+        &self,
+        bounds: &RetryBounds,
+        retry: u32,
+        elapsed: Duration,
+        rate_limited: bool,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let delay = self.next_delay(bounds, retry, elapsed, rate_limited)?;
+        match retry_after {
+            Some(wait) if wait > delay => (elapsed + wait < bounds.max_elapsed).then_some(wait),
+            _ => Some(delay),
+        }
+    }
+}
+
+/// A `Retry-After` header in seconds (the HTTP-date form is not used by
+/// registries and is ignored), at most a minute.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds.min(60)))
 }
 
 pub(super) fn is_transient(err: &OciDistributionError) -> bool {
@@ -216,7 +247,7 @@ pub(super) fn registry_error(
 
 #[cfg(test)]
 mod tests {
-    use super::{RetryBounds, RetryPolicy};
+    use super::{retry_after, RetryBounds, RetryPolicy};
     use std::time::Duration;
 
     #[test]
@@ -255,5 +286,34 @@ mod tests {
             p.next_delay(&b, 4, Duration::ZERO, true),
             Some(Duration::from_secs(2))
         );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_the_deadline() {
+        let (p, b) = (RetryPolicy::default(), RetryBounds::default());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+        let asked = retry_after(&headers);
+        assert_eq!(asked, Some(Duration::from_secs(7)));
+        assert_eq!(
+            p.next_delay_after(&b, 1, Duration::ZERO, true, asked),
+            Some(Duration::from_secs(7))
+        );
+        // A shorter Retry-After never shortens the 429 wait.
+        assert_eq!(
+            p.next_delay_after(&b, 1, Duration::ZERO, true, Some(Duration::ZERO)),
+            Some(b.rate_limit_delay)
+        );
+        // Not past the deadline, and not past the attempts.
+        let late = b.max_elapsed - Duration::from_secs(3);
+        assert_eq!(p.next_delay_after(&b, 1, late, true, asked), None);
+        assert_eq!(p.next_delay_after(&b, 5, Duration::ZERO, true, asked), None);
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(reqwest::header::RETRY_AFTER, "86400".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(60)));
     }
 }

@@ -120,7 +120,7 @@ impl RegistryClient {
     ) -> Result<reqwest::Response> {
         let http = self.http()?;
         let authorization = self.authorization(image, operation).await?;
-        let mut delay = self.retry.initial_delay;
+        let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             let mut request = http.request(method.clone(), url);
@@ -146,19 +146,36 @@ impl RegistryClient {
                         && (e.is_connect() || e.is_timeout() || e.is_request())
                 }
             };
-            if !transient || attempt >= self.retry.attempts {
+            // The registry client's policy: bounded attempts, a deadline for
+            // the whole operation, and a longer wait after 429.
+            let rate_limited = outcome.as_ref().is_ok_and(|r| r.status().as_u16() == 429);
+            let asked = outcome
+                .as_ref()
+                .ok()
+                .and_then(|r| super::super::retry_after(r.headers()));
+            let delay = transient
+                .then(|| {
+                    self.retry.next_delay_after(
+                        &self.bounds,
+                        attempt,
+                        started.elapsed(),
+                        rate_limited,
+                        asked,
+                    )
+                })
+                .flatten();
+            let Some(delay) = delay else {
                 return outcome.map_err(|e| {
                     let err = oci_client::errors::OciDistributionError::RequestError(e);
                     registry_error(image, what, &err, attempt)
                 });
-            }
+            };
             let detail = match &outcome {
                 Ok(r) => format!("HTTP {}", r.status().as_u16()),
                 Err(e) => e.to_string(),
             };
             tracing::info!(registry = %image.registry, attempt, "{what}: {detail}; retrying in {delay:?}");
             tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
         }
     }

@@ -23,4 +23,5 @@ mod sbom;
 mod scan;
 mod secrets;
 mod signing;
+mod snapshots;
 mod trivy_bed;

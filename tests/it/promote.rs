@@ -10,20 +10,20 @@ use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
 
 const PASSWORD: &str = "promotion key password";
 
-fn bed() -> bool {
+pub fn bed() -> bool {
     require_tool("docker-registry")
         && trivy_available()
         && buildah_available()
         && require_tool("syft")
 }
 
-struct Bed {
-    staging: Registry,
-    production: Registry,
-    env: TestEnv,
+pub struct Bed {
+    pub staging: Registry,
+    pub production: Registry,
+    pub env: TestEnv,
 }
 
-fn setup(extra: &str) -> Bed {
+pub fn setup(extra: &str) -> Bed {
     let staging = Registry::plain();
     let production = Registry::plain();
     let mut env = TestEnv::new();

@@ -229,7 +229,19 @@ fn scan_attach_signs_a_passing_scan_and_never_a_blocked_one() {
 
     let out = env.run(&["--output", "json", "scan", "--attach", &vuln]);
     out.assert_code(1);
-    assert!(out.json()["attestation"].is_null(), "{}", out.dump());
+    let blocked = out.json();
+    assert_eq!(blocked["verdict"]["passed"], false, "{}", out.dump());
+    // `attestation` is there and null: indexing a missing or renamed key
+    // would give null too, so the blocked document must have exactly the
+    // keys of the passing one, `attestation` among them.
+    let keys = |d: &serde_json::Value| d.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&blocked), keys(&doc), "{}", out.dump());
+    assert_eq!(
+        blocked.get("attestation"),
+        Some(&serde_json::Value::Null),
+        "{}",
+        out.dump()
+    );
     out.assert_stderr_contains("no vuln attestation attached");
     let out = env.run(&["verify", "--require-attestation", "vuln", &vuln]);
     out.assert_code(1);

@@ -39,12 +39,13 @@ impl RegistryConfig {
     }
 }
 
+/// Registry entries the lookup tests of `config` and `registry` share: one
+/// host with nested projects, and a loopback registry.
 #[cfg(test)]
-mod tests {
-    use super::super::model::PromotionConfig;
-    use super::*;
+pub(crate) mod fixtures {
+    use super::super::model::{Config, PromotionConfig, RegistryConfig};
 
-    fn reg(url: &str, project: &str) -> RegistryConfig {
+    pub(crate) fn reg(url: &str, project: &str) -> RegistryConfig {
         RegistryConfig {
             url: url.into(),
             project: project.into(),
@@ -52,7 +53,7 @@ mod tests {
         }
     }
 
-    fn config() -> Config {
+    pub(crate) fn config() -> Config {
         let mut c = Config {
             version: 1,
             ..Default::default()
@@ -72,6 +73,12 @@ mod tests {
         });
         c
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::config;
+    use super::Config;
 
     #[test]
     fn promotion_ends_and_names() {

@@ -4,7 +4,7 @@
 
 mod interpolate;
 mod load;
-mod lookup;
+pub(crate) mod lookup;
 mod model;
 mod parse;
 mod redact;

@@ -37,36 +37,7 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{Config, PromotionConfig, RegistryConfig};
-
-    fn reg(url: &str, project: &str) -> RegistryConfig {
-        RegistryConfig {
-            url: url.into(),
-            project: project.into(),
-            ..Default::default()
-        }
-    }
-
-    fn config() -> Config {
-        let mut c = Config {
-            version: 1,
-            ..Default::default()
-        };
-        c.registries.insert("base".into(), reg("h.example.com", ""));
-        c.registries
-            .insert("prod".into(), reg("h.example.com", "production"));
-        c.registries
-            .insert("team".into(), reg("h.example.com", "production/team"));
-        c.registries
-            .insert("stage".into(), reg("h.example.com", "staging"));
-        c.registries
-            .insert("other".into(), reg("localhost:5000", "x"));
-        c.promotion = Some(PromotionConfig {
-            from: "stage".into(),
-            to: "prod".into(),
-        });
-        c
-    }
+    use crate::config::lookup::fixtures::{config, reg};
 
     #[test]
     fn longest_matching_project_wins() {

@@ -127,6 +127,8 @@ impl HarborClient {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
+                // A Harbor that stops answering costs one attempt.
+                .timeout(bounds.attempt_timeout)
                 .header(reqwest::header::ACCEPT, "application/json");
             for (name, value) in headers {
                 request = request.header(*name, *value);

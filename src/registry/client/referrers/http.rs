@@ -123,7 +123,12 @@ impl RegistryClient {
         let started = std::time::Instant::now();
         let mut attempt = 1;
         loop {
-            let mut request = http.request(method.clone(), url);
+            // Each attempt is cut off like the client's other small requests:
+            // a registry that stops answering costs one attempt, not the
+            // whole read timeout.
+            let mut request = http
+                .request(method.clone(), url)
+                .timeout(self.bounds.attempt_timeout);
             if let Some(value) = &authorization {
                 request = request.header(reqwest::header::AUTHORIZATION, value);
             }

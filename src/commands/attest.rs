@@ -1,6 +1,6 @@
 //! `vimes attest IMAGE --predicate FILE --type TYPE`.
 
-use super::signing_args::{resolve_digest, signing_key, SigningKeyArgs};
+use super::signing_args::{signing_key, SigningKeyArgs};
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -52,7 +52,7 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
     let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;
-    let digest = resolve_digest(&client, &image, Error::Usage).await?;
+    let digest = client.resolve_digest(&image, Error::Usage).await?;
     let outcome = attest_image(
         &client,
         &image,

@@ -1,7 +1,6 @@
 //! `vimes review IMAGE`: show what did not block, ask approve/reject on a
 //! TTY (or take `--yes`), and record the decision.
 
-use super::signing_args::digest_of;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -34,7 +33,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
     let config = &loaded.config;
     let image = ImageRef::resolve(config, &args.image, Side::Source)?;
     let client = RegistryClient::new(config)?;
-    let digest = digest_of(&client, &image).await?;
+    let digest = client.digest_of(&image).await?;
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
     let outcome = scan_image(
         config,

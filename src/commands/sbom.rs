@@ -7,7 +7,7 @@ mod query;
 use index::SbomIndexArgs;
 use query::SbomQueryArgs;
 
-use super::signing_args::{resolve_digest, signing_key};
+use super::signing_args::signing_key;
 use super::Ctx;
 use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
@@ -141,7 +141,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         false => None,
     };
     let client = RegistryClient::new(config)?;
-    let digest = resolve_digest(&client, &image, Error::Usage).await?;
+    let digest = client.resolve_digest(&image, Error::Usage).await?;
     let subject = format!("{}@{digest}", image.repository_name());
     let tool = &config.tools.syft;
     let timeout = Duration::from_secs(tool.timeout_secs);

@@ -1,6 +1,6 @@
 //! `vimes scan IMAGE`: Trivy plus the gate; exit 1 when blocked.
 
-use super::signing_args::{digest_of, signing_key};
+use super::signing_args::signing_key;
 use super::Ctx;
 use crate::exit::Exit;
 use crate::pipeline::evidence::vuln_predicate;
@@ -42,7 +42,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         false => None,
     };
     let client = RegistryClient::new(config)?;
-    let digest = digest_of(&client, &image).await?;
+    let digest = client.digest_of(&image).await?;
     ctx.ui
         .status(&format!("Scanning {}@{digest}", image.repository_name()));
     let options = ScanOptions {

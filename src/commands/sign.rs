@@ -1,6 +1,6 @@
 //! `vimes sign IMAGE`.
 
-use super::signing_args::{annotations, resolve_digest, signing_key, SigningKeyArgs};
+use super::signing_args::{annotations, signing_key, SigningKeyArgs};
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
     // The key is checked before the registry is touched.
     let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
     let client = RegistryClient::new(&loaded.config)?;
-    let digest = resolve_digest(&client, &image, Error::Usage).await?;
+    let digest = client.resolve_digest(&image, Error::Usage).await?;
     let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;
     let subject = format!("{}@{digest}", image.repository_name());
     let text = if outcome.added {

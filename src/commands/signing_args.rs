@@ -5,7 +5,6 @@
 use super::Ctx;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
-use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{self, SigningKey, PASSWORD_ENV};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
@@ -110,24 +109,4 @@ pub fn annotations(pairs: &[String]) -> Result<BTreeMap<String, String>> {
             ))),
         })
         .collect()
-}
-
-/// Resolves `image` to its manifest digest; a missing image is `missing`'s error.
-pub async fn resolve_digest(
-    client: &RegistryClient,
-    image: &ImageRef,
-    missing: impl FnOnce(String) -> Error,
-) -> Result<String> {
-    match client.get_manifest(image).await? {
-        Some(m) => Ok(m.digest),
-        None => Err(missing(format!("image {image} not found in its registry"))),
-    }
-}
-
-/// The digest a reference names, or the one its tag points to now.
-pub async fn digest_of(client: &RegistryClient, image: &ImageRef) -> Result<String> {
-    match &image.digest {
-        Some(d) => Ok(d.clone()),
-        None => resolve_digest(client, image, Error::Usage).await,
-    }
 }

@@ -1,6 +1,6 @@
 //! `vimes verify IMAGE`.
 
-use super::signing_args::{annotations, resolve_digest};
+use super::signing_args::annotations;
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
@@ -68,7 +68,7 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let image = ImageRef::resolve(config, &args.image, Side::Destination)?;
     let client = RegistryClient::new(config)?;
     // An image that cannot be found cannot be shown to be signed: that is a "no".
-    let digest = resolve_digest(&client, &image, Error::Policy).await?;
+    let digest = client.resolve_digest(&image, Error::Policy).await?;
     let report = verify_image(&client, &image, &digest, &keys, &policy).await?;
 
     let text = render_text(&report);

@@ -214,6 +214,28 @@ impl RegistryClient {
         }
     }
 
+    /// Resolves `image` to its manifest digest; a missing image is
+    /// `missing`'s error (usage for a command's argument, policy for `verify`).
+    pub async fn resolve_digest(
+        &self,
+        image: &ImageRef,
+        missing: impl FnOnce(String) -> Error,
+    ) -> Result<String> {
+        match self.get_manifest(image).await? {
+            Some(m) => Ok(m.digest),
+            None => Err(missing(format!("image {image} not found in its registry"))),
+        }
+    }
+
+    /// The digest a reference names, or the one its tag points to now (a
+    /// missing image is a usage error).
+    pub async fn digest_of(&self, image: &ImageRef) -> Result<String> {
+        match &image.digest {
+            Some(d) => Ok(d.clone()),
+            None => self.resolve_digest(image, Error::Usage).await,
+        }
+    }
+
     /// Fetches a manifest (by tag or digest, at most 4 MiB)
     /// and verifies its bytes against the digest asked for. `None` when the
     /// registry says it does not exist.

@@ -1,7 +1,6 @@
 //! `vimes sbom index`: SBOM files (parsed on worker threads, filed in
 //! batches), images (their signed SBOM attestation) and whole repositories.
 
-use super::super::signing_args::{digest_of, resolve_digest};
 use super::super::Ctx;
 use super::{config_dir, inventory_path};
 use crate::config::LoadedConfig;
@@ -80,7 +79,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
     let identity = match (&args.image, &client) {
         (Some(reference), Some(client)) => {
             let image = ImageRef::resolve(config, reference, Side::Source)?;
-            let digest = digest_of(client, &image).await?;
+            let digest = client.digest_of(&image).await?;
             Some((image.repository_name(), digest, image.tag.clone()))
         }
         _ => None,
@@ -96,7 +95,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
             // One image that cannot be read does not stop the others.
             let found = async {
                 let image = ImageRef::resolve(config, target, Side::Source)?;
-                let digest = resolve_digest(client, &image, Error::Usage).await?;
+                let digest = client.resolve_digest(&image, Error::Usage).await?;
                 let sbom = attested_sbom(client, &image, &digest, &keys).await?;
                 Ok::<_, Error>((image, digest, sbom))
             };

@@ -30,7 +30,7 @@ pub(crate) fn scan(doc: &Node, mentions: &mut Vec<Mention>) {
         return;
     };
     for (name, service) in services {
-        let name = name.value.text_or_empty().unwrap_or("?");
+        let name = name.value.scalar().unwrap_or("?");
         inline_dockerfile(name, &service.value, mentions);
         let Some(image) = service.value.value("image") else {
             continue;

@@ -40,7 +40,7 @@ fn walk(node: &Node, object: &str, path: &mut Vec<String>, mentions: &mut Vec<Me
         Node::Map(entries) => {
             for (key, value) in entries {
                 // A collection as a key names nothing vimes looks for.
-                let key = key.value.text_or_empty().unwrap_or("?");
+                let key = key.value.scalar().unwrap_or("?");
                 path.push(key.to_string());
                 if CONTAINER_LISTS.contains(&key) {
                     if let Node::Seq(items) = &value.value {

@@ -60,7 +60,7 @@ pub fn to_sarif(report: &Report) -> Value {
                 "message": { "text": format!("{} Fix: {}", f.message, f.hint) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&f.file) },
+                        "artifactLocation": { "uri": uri_reference(&f.file) },
                         "region": {
                             "startLine": f.line,
                             "startColumn": f.column,
@@ -79,14 +79,14 @@ pub fn to_sarif(report: &Report) -> Value {
             json!({
                 "level": "error",
                 "message": { "text": format!("not checked: {}", s.reason) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.file) } } }]
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri_reference(&s.file) } } }]
             })
         })
         .chain(report.warnings.iter().map(|w| {
             json!({
                 "level": "note",
                 "message": { "text": w.message },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&w.file) } } }]
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri_reference(&w.file) } } }]
             })
         }))
         .collect();
@@ -129,19 +129,13 @@ fn capitalize(word: &str) -> String {
     }
 }
 
-/// A relative file path as a URI reference: only what URIs forbid is escaped
-/// (a first segment with `:` would read as a scheme).
-fn uri(path: &str) -> String {
-    uri_reference(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn escapes_uris() {
-        assert_eq!(uri("a b/Dockerfile"), "a%20b/Dockerfile");
-        assert_eq!(uri("k8s/app.yaml"), "k8s/app.yaml");
+        assert_eq!(uri_reference("a b/Dockerfile"), "a%20b/Dockerfile");
+        assert_eq!(uri_reference("k8s/app.yaml"), "k8s/app.yaml");
     }
 }

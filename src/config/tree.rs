@@ -42,11 +42,6 @@ impl Node {
         }
     }
 
-    /// The text of a scalar, `""` for null, `None` for collections.
-    pub fn text_or_empty(&self) -> Option<&str> {
-        self.scalar()
-    }
-
     /// The value of `key` in a mapping.
     pub fn value(&self, key: &str) -> Option<&Spanned<Node>> {
         self.get(key).map(|(_, value)| value)

@@ -184,20 +184,22 @@ impl HarborClient {
                     }
                 }
                 Ok(answer) => return Ok(answer),
-                Err(e) if transient_error(&e) && next(false, None).is_some() => {
-                    tracing::debug!("{what}: {}", chain_text(&e));
-                    next(false, None).unwrap_or_default()
-                }
-                Err(e) => {
-                    return Err(Error::Registry {
-                        registry: self.host.clone(),
-                        message: format!(
-                            "{what}: cannot reach Harbor: {}{}",
-                            chain_text(&e),
-                            retried(attempt)
-                        ),
-                    })
-                }
+                Err(e) => match next(false, None).filter(|_| transient_error(&e)) {
+                    Some(delay) => {
+                        tracing::debug!("{what}: {}", chain_text(&e));
+                        delay
+                    }
+                    None => {
+                        return Err(Error::Registry {
+                            registry: self.host.clone(),
+                            message: format!(
+                                "{what}: cannot reach Harbor: {}{}",
+                                chain_text(&e),
+                                retried(attempt)
+                            ),
+                        })
+                    }
+                },
             };
             tracing::info!(registry = %self.host, attempt, "{what}: retrying in {delay:?}");
             tokio::time::sleep(delay).await;

@@ -161,13 +161,7 @@ impl Invocation {
                     tool: self.tool.clone(),
                     message: format!("waiting for it failed: {e}"),
                 })?;
-                Ok(Finished {
-                    code: status.code(),
-                    signal: status.signal(),
-                    stdout,
-                    stderr,
-                    elapsed: started.elapsed(),
-                })
+                Ok(Finished::of(status, stdout, stderr, started))
             }
             Err(_) => {
                 // The guard kills the group as it goes out of scope here.
@@ -233,13 +227,7 @@ impl Invocation {
         }
         let stdout = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
         let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-        Ok(Finished {
-            code: status.code(),
-            signal: status.signal(),
-            stdout,
-            stderr,
-            elapsed: started.elapsed(),
-        })
+        Ok(Finished::of(status, stdout, stderr, started))
     }
 
     /// A `std::process::Command` set up as [`Invocation::run_blocking`] would
@@ -255,6 +243,24 @@ impl Invocation {
                 _dir: prepared._own_dir,
             },
         ))
+    }
+}
+
+impl Finished {
+    /// What a reaped child left: how it ended, its output, its wall time.
+    fn of(
+        status: std::process::ExitStatus,
+        stdout: Vec<u8>,
+        stderr: String,
+        started: Instant,
+    ) -> Finished {
+        Finished {
+            code: status.code(),
+            signal: status.signal(),
+            stdout,
+            stderr,
+            elapsed: started.elapsed(),
+        }
     }
 }
 

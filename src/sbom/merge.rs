@@ -192,7 +192,10 @@ fn merge_spdx(
         "documentNamespace".into(),
         json!(format!(
             "{namespace}-platforms-{}",
-            &digest_hex(index_digest)[..digest_hex(index_digest).len().min(16)]
+            digest_hex(index_digest)
+                .chars()
+                .take(16)
+                .collect::<String>()
         )),
     );
     let mut creation = first.get("creationInfo").cloned().unwrap_or(json!({}));

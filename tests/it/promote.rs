@@ -562,17 +562,7 @@ fn a_promoted_index_carries_an_sbom_of_every_platform() {
         "https://cyclonedx.org/bom",
     );
     assert_eq!(sbom["metadata"]["component"]["version"], index.as_str());
-    let platforms_of = |name: &str| -> Vec<String> {
-        sbom["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["name"] == name)
-            .flat_map(|c| c["properties"].as_array().unwrap())
-            .filter(|p| p["name"] == "vimes:platform")
-            .map(|p| p["value"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let platforms_of = |name: &str| crate::scan::platforms::cyclonedx_platforms_of(&sbom, name);
     assert_eq!(platforms_of("libtiff6"), ["linux/arm64"]);
     assert_eq!(platforms_of("requests"), ["linux/amd64"]);
     assert_eq!(platforms_of("libc6"), ["linux/amd64", "linux/arm64"]);

@@ -5,34 +5,10 @@
 
 use super::schema::{assert_valid, json_schema};
 use crate::scan::{bed, scan_env};
+use crate::support::dates::{real_day, real_today};
 use crate::support::trivy::{build_fixture_image, findings, fresh_cache_dir, run_trivy_raw};
 use crate::support::{Registry, TestEnv};
 use std::collections::BTreeSet;
-
-/// Today's date (UTC) by the real clock, which is what Trivy uses.
-fn real_today() -> String {
-    real_day(0)
-}
-
-/// The date `offset` days from today by the real clock: far enough for an
-/// exception still in force, within the 365 days vimes accepts.
-fn real_day(offset: i64) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs();
-    // civil_from_days (Howard Hinnant).
-    let z = (secs / 86_400) as i64 + offset + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
 
 /// The exceptions of the scenario, signed by the approver:
 /// - CVE-2099-0001 limited to zlib1g, but found in libssl3: stays;
@@ -59,6 +35,11 @@ fn signed_exceptions(env: &mut TestEnv) {
         .assert_code(0);
 }
 
+/// The real Trivy's JSON report of `image` with `extra` arguments.
+fn trivy_report(cache: &std::path::Path, image: &str, extra: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&run_trivy_raw(cache, image, extra, &[])).expect("report")
+}
+
 fn ids(report: &serde_json::Value) -> BTreeSet<String> {
     findings(report).into_iter().map(|f| f.id).collect()
 }
@@ -78,8 +59,7 @@ fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
     signed_exceptions(&mut env);
     let by_digest = format!("{}/staging/vuln@{digest}", reg.host());
     let cache = fresh_cache_dir();
-    let baseline: serde_json::Value =
-        serde_json::from_str(&run_trivy_raw(&cache, &by_digest, &[], &[])).expect("report");
+    let baseline = trivy_report(&cache, &by_digest, &[]);
     let all = set(&[
         "CVE-2099-0001",
         "CVE-2099-0002",
@@ -126,13 +106,7 @@ fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
     ])
     .assert_code(0);
     let ignore_arg = ignore.display().to_string();
-    let report: serde_json::Value = serde_json::from_str(&run_trivy_raw(
-        &cache,
-        &by_digest,
-        &["--ignorefile", &ignore_arg],
-        &[],
-    ))
-    .expect("report");
+    let report = trivy_report(&cache, &by_digest, &["--ignorefile", &ignore_arg]);
     assert_eq!(
         ids(&report),
         remaining,
@@ -183,13 +157,7 @@ fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
         serde_json::to_string_pretty(vex).expect("json"),
     );
     let vex_arg = env.path("vuln.openvex.json").display().to_string();
-    let report: serde_json::Value = serde_json::from_str(&run_trivy_raw(
-        &cache,
-        &by_digest,
-        &["--vex", &vex_arg],
-        &[],
-    ))
-    .expect("report");
+    let report = trivy_report(&cache, &by_digest, &["--vex", &vex_arg]);
     assert_eq!(ids(&report), remaining, "{}", env.read("vuln.openvex.json"));
 }
 

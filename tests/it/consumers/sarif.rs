@@ -81,6 +81,16 @@ fn assert_github_requirements(sarif: &Value) {
     }
 }
 
+/// The `partialFingerprints` of every result, in order.
+fn fingerprints(doc: &Value) -> Vec<String> {
+    doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["partialFingerprints"].to_string())
+        .collect()
+}
+
 /// Valid against the OASIS schema, upload-sarif's copy and GitHub's
 /// documented requirements.
 fn assert_valid_for_schemas_and_github(sarif: &Value) {
@@ -126,15 +136,7 @@ fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
     let sarif = out.json();
     assert_valid_for_schemas_and_github(&sarif);
     assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "vimes-check/");
-    let prints = |doc: &Value| -> Vec<String> {
-        doc["runs"][0]["results"]
-            .as_array()
-            .expect("results")
-            .iter()
-            .map(|r| r["partialFingerprints"].to_string())
-            .collect()
-    };
-    let first = prints(&sarif);
+    let first = fingerprints(&sarif);
     let mut unique = first.clone();
     unique.sort();
     unique.dedup();
@@ -151,7 +153,7 @@ fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
     let moved = env.run(&["--output", "sarif", "check", "svc:a", "k8s"]);
     moved.assert_code(1);
     let mut a = first.clone();
-    let mut b = prints(&moved.json());
+    let mut b = fingerprints(&moved.json());
     a.sort();
     b.sort();
     assert_eq!(a, b);
@@ -215,16 +217,8 @@ fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
     // distinct between findings.
     let again = env.run(&["--output", "sarif", "scan", "--no-cache", "vuln:1"]);
     again.assert_code(1);
-    let prints = |doc: &Value| -> Vec<String> {
-        doc["runs"][0]["results"]
-            .as_array()
-            .expect("results")
-            .iter()
-            .map(|r| r["partialFingerprints"].to_string())
-            .collect()
-    };
-    let first = prints(&sarif);
-    assert_eq!(first, prints(&again.json()));
+    let first = fingerprints(&sarif);
+    assert_eq!(first, fingerprints(&again.json()));
     let mut unique = first.clone();
     unique.sort();
     unique.dedup();

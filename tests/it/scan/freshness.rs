@@ -6,6 +6,7 @@
 
 use super::{bed, scan_env};
 use crate::cosign_compat as cc;
+use crate::support::dates::unix_seconds;
 use crate::support::trivy::build_fixture_image;
 use crate::support::Registry;
 use serde_json::Value;
@@ -40,26 +41,6 @@ fn vuln_statements(reg: &Registry, repo: &str, digest: &str, pem: &str) -> Vec<V
         }
     }
     found
-}
-
-/// Seconds since the Unix epoch of an RFC 3339 UTC time (`...Z`).
-fn unix_seconds(rfc3339: &str) -> i64 {
-    let t = rfc3339.trim_end_matches('Z');
-    let (date, time) = t.split_once('T').unwrap();
-    let d: Vec<i64> = date.split('-').map(|p| p.parse().unwrap()).collect();
-    let time = time.split('.').next().unwrap();
-    let h: Vec<i64> = time.split(':').map(|p| p.parse().unwrap()).collect();
-    let (y, m) = if d[1] <= 2 {
-        (d[0] - 1, d[1] + 9)
-    } else {
-        (d[0], d[1] - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d[2] - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    days * 86_400 + h[0] * 3600 + h[1] * 60 + h[2]
 }
 
 /// The generated Kyverno policy's own scan-age condition, applied as Kyverno
@@ -209,4 +190,30 @@ fn a_cached_report_older_than_a_day_is_not_reused() {
     let third = env.run(&["--output", "json", "scan", "app:1"]);
     third.assert_code(0);
     assert_eq!(third.json()["cached"], false, "{}", third.dump());
+}
+
+/// A cached report dated in the future (a clock set back, a planted file)
+/// is not trusted as recent: Trivy runs again.
+#[test]
+fn a_cached_report_from_the_future_is_not_reused() {
+    if !bed() {
+        return;
+    }
+    let reg = Registry::plain();
+    build_fixture_image(&reg, "clean", "staging/app", "1");
+    let env = scan_env(&reg, "");
+    env.run(&["--output", "json", "scan", "app:1"])
+        .assert_code(0);
+    let scans = env.path(".cache/vimes/scans");
+    for entry in std::fs::read_dir(&scans).unwrap() {
+        std::fs::File::options()
+            .write(true)
+            .open(entry.unwrap().path())
+            .unwrap()
+            .set_modified(SystemTime::now() + Duration::from_secs(3600))
+            .unwrap();
+    }
+    let again = env.run(&["--output", "json", "scan", "app:1"]);
+    again.assert_code(0);
+    assert_eq!(again.json()["cached"], false, "{}", again.dump());
 }

@@ -54,6 +54,20 @@ pub fn push_index(
     sha256_digest(&index)
 }
 
+/// The platforms a merged CycloneDX SBOM names for the components called
+/// `name` (their `vimes:platform` properties).
+pub fn cyclonedx_platforms_of(doc: &serde_json::Value, name: &str) -> Vec<String> {
+    doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == name)
+        .flat_map(|c| c["properties"].as_array().unwrap())
+        .filter(|p| p["name"] == "vimes:platform")
+        .map(|p| p["value"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn a_vulnerable_platform_blocks_the_whole_index_and_is_named() {
     if !bed() {
@@ -170,15 +184,7 @@ fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
             serde_json::from_slice(&std::fs::read(env.path(file)).unwrap()).unwrap();
         let platforms_of = |name: &str| -> Vec<String> {
             if format == "cyclonedx-json" {
-                doc["components"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|c| c["name"] == name)
-                    .flat_map(|c| c["properties"].as_array().unwrap())
-                    .filter(|p| p["name"] == "vimes:platform")
-                    .map(|p| p["value"].as_str().unwrap().to_string())
-                    .collect()
+                cyclonedx_platforms_of(&doc, name)
             } else {
                 doc["packages"]
                     .as_array()
@@ -228,5 +234,44 @@ fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
         text.contains(&index),
         "the index digest is the subject: {}",
         out.dump()
+    );
+}
+
+/// A platform Syft cannot catalogue fails the SBOM of the whole index (exit
+/// 3, naming the platform) instead of leaving its packages out: a stand-in
+/// runs the real Syft for every platform but `linux/arm64`'s manifest.
+#[test]
+fn a_platform_syft_cannot_catalogue_fails_the_whole_sbom_naming_it() {
+    if !bed() || !crate::support::require_tool("syft") {
+        return;
+    }
+    let reg = Registry::plain();
+    push_index(
+        &reg,
+        "staging/multi",
+        &[("clean", "amd64"), ("unfixed-only", "arm64")],
+        &[],
+    );
+    let (_, _, arm64) = reg
+        .client()
+        .get_manifest("staging/multi", "arm64")
+        .expect("the arm64 image");
+    let real = crate::support::find_on_path("syft").expect("syft");
+    // Found on the test's PATH, where the stand-in is written.
+    let mut env = scan_env(&reg, "tools:\n  syft:\n    path: syft-but-arm64\n");
+    env.write_executable(
+        "syft-but-arm64",
+        &format!(
+            "#!/bin/sh\ncase \"$*\" in *{arm64}*) echo 'MANIFEST_UNKNOWN' >&2; exit 1;; esac\nexec {} \"$@\"\n",
+            real.display()
+        ),
+    );
+    let out = env.run(&["sbom", "--output-file", "multi.json", "multi:1"]);
+    out.assert_code(3);
+    out.assert_stderr_contains("on platform linux/arm64");
+    out.assert_stderr_contains("MANIFEST_UNKNOWN");
+    assert!(
+        !env.path("multi.json").exists(),
+        "no SBOM is written for an index missing a platform"
     );
 }

@@ -2,6 +2,7 @@
 //! independent registry client and images written byte by byte (`oci`), and a
 //! sealed environment to run the `vimes` binary in (`env`).
 
+pub mod dates;
 pub mod env;
 pub mod fault_proxy;
 pub mod harbor_fake;

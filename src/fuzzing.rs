@@ -47,7 +47,11 @@ pub fn config(data: &[u8]) {
 /// The signed exceptions file (`policy.exceptions`): YAML parse and checks.
 pub fn exceptions(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let _ = crate::policy::exceptions::parse(text, Path::new("exceptions.yaml"));
+    let _ = crate::policy::exceptions::parse(
+        text,
+        Path::new("exceptions.yaml"),
+        crate::clock::Clock::system().today(),
+    );
 }
 
 /// Trivy's JSON report.

@@ -4,6 +4,7 @@
 
 mod check;
 mod cli;
+mod clock;
 mod commands;
 mod config;
 mod error;
@@ -66,12 +67,17 @@ pub fn run() -> ExitCode {
     };
     let ui = ui::Ui::new(&output);
     ui::init_logging(&output);
-    if let Err(message) = policy::date::Date::check_override() {
-        let err = anyhow::Error::from(error::Error::Usage(message));
-        ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
-        return exit::Exit::Usage.into();
-    }
-    if let Some(warning) = policy::date::Date::override_warning() {
+    // "Today" is read from the environment here, once, and handed down.
+    let today_override = std::env::var("VIMES_TODAY").ok();
+    let clock = match clock::Clock::from_today_override(today_override.as_deref()) {
+        Ok(clock) => clock,
+        Err(bad) => {
+            let err = anyhow::Error::from(error::Error::Usage(bad.to_string()));
+            ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
+            return exit::Exit::Usage.into();
+        }
+    };
+    if let Some(warning) = clock.override_warning() {
         eprintln!("vimes: {warning}");
     }
 
@@ -89,6 +95,7 @@ pub fn run() -> ExitCode {
     let ctx = commands::Ctx::new(
         cli.global.clone(),
         ui.clone(),
+        clock,
         <cli::Cli as clap::CommandFactory>::command,
     );
     match runtime.block_on(commands::run(&ctx, cli.command)) {

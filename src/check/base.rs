@@ -2,8 +2,8 @@
 //! now, and how old the base is by its image config's `created`. Reads the
 //! registry (manifest, then config blob); decides nothing about the build.
 
+use crate::clock::{date_of_timestamp, Date};
 use crate::error::{Error, Result};
-use crate::policy::date::Date;
 use crate::registry::manifest::{Content, Descriptor};
 use crate::registry::{ImageRef, RegistryClient};
 use serde::Serialize;
@@ -48,6 +48,7 @@ pub async fn inspect(
     image: &ImageRef,
     platform: Option<&str>,
     max_age_days: Option<u32>,
+    today: Date,
 ) -> Result<BaseVerdict> {
     let mut verdict = BaseVerdict {
         base: BaseImage {
@@ -84,7 +85,7 @@ pub async fn inspect(
     };
     match created(client, image, platform).await? {
         Some(created) => {
-            let age = age_in_days(&created);
+            let age = age_in_days(&created, today);
             verdict.base.age_days = age;
             match age {
                 Some(age) if age > i64::from(max) => {
@@ -164,21 +165,9 @@ fn pick_platform<'a>(
         .or_else(|| manifests.first())
 }
 
-/// Days from an RFC 3339 timestamp's date to today (UTC; `VIMES_TODAY` overrides).
-fn age_in_days(created: &str) -> Option<i64> {
-    let date = Date::parse(created.get(..10)?)?;
-    Some(days(Date::today()) - days(date))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-fn days(date: Date) -> i64 {
-    let y = i64::from(date.year) - i64::from(date.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(date.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(date.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Days from an RFC 3339 timestamp's date (UTC) to `today`.
+fn age_in_days(created: &str, today: Date) -> Option<i64> {
+    date_of_timestamp(created).map(|date| today.days_since(date))
 }
 
 #[cfg(test)]
@@ -186,15 +175,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn day_arithmetic_matches_the_calendar() {
-        for n in [0i64, 59, 365, 10_957, 19_000, 20_454] {
-            assert_eq!(days(Date::from_days(n)), n);
-        }
-        assert_eq!(
-            age_in_days("1970-01-01T00:00:00Z").map(|a| a > 19_000),
-            Some(true)
-        );
-        assert_eq!(age_in_days("garbage"), None);
+    fn age_counts_days_to_the_given_today() {
+        let today = Date::parse("2026-12-03").unwrap();
+        assert_eq!(age_in_days("2026-12-03T23:59:59Z", today), Some(0));
+        assert_eq!(age_in_days("2025-12-03T00:00:00Z", today), Some(365));
+        // 01:00 at +02:00 is still the previous day in UTC.
+        assert_eq!(age_in_days("2026-12-03T01:00:00+02:00", today), Some(1));
+        assert_eq!(age_in_days("garbage", today), None);
     }
 
     #[test]

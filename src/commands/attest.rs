@@ -2,9 +2,9 @@
 
 use super::signing_args::{signing_key, SigningKeyArgs};
 use super::Ctx;
+use crate::clock::now_rfc3339;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::policy::date::now_rfc3339;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::predicate::predicate;

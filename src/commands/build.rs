@@ -49,6 +49,11 @@ pub async fn run(ctx: &Ctx, args: BuildArgs) -> anyhow::Result<Exit> {
         build_args: build_args(&args.build_args)?,
         target: args.target,
         platform: args.platform,
+        clock: ctx.clock,
+        // Read here, at the edge: reproducible-builds' variable.
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok()),
     };
     let ui = &ctx.ui;
     let mut on_event = |event: Event<'_>| match event {

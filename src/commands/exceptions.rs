@@ -6,7 +6,7 @@ use crate::config::LoadedConfig;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::scan::load_exceptions;
-use crate::policy::date::Date;
+
 use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus};
 use crate::policy::export;
 use crate::registry::reference::{ImageRef, Side};
@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
         ExceptionsCommand::Add(args) => {
             let path = file_path(&loaded, &args.file)?;
             let mut file = match std::fs::read_to_string(&path) {
-                Ok(text) => exceptions::parse(&text, &path)?,
+                Ok(text) => exceptions::parse(&text, &path, ctx.clock.today())?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => ExceptionsFile {
                     version: 1,
                     serial: None,
@@ -131,7 +131,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 serde_saphyr::to_string(&file).map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?
             );
             // Validate exactly what will be written (dates, ids, empty fields).
-            exceptions::parse(&text, &path)?;
+            exceptions::parse(&text, &path, ctx.clock.today())?;
             std::fs::write(&path, text).map_err(|error| Error::File {
                 path: path.clone(),
                 error,
@@ -148,7 +148,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             let path = file_path(&loaded, &args.file)?;
             let pem = read_private_key(&args.key, None)?;
             let key = load_signing_key(&pem, password(ctx, false)?.as_bytes(), &args.key)?;
-            let sig = exceptions::sign(&path, &key)?;
+            let sig = exceptions::sign(&path, &key, ctx.clock.today())?;
             ctx.ui.result(
                 &format!("Signed {} ({})\nSignature written to {}", path.display(), key.fingerprint, sig.display()),
                 &serde_json::json!({ "file": path, "signature": sig, "key_fingerprint": key.fingerprint }),
@@ -156,8 +156,8 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             Ok(Exit::Success)
         }
         ExceptionsCommand::Verify(args) => {
-            let loaded_ex = load(&loaded, &args)?;
-            let today = Date::today();
+            let loaded_ex = load(ctx, &loaded, &args)?;
+            let today = ctx.clock.today();
             let expired: Vec<&str> = loaded_ex
                 .entries
                 .iter()
@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             if !expired.is_empty() {
                 text.push_str(&format!("\nExpired (not applied): {}", expired.join(", ")));
             }
-            ctx.ui.result(&text, &serde_json::json!({ "file": loaded_ex.path, "verified": ok, "signature": loaded_ex.signature, "expired": expired, "today_overridden": today_overridden() }));
+            ctx.ui.result(&text, &serde_json::json!({ "file": loaded_ex.path, "verified": ok, "signature": loaded_ex.signature, "expired": expired, "today_overridden": today_overridden(ctx) }));
             Ok(if ok {
                 Exit::Success
             } else {
@@ -190,8 +190,8 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             })
         }
         ExceptionsCommand::List(args) => {
-            let loaded_ex = load(&loaded, &args)?;
-            let today = Date::today();
+            let loaded_ex = load(ctx, &loaded, &args)?;
+            let today = ctx.clock.today();
             let mut text = format!(
                 "{} ({})\n",
                 loaded_ex.path.display(),
@@ -231,11 +231,11 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 ));
                 rows.push(serde_json::json!({ "exception": e, "state": state }));
             }
-            ctx.ui.result(text.trim_end(), &serde_json::json!({ "file": loaded_ex.path, "signature": loaded_ex.signature, "exceptions": rows, "today_overridden": today_overridden() }));
+            ctx.ui.result(text.trim_end(), &serde_json::json!({ "file": loaded_ex.path, "signature": loaded_ex.signature, "exceptions": rows, "today_overridden": today_overridden(ctx) }));
             Ok(Exit::Success)
         }
         ExceptionsCommand::Export(args) => {
-            let loaded_ex = load(&loaded, &args.file)?;
+            let loaded_ex = load(ctx, &loaded, &args.file)?;
             if !loaded_ex.trusted() {
                 return Err(Error::Policy(format!(
                     "{} is not signed by an approver; refusing to export unapproved exceptions",
@@ -243,7 +243,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                 ))
                 .into());
             }
-            let today = Date::today();
+            let today = ctx.clock.today();
             let active = export::active(&loaded_ex.entries, today);
             let image = match &args.image {
                 Some(text) => Some(ImageRef::resolve(&loaded.config, text, Side::Source)?),
@@ -303,8 +303,8 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
 }
 
 /// The `VIMES_TODAY` date expiry was judged on, for JSON output (null on a normal run).
-fn today_overridden() -> Option<String> {
-    Date::overridden().map(|d| d.to_string())
+fn today_overridden(ctx: &Ctx) -> Option<String> {
+    ctx.clock.overridden().map(|d| d.to_string())
 }
 
 fn format_name(format: ExportFormat) -> &'static str {
@@ -335,6 +335,7 @@ fn file_path(loaded: &LoadedConfig, args: &ExceptionFileArgs) -> Result<PathBuf,
 }
 
 fn load(
+    ctx: &Ctx,
     loaded: &LoadedConfig,
     args: &ExceptionFileArgs,
 ) -> Result<exceptions::LoadedExceptions, Error> {
@@ -342,5 +343,6 @@ fn load(
     let mut config = loaded.config.clone();
     config.policy.exceptions = Some(path.display().to_string());
     let base = loaded.path.as_deref().and_then(|p| p.parent());
-    load_exceptions(&config, base)?.ok_or_else(|| Error::Usage("no exceptions file".into()))
+    load_exceptions(&config, base, ctx.clock.today())?
+        .ok_or_else(|| Error::Usage("no exceptions file".into()))
 }

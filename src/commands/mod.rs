@@ -21,6 +21,7 @@ mod signing_args;
 mod verify;
 
 use self::config::ConfigCommand;
+use crate::clock::Clock;
 use crate::config::LoadedConfig;
 use crate::exit::Exit;
 use crate::ui::Ui;
@@ -277,6 +278,8 @@ pub struct Ctx {
     pub global: GlobalArgs,
     /// Output settings.
     pub ui: Ui,
+    /// What "today" is for this run (`VIMES_TODAY`, read once at the edge).
+    pub clock: Clock,
     /// The whole command-line definition (for completions and man pages),
     /// handed in by the top-level parser, which this layer does not import.
     pub cli: fn() -> clap::Command,
@@ -284,8 +287,13 @@ pub struct Ctx {
 
 impl Ctx {
     /// Creates the context.
-    pub fn new(global: GlobalArgs, ui: Ui, cli: fn() -> clap::Command) -> Self {
-        Ctx { global, ui, cli }
+    pub fn new(global: GlobalArgs, ui: Ui, clock: Clock, cli: fn() -> clap::Command) -> Self {
+        Ctx {
+            global,
+            ui,
+            clock,
+            cli,
+        }
     }
 
     /// The configuration, which must exist (exit 2 when none is found).

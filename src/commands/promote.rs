@@ -134,6 +134,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         config_dir,
         client: &client,
         progress: &view,
+        clock: ctx.clock,
     };
     let prepared = promote::prepare(&cx, &args.image, args.tag.as_deref(), !args.dry_run).await?;
     let key = match pending_key {

@@ -41,7 +41,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
         &image,
         &digest,
         client.registry_config(&image),
-        &ScanOptions::default(),
+        &ScanOptions::on(ctx.clock),
     )
     .await?;
     let reviewer = review::default_reviewer(args.reviewer.as_deref())

@@ -47,6 +47,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         .status(&format!("Scanning {}@{digest}", image.repository_name()));
     let options = ScanOptions {
         no_cache: args.no_cache,
+        clock: ctx.clock,
     };
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
     let outcome = scan_image(

@@ -1,10 +1,10 @@
 //! Report conversion, and the trigger/poll/read flow against a scripted server.
 
 use super::*;
+use crate::clock::Date;
 use crate::config::PolicyConfig;
 use crate::harbor::test_server::Scripted;
 use crate::harbor::types::HarborVulnerability;
-use crate::policy::date::Date;
 use std::sync::Mutex;
 
 fn vuln(id: &str, package: &str, severity: &str, fix: &str) -> HarborVulnerability {

@@ -8,9 +8,9 @@
 
 use crate::check::base::{self, BaseImage};
 use crate::check::{dockerfile, files, rules, Expanded, Finding};
+use crate::clock::{rfc3339_secs, Clock};
 use crate::config::{Config, RegistryConfig};
 use crate::error::{Error, Result};
-use crate::policy::date::rfc3339;
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
@@ -24,7 +24,7 @@ use std::time::Duration;
 const BUILD_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// What the user asked for.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct BuildOptions {
     /// Images of `images:` to build (empty: all).
     pub names: Vec<String>,
@@ -36,6 +36,10 @@ pub struct BuildOptions {
     pub target: Option<String>,
     /// `--platform` (`os/arch[/variant]`).
     pub platform: Option<String>,
+    /// The day base-image ages are measured to.
+    pub clock: Clock,
+    /// `SOURCE_DATE_EPOCH`: the image's creation time, for reproducible builds.
+    pub source_date_epoch: Option<u64>,
 }
 
 /// Progress the caller may show (the engine never prints).
@@ -263,6 +267,7 @@ async fn check_bases(
             &image,
             options.platform.as_deref(),
             config.policy.max_base_age_days,
+            options.clock.today(),
         )
         .await?;
         plan.warnings.extend(verdict.warnings);
@@ -351,8 +356,8 @@ fn labels(context: &Path, epoch: Option<u64>) -> BTreeMap<String, String> {
         labels.insert("org.opencontainers.image.revision".into(), rev);
     }
     let created = match epoch {
-        Some(secs) => rfc3339(secs),
-        None => crate::policy::date::now_rfc3339(),
+        Some(secs) => rfc3339_secs(secs),
+        None => crate::clock::now_rfc3339(),
     };
     labels.insert("org.opencontainers.image.created".into(), created);
     labels
@@ -380,9 +385,7 @@ async fn build_one(
         .collect();
     hosts.push((destination.clone(), true));
     let (build_access, push_access) = registry_access(config, work.path(), &hosts).await?;
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok());
+    let epoch = options.source_date_epoch;
     let request = BuildRequest {
         context: plan.context.clone(),
         dockerfile: plan.dockerfile.clone(),

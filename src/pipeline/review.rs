@@ -4,8 +4,8 @@
 
 use super::reviewer::{find_reviewer, CiRun, Reviewer};
 use super::scan::ScanOutcome;
+use crate::clock::now_rfc3339;
 use crate::error::{Error, Result};
-use crate::policy::date::now_rfc3339;
 use crate::policy::gate::Decision;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

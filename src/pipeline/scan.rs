@@ -2,9 +2,9 @@
 //! an index (or reuse a cached report for the same digest, Trivy version, DB
 //! and options), and gate the findings.
 
+use crate::clock::{now_rfc3339, rfc3339, Clock, Date};
 use crate::config::{Config, RegistryConfig, RegistryType, ScanEngine, TrivyConfig};
 use crate::error::{Error, Result};
-use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
 use crate::process::Invocation;
@@ -25,9 +25,7 @@ use crate::paths::cache_dir_or_temp as vimes_cache_dir;
 fn modified_rfc3339(path: &Path) -> String {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or_else(now_rfc3339, |d| rfc3339(d.as_secs()))
+        .map_or_else(|_| now_rfc3339(), rfc3339)
 }
 
 /// Trivy's shared cache dir: `TRIVY_CACHE_DIR`, else Trivy's own default.
@@ -38,10 +36,22 @@ pub fn trivy_base_cache() -> PathBuf {
 }
 
 /// Options of one scan.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ScanOptions {
     /// Run Trivy even when a cached report exists.
     pub no_cache: bool,
+    /// The day exception expiry is judged on.
+    pub clock: Clock,
+}
+
+impl ScanOptions {
+    /// A scan that may use a cached report, judged on `clock`'s today.
+    pub fn on(clock: Clock) -> ScanOptions {
+        ScanOptions {
+            no_cache: false,
+            clock,
+        }
+    }
 }
 
 /// Everything a scan established, for rendering and for promotion evidence.
@@ -229,14 +239,19 @@ async fn update_db(tool: &TrivyConfig, base: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Loads the exceptions file named in the policy, with the approvers' keys.
-pub fn load_exceptions(config: &Config, base: Option<&Path>) -> Result<Option<LoadedExceptions>> {
+/// Loads the exceptions file named in the policy, with the approvers' keys,
+/// its expiries judged on `today`.
+pub fn load_exceptions(
+    config: &Config,
+    base: Option<&Path>,
+    today: Date,
+) -> Result<Option<LoadedExceptions>> {
     let Some(file) = &config.policy.exceptions else {
         return Ok(None);
     };
     let path = resolve_path(file, base);
     let keys = load_configured_keys(&config.policy.approvers, base)?;
-    let loaded = exceptions::load(&path, &keys)?;
+    let loaded = exceptions::load(&path, &keys, today)?;
     if loaded.trusted() {
         crate::policy::rollback::check_and_record(&state_dir(), &loaded.path, loaded.serial)?;
     }
@@ -269,7 +284,8 @@ pub async fn scan_image(
     registry: Option<&RegistryConfig>,
     options: &ScanOptions,
 ) -> Result<ScanOutcome> {
-    let exceptions = load_exceptions(config, config_dir)?;
+    let today = options.clock.today();
+    let exceptions = load_exceptions(config, config_dir, today)?;
     let client = RegistryClient::new(config)?;
     let targets = platforms::scan_targets(&client, image, digest).await?;
     let tool = &config.tools.trivy;
@@ -306,7 +322,7 @@ pub async fn scan_image(
         &config.policy,
         exceptions.as_ref(),
         &image.repository_name(),
-        Date::today(),
+        today,
     );
     let first = scans.first();
     Ok(ScanOutcome {
@@ -317,7 +333,7 @@ pub async fn scan_image(
         db_updated_at: environment.as_ref().and_then(|e| e.db_updated_at.clone()),
         db_repository: trivy::db_repository(tool.db_repository.as_deref()).to_string(),
         trivy_options: environment.map(|e| e.options).unwrap_or_default(),
-        today_overridden: Date::overridden().map(|d| d.to_string()),
+        today_overridden: options.clock.overridden().map(|d| d.to_string()),
         cached: scans.iter().all(|s| s.cached),
         trivy_seconds: scans.iter().map(|s| s.seconds).sum(),
         scan_started_on: scans

@@ -4,7 +4,7 @@
 //! `policy.approvers`. Unsigned, tampered, foreign-signed or expired entries
 //! are never applied, and the reason is reported.
 
-use super::date::Date;
+use crate::clock::Date;
 use crate::error::{Error, Result};
 use crate::signing::keys::{PublicKey, SigningKey};
 use crate::signing::payload::{b64, unb64};
@@ -101,12 +101,6 @@ pub fn signature_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Parses and validates the exceptions YAML as of today (exit 2 with
-/// `file:line:column`).
-pub fn parse(text: &str, path: &Path) -> Result<ExceptionsFile> {
-    parse_as_of(text, path, Date::today())
-}
-
 /// YAML merge keys (`<<: *defaults`) are refused: an entry's scope or expiry
 /// must be written in the entry that an approver reads and signs, not pulled
 /// in from elsewhere in the file.
@@ -117,8 +111,9 @@ fn yaml_options() -> serde_saphyr::Options {
     }
 }
 
-/// [`parse`] with the day expiries are measured from.
-pub fn parse_as_of(text: &str, path: &Path, today: Date) -> Result<ExceptionsFile> {
+/// Parses and validates the exceptions YAML (exit 2 with `file:line:column`);
+/// expiries are measured from `today`.
+pub fn parse(text: &str, path: &Path, today: Date) -> Result<ExceptionsFile> {
     let located = |message: String, line: Option<(u64, u64)>| Error::Config {
         location: Some(match line {
             Some((l, c)) => format!("{}:{l}:{c}", path.display()),
@@ -167,7 +162,7 @@ pub fn parse_as_of(text: &str, path: &Path, today: Date) -> Result<ExceptionsFil
                 field("expires"),
             ));
         };
-        if expires.days() - today.days() > MAX_EXCEPTION_DAYS {
+        if expires.days_since(today) > MAX_EXCEPTION_DAYS {
             return Err(bad(
                 format!(
                     "expires {expires} is more than {MAX_EXCEPTION_DAYS} days after {today}: exceptions are granted for a year at most, then reviewed"
@@ -212,8 +207,9 @@ fn valid_id(id: &str) -> bool {
             && id.contains('-'))
 }
 
-/// Reads the file and checks its detached signature against `approvers`.
-pub fn load(path: &Path, approvers: &[PublicKey]) -> Result<LoadedExceptions> {
+/// Reads the file (expiries measured from `today`) and checks its detached
+/// signature against `approvers`.
+pub fn load(path: &Path, approvers: &[PublicKey], today: Date) -> Result<LoadedExceptions> {
     let bytes = std::fs::read(path).map_err(|error| Error::File {
         path: path.to_path_buf(),
         error,
@@ -222,7 +218,7 @@ pub fn load(path: &Path, approvers: &[PublicKey]) -> Result<LoadedExceptions> {
         location: Some(path.display().to_string()),
         message: "not UTF-8 text".into(),
     })?;
-    let file = parse(&text, path)?;
+    let file = parse(&text, path, today)?;
     let signature = check_signature(&bytes, &signature_path(path), approvers);
     Ok(LoadedExceptions {
         path: path.to_path_buf(),
@@ -258,13 +254,14 @@ fn check_signature(bytes: &[u8], sig_path: &Path, approvers: &[PublicKey]) -> Si
 }
 
 /// Signs the file's exact bytes; returns the base64 signature (also written to `FILE.sig`).
-pub fn sign(path: &Path, key: &SigningKey) -> Result<PathBuf> {
+/// The file must be valid as of `today`: nobody signs what would be refused.
+pub fn sign(path: &Path, key: &SigningKey, today: Date) -> Result<PathBuf> {
     let bytes = std::fs::read(path).map_err(|error| Error::File {
         path: path.to_path_buf(),
         error,
     })?;
     let text = String::from_utf8_lossy(&bytes);
-    parse(&text, path)?;
+    parse(&text, path, today)?;
     let sig = b64(&key.sign(&bytes)?);
     let sig_path = signature_path(path);
     std::fs::write(&sig_path, format!("{sig}\n")).map_err(|error| Error::File {
@@ -332,11 +329,15 @@ pub fn glob_match(glob: &str, repository: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn day() -> Date {
+        Date::parse("2026-12-03").unwrap()
+    }
+
     const GOOD: &str = "version: 1\nexceptions:\n  - id: CVE-2099-0002\n    packages: [zlib1g]\n    images: [\"payments/*\"]\n    reason: vendor fix pending\n    expires: 2027-01-31\n    approved_by: alice@example.com\n";
 
     #[test]
     fn parses_and_scopes() {
-        let f = parse(GOOD, Path::new("e.yaml")).unwrap();
+        let f = parse(GOOD, Path::new("e.yaml"), day()).unwrap();
         let e = &f.exceptions[0];
         assert!(e.covers("cve-2099-0002", "zlib1g", "h:5000/staging/payments/api"));
         assert!(!e.covers("CVE-2099-0002", "openssl", "h:5000/staging/payments/api"));
@@ -354,22 +355,27 @@ mod tests {
     #[test]
     fn bad_files_are_config_errors_with_a_line() {
         let no_reason = GOOD.replace("    reason: vendor fix pending\n", "");
-        let err = parse(&no_reason, Path::new("e.yaml")).unwrap_err();
+        let err = parse(&no_reason, Path::new("e.yaml"), day()).unwrap_err();
         assert_eq!(err.exit(), crate::exit::Exit::Usage);
         assert!(err.to_string().contains("reason"), "{err}");
         assert!(err.to_string().starts_with("e.yaml:"), "{err}");
         let empty_approver = GOOD.replace("alice@example.com", "\"\"");
-        assert!(parse(&empty_approver, Path::new("e.yaml"))
+        assert!(parse(&empty_approver, Path::new("e.yaml"), day())
             .unwrap_err()
             .to_string()
             .contains("approved_by"));
         let bad_date = GOOD.replace("2027-01-31", "next year");
-        assert!(parse(&bad_date, Path::new("e.yaml"))
+        assert!(parse(&bad_date, Path::new("e.yaml"), day())
             .unwrap_err()
             .to_string()
             .contains("e.yaml:7:"));
-        assert!(parse("version: 1\nexceptions: [\n", Path::new("e.yaml")).is_err());
-        assert!(parse(&GOOD.replace("reason:", "reasn:"), Path::new("e.yaml")).is_err());
+        assert!(parse("version: 1\nexceptions: [\n", Path::new("e.yaml"), day()).is_err());
+        assert!(parse(
+            &GOOD.replace("reason:", "reasn:"),
+            Path::new("e.yaml"),
+            day()
+        )
+        .is_err());
     }
 
     #[test]
@@ -377,34 +383,34 @@ mod tests {
         let today = Date::parse("2026-12-03").unwrap();
         let path = Path::new("e.yaml");
         let with = |expires: &str| GOOD.replace("2027-01-31", expires);
-        assert!(parse_as_of(&with("2027-12-03"), path, today).is_ok());
-        let err = parse_as_of(&with("2027-12-04"), path, today).unwrap_err();
+        assert!(parse(&with("2027-12-03"), path, today).is_ok());
+        let err = parse(&with("2027-12-04"), path, today).unwrap_err();
         assert_eq!(err.exit(), crate::exit::Exit::Usage);
         assert!(err.to_string().contains("more than 365 days"), "{err}");
         assert!(err.to_string().starts_with("e.yaml:7:"), "{err}");
-        assert!(parse_as_of(&with("2099-12-31"), path, today).is_err());
+        assert!(parse(&with("2099-12-31"), path, today).is_err());
         for not_a_date in ["2099-+1-+1", "\"2027-+1-01\"", "\" 2027-01-01\""] {
-            let err = parse_as_of(&with(not_a_date), path, today).unwrap_err();
+            let err = parse(&with(not_a_date), path, today).unwrap_err();
             assert!(
                 err.to_string().contains("is not a date"),
                 "{not_a_date}: {err}"
             );
         }
         // Past expiries stay readable (they are reported as expired).
-        assert!(parse_as_of(&with("2000-01-01"), path, today).is_ok());
+        assert!(parse(&with("2000-01-01"), path, today).is_ok());
     }
 
     #[test]
     fn merge_keys_and_duplicate_keys_are_refused() {
         let merged = "version: 1\ndefaults: &d\n  reason: r\nexceptions:\n  - id: CVE-2099-0002\n    <<: *d\n    expires: 2027-01-31\n    approved_by: a@example.com\n";
-        assert!(parse_as_of(
+        assert!(parse(
             merged,
             Path::new("e.yaml"),
             Date::parse("2026-12-03").unwrap()
         )
         .is_err());
         let merged_only = "version: 1\nexceptions:\n  - &e\n    id: CVE-2099-0002\n    reason: r\n    expires: 2027-01-31\n    approved_by: a@example.com\n  - <<: *e\n    id: CVE-2099-0003\n";
-        let err = parse_as_of(
+        let err = parse(
             merged_only,
             Path::new("e.yaml"),
             Date::parse("2026-12-03").unwrap(),
@@ -416,7 +422,7 @@ mod tests {
             "    reason: vendor fix pending\n",
             "    reason: vendor fix pending\n    reason: other\n",
         );
-        assert!(parse_as_of(
+        assert!(parse(
             &twice,
             Path::new("e.yaml"),
             Date::parse("2026-12-03").unwrap()
@@ -427,18 +433,15 @@ mod tests {
     #[test]
     fn the_serial_is_read_and_absent_is_zero() {
         let today = Date::parse("2026-12-03").unwrap();
-        let f = parse_as_of(
+        let f = parse(
             &GOOD.replace("version: 1\n", "version: 1\nserial: 7\n"),
             Path::new("e"),
             today,
         )
         .unwrap();
         assert_eq!(f.serial, Some(7));
-        assert_eq!(
-            parse_as_of(GOOD, Path::new("e"), today).unwrap().serial,
-            None
-        );
-        assert!(parse_as_of(
+        assert_eq!(parse(GOOD, Path::new("e"), today).unwrap().serial, None);
+        assert!(parse(
             &GOOD.replace("version: 1\n", "version: 1\nserial: -1\n"),
             Path::new("e"),
             today
@@ -463,7 +466,7 @@ mod tests {
         let other = crate::signing::keys::generate(b"pw").unwrap();
         let approver_pub = PublicKey::from_pem(approver.public_pem.as_bytes(), "team.pub").unwrap();
         assert_eq!(
-            load(&path, std::slice::from_ref(&approver_pub))
+            load(&path, std::slice::from_ref(&approver_pub), day())
                 .unwrap()
                 .signature,
             SignatureStatus::Unsigned
@@ -471,9 +474,9 @@ mod tests {
         let other_key =
             crate::signing::keys::load_signing_key(other.private_pem.as_bytes(), b"pw", "o")
                 .unwrap();
-        sign(&path, &other_key).unwrap();
+        sign(&path, &other_key, day()).unwrap();
         assert!(matches!(
-            load(&path, std::slice::from_ref(&approver_pub))
+            load(&path, std::slice::from_ref(&approver_pub), day())
                 .unwrap()
                 .signature,
             SignatureStatus::Invalid { .. }
@@ -481,13 +484,13 @@ mod tests {
         let key =
             crate::signing::keys::load_signing_key(approver.private_pem.as_bytes(), b"pw", "a")
                 .unwrap();
-        sign(&path, &key).unwrap();
-        assert!(load(&path, std::slice::from_ref(&approver_pub))
+        sign(&path, &key, day()).unwrap();
+        assert!(load(&path, std::slice::from_ref(&approver_pub), day())
             .unwrap()
             .trusted());
         std::fs::write(&path, GOOD.replace("2027-01-31", "2027-01-30")).unwrap();
         assert!(
-            !load(&path, &[approver_pub]).unwrap().trusted(),
+            !load(&path, &[approver_pub], day()).unwrap().trusted(),
             "tampered after signing"
         );
     }

@@ -2,8 +2,8 @@
 //! `ignore_unfixed`, and signed exceptions give a verdict as a value. Nothing
 //! passes unless it was shown to be allowed.
 
-use super::date::Date;
 use super::exceptions::{EntryState, LoadedExceptions, SignatureStatus};
+use crate::clock::Date;
 use crate::config::{PolicyConfig, Severity};
 use crate::tools::trivy::Report;
 use serde::Serialize;

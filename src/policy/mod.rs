@@ -2,7 +2,6 @@
 //! cluster enforce the same rules as vimes itself.
 
 pub mod admission;
-pub mod date;
 pub mod exceptions;
 pub mod export;
 pub mod gate;

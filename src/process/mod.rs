@@ -308,22 +308,10 @@ fn private_home(dir: &Path) -> [(&'static str, String); 4] {
     ]
 }
 
-/// A path as given, or the first executable of that name on PATH.
+/// A path as given, or the first executable of that name on PATH (`which`'s
+/// rules: a name with a `/` is taken as a path and must be executable).
 pub fn resolve_program(program: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let executable = |p: &Path| {
-        p.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    };
-    if program.contains('/') {
-        let path = PathBuf::from(program);
-        return executable(&path).then_some(path);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|p| executable(p))
-    })
+    which::which(program).ok()
 }
 
 #[cfg(test)]

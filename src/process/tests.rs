@@ -201,3 +201,18 @@ fn the_command_line_is_shell_escaped_and_failures_say_how_it_ended() {
         .to_string()
         .contains("was killed by a signal (9)"));
 }
+
+#[test]
+fn programs_resolve_on_path_or_as_executable_paths() {
+    let sh = resolve_program("sh").expect("sh is on PATH");
+    assert!(sh.is_absolute() && sh.ends_with("sh"), "{sh:?}");
+    assert_eq!(resolve_program("vimes-no-such-program-anywhere"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("not-executable");
+    std::fs::write(&plain, "#!/bin/sh\n").unwrap();
+    assert_eq!(resolve_program(&plain.display().to_string()), None);
+    assert_eq!(
+        resolve_program(&sh.display().to_string()).as_deref(),
+        Some(sh.as_path())
+    );
+}

@@ -3,8 +3,9 @@
 //! answers to. Re-filing a digest first deletes exactly the rows it had.
 
 use super::document::{Package, Sbom};
-use super::inventory::{db_error, format_name, rfc3339, ImageRecord, Indexed, Inventory};
+use super::inventory::{db_error, format_name, ImageRecord, Indexed, Inventory};
 use super::purl::normalize_name;
+use crate::clock::rfc3339;
 use crate::error::Result;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeSet, HashMap};

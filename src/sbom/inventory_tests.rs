@@ -210,16 +210,3 @@ fn default_path_is_relative_to_the_config() {
     let p = Inventory::default_path(Some("/var/x.db"), Some(Path::new("/etc"))).unwrap();
     assert_eq!(p, Path::new("/var/x.db"));
 }
-
-#[test]
-fn timestamps() {
-    assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-    assert_eq!(
-        rfc3339(UNIX_EPOCH + Duration::from_secs(951_827_696)),
-        "2000-02-29T12:34:56Z"
-    );
-    assert_eq!(
-        rfc3339(UNIX_EPOCH + Duration::from_secs(1_735_689_599)),
-        "2024-12-31T23:59:59Z"
-    );
-}

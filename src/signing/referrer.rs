@@ -284,10 +284,7 @@ fn build_manifest(
         annotations: BTreeMap::from([
             (CONTENT_ANNOTATION.to_string(), CONTENT_DSSE.to_string()),
             (PREDICATE_ANNOTATION.to_string(), predicate_type.to_string()),
-            (
-                CREATED_ANNOTATION.to_string(),
-                crate::sbom::inventory::rfc3339(std::time::SystemTime::now()),
-            ),
+            (CREATED_ANNOTATION.to_string(), crate::clock::now_rfc3339()),
         ]),
     };
     let invalid = |why: String| Error::Registry {

@@ -12,9 +12,9 @@ mod tag;
 use super::evidence::{applied_exceptions, vuln_predicate, PromotionRecord, StepRecord};
 use super::review::{ReviewDecision, ReviewRecord};
 use super::scan::{scan_image, ScanOptions, ScanOutcome};
+use crate::clock::{now_rfc3339, Clock};
 use crate::config::{Config, RegistryConfig, SbomFormat};
 use crate::error::{Error, Result};
-use crate::policy::date::now_rfc3339;
 use crate::policy::gate::severity_name;
 use crate::registry::copy::{copy_image, CopyOptions};
 use crate::registry::reference::Side;
@@ -66,6 +66,8 @@ pub struct Context<'a> {
     pub client: &'a RegistryClient,
     /// Progress receiver.
     pub progress: &'a dyn Progress,
+    /// The day exceptions are judged on.
+    pub clock: Clock,
 }
 
 /// Resolves, checks the production tag and runs the scan gate. Writes nothing.
@@ -134,7 +136,7 @@ pub async fn prepare(
         &pinned,
         &digest,
         registry,
-        &ScanOptions::default(),
+        &ScanOptions::on(cx.clock),
     )
     .await?;
     if !scan.verdict.passed {

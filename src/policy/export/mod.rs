@@ -8,8 +8,8 @@
 
 pub mod purl;
 
-use super::date::{rfc3339, Date};
 use super::exceptions::{glob_match, EntryState, Exception};
+use crate::clock::Date;
 use crate::error::{Error, Result};
 use crate::registry::reference::ImageRef;
 use serde::Serialize;
@@ -165,7 +165,7 @@ pub fn harbor_allowlist(entries: &[&Exception]) -> Export {
         .iter()
         .filter_map(|e| Date::parse(&e.expires))
         .min()
-        .map(end_of_day_epoch);
+        .map(Date::last_second);
     let widened = entries
         .iter()
         .filter(|e| !e.images.is_empty() || !e.packages.is_empty())
@@ -280,20 +280,7 @@ fn consumer_id(id: &str) -> String {
 
 /// RFC 3339 of the first second after the expiry day (UTC).
 fn expiry_instant(expires: &str) -> Option<String> {
-    Date::parse(expires).map(|d| rfc3339(u64::try_from(end_of_day_epoch(d) + 1).unwrap_or(0)))
-}
-
-/// Seconds since the epoch at 23:59:59 UTC of `date`.
-fn end_of_day_epoch(date: Date) -> i64 {
-    // days_from_civil (Howard Hinnant), inverse of Date::from_days.
-    let y = i64::from(date.year) - i64::from(date.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(date.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(date.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    days * 86_400 + 86_399
+    Date::parse(expires).map(Date::end_rfc3339)
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ fn harbor_takes_the_earliest_expiry() {
     assert_eq!(v["items"][1]["cve_id"], "CVE-2099-0002");
     assert_eq!(v["expires_at"], 1_796_169_599); // 2026-12-01T23:59:59Z
     assert_eq!(
-        Date::from_days(1_796_169_599 / 86_400).to_string(),
-        "2026-12-01"
+        crate::clock::rfc3339_secs(1_796_169_599),
+        "2026-12-01T23:59:59Z"
     );
 }
 

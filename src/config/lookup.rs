@@ -3,26 +3,35 @@
 use super::model::{Config, RegistryConfig};
 
 impl Config {
-    /// The registry entry called `name`.
-    pub fn registry(&self, name: &str) -> Option<&RegistryConfig> {
-        self.registries.get(name)
+    /// The promotion route, both ends at once: the one place that turns
+    /// `promotion: {from, to}` into registry entries. `None` without a
+    /// promotion section (load has already refused names that are not
+    /// under `registries`, so a present section always resolves).
+    pub fn route(&self) -> Option<Route<'_>> {
+        let promotion = self.promotion.as_ref()?;
+        let (from_name, from) = self.registries.get_key_value(&promotion.from)?;
+        let (to_name, to) = self.registries.get_key_value(&promotion.to)?;
+        Some(Route {
+            from_name,
+            from,
+            to_name,
+            to,
+        })
     }
+}
 
-    /// The registry promotion reads from (`promotion.from`), with its name.
-    pub fn promotion_source(&self) -> Option<(&str, &RegistryConfig)> {
-        let name = &self.promotion.as_ref()?.from;
-        self.registries
-            .get_key_value(name)
-            .map(|(n, r)| (n.as_str(), r))
-    }
-
-    /// The registry promotion writes to (`promotion.to`), with its name.
-    pub fn promotion_target(&self) -> Option<(&str, &RegistryConfig)> {
-        let name = &self.promotion.as_ref()?.to;
-        self.registries
-            .get_key_value(name)
-            .map(|(n, r)| (n.as_str(), r))
-    }
+/// Where promotion takes images from and puts them, with the names vimes.yaml
+/// gives the two registries.
+#[derive(Clone, Copy, Debug)]
+pub struct Route<'a> {
+    /// `promotion.from`.
+    pub from_name: &'a str,
+    /// Its registry entry (staging).
+    pub from: &'a RegistryConfig,
+    /// `promotion.to`.
+    pub to_name: &'a str,
+    /// Its registry entry (production).
+    pub to: &'a RegistryConfig,
 }
 
 impl RegistryConfig {
@@ -83,14 +92,13 @@ mod tests {
     #[test]
     fn promotion_ends_and_names() {
         let c = config();
-        assert_eq!(c.promotion_source().map(|(n, _)| n), Some("stage"));
+        let route = c.route().unwrap();
+        assert_eq!(route.from_name, "stage");
         assert_eq!(
-            c.promotion_target().map(|(n, r)| (n, r.project.as_str())),
-            Some(("prod", "production"))
+            (route.to_name, route.to.project.as_str()),
+            ("prod", "production")
         );
-        assert!(c.registry("team").is_some());
-        assert!(c.registry("nope").is_none());
         let empty = Config::default();
-        assert!(empty.promotion_source().is_none());
+        assert!(empty.route().is_none());
     }
 }

@@ -209,10 +209,7 @@ mod tests {
         assert_eq!(staging.project, "staging");
         assert!(!staging.insecure);
         assert!(config.registries["production"].immutable);
-        assert_eq!(
-            config.promotion_target().map(|(n, _)| n),
-            Some("production")
-        );
+        assert_eq!(config.route().map(|r| r.to_name), Some("production"));
         assert_eq!(config.signing.key.as_deref(), Some("cosign.key"));
         assert_eq!(config.signing.public_keys, ["cosign.pub"]);
         assert_eq!(

@@ -121,8 +121,8 @@ pub struct ProjectPlan {
 pub fn plan(config: &Config) -> (Vec<ProjectPlan>, Vec<String>) {
     let mut notes = Vec::new();
     let target = config
-        .promotion_target()
-        .map(|(_, r)| (r.url.to_ascii_lowercase(), harbor_project(r)));
+        .route()
+        .map(|route| (route.to.url.to_ascii_lowercase(), harbor_project(route.to)));
     let mut plans: BTreeMap<(String, String), ProjectPlan> = BTreeMap::new();
     for (name, reg) in &config.registries {
         if reg.kind != RegistryType::Harbor {

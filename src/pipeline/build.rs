@@ -95,12 +95,15 @@ pub async fn build(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Vec<BuiltImage>> {
     let names = select(config, &options.names)?;
-    let (_, staging) = config.promotion_source().ok_or_else(|| Error::Config {
-        location: None,
-        message: "vimes build pushes to the staging registry: set promotion.from (and \
+    let staging = config
+        .route()
+        .map(|r| r.from)
+        .ok_or_else(|| Error::Config {
+            location: None,
+            message: "vimes build pushes to the staging registry: set promotion.from (and \
                   registries:) in vimes.yaml"
-            .into(),
-    })?;
+                .into(),
+        })?;
     let mut plans = Vec::new();
     for name in &names {
         plans.push(plan(config, config_dir, staging, name, options)?);

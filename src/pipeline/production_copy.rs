@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 /// Whether `image` lies in the production registry and project (`promotion.to`).
 pub fn is_production(config: &Config, image: &ImageRef) -> bool {
-    config.promotion_target().is_some_and(|(_, to)| {
-        same_registry(&to.url, &image.registry) && to.covers_path(&image.repository)
+    config.route().is_some_and(|route| {
+        same_registry(&route.to.url, &image.registry) && route.to.covers_path(&image.repository)
     })
 }
 

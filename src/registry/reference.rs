@@ -113,14 +113,14 @@ impl ImageRef {
             return ImageRef::parse(input);
         }
         // load() has already checked that promotion names existing registries.
-        let entry = match side {
-            Side::Source => config.promotion_source(),
-            Side::Destination => config.promotion_target(),
-        };
-        let (_, registry) = entry.ok_or_else(|| Error::Config {
+        let route = config.route().ok_or_else(|| Error::Config {
             location: None,
             message: "promotion names a registry that is not under registries".to_string(),
         })?;
+        let registry = match side {
+            Side::Source => route.from,
+            Side::Destination => route.to,
+        };
         ImageRef::parse_under(input, &registry.url, &registry.project)
     }
 

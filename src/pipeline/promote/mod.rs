@@ -80,12 +80,10 @@ pub async fn prepare(
     generate_sbom: bool,
 ) -> Result<Prepared> {
     let config = cx.config;
-    let (from_name, from) = config.promotion_source().ok_or_else(|| {
+    let route = config.route().ok_or_else(|| {
         Error::Usage("promote needs `promotion: {from, to}` in vimes.yaml".into())
     })?;
-    let (_, to) = config
-        .promotion_target()
-        .ok_or_else(|| Error::Usage("promotion.to names no registry".into()))?;
+    let (from_name, from, to) = (route.from_name, route.from, route.to);
     cx.progress.started("resolve", image);
     let source = ImageRef::resolve(config, image, Side::Source)?;
     let relative = relative_to_project(&source, from).ok_or_else(|| {

@@ -36,10 +36,11 @@ pub(super) async fn apply_tag(
     dst: &ImageRef,
     prepared: &Prepared,
 ) -> Result<bool> {
-    if let Some((_, to)) = cx
+    if let Some(to) = cx
         .config
-        .promotion_target()
-        .filter(|(_, r)| r.kind == RegistryType::Harbor)
+        .route()
+        .map(|route| route.to)
+        .filter(|r| r.kind == RegistryType::Harbor)
     {
         // Harbor's tag API creates a tag atomically (409 if it exists).
         let client = HarborClient::for_registry_config(cx.config, to).await?;

@@ -62,11 +62,14 @@ pub fn production_prefix(config: &Config) -> Result<String> {
              entries of `registries`",
         ));
     };
-    let Some(registry) = config.registry(&promotion.to) else {
+    let Some(route) = config.route() else {
         let known: Vec<&str> = config.registries.keys().map(String::as_str).collect();
+        let (key, name) = match config.registries.contains_key(&promotion.to) {
+            true => ("from", &promotion.from),
+            false => ("to", &promotion.to),
+        };
         return Err(config_error(format!(
-            "promotion.to names registry {:?}, which is not defined under `registries` (defined: {})",
-            promotion.to,
+            "promotion.{key} names registry {name:?}, which is not defined under `registries` (defined: {})",
             if known.is_empty() {
                 "none".to_string()
             } else {
@@ -74,14 +77,14 @@ pub fn production_prefix(config: &Config) -> Result<String> {
             }
         )));
     };
-    let host = registry.url.trim().trim_end_matches('/');
+    let host = route.to.url.trim().trim_end_matches('/');
     if host.is_empty() || host.contains("://") || host.contains('/') {
         return Err(config_error(format!(
             "registries.{}.url must be `host[:port]` (no scheme, no path), got {:?}",
-            promotion.to, registry.url
+            route.to_name, route.to.url
         )));
     }
-    let project = registry.project.trim().trim_matches('/');
+    let project = route.to.project.trim().trim_matches('/');
     Ok(if project.is_empty() {
         host.to_string()
     } else {

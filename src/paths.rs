@@ -30,10 +30,17 @@ pub fn cache_dir_or_temp() -> PathBuf {
     cache_dir().unwrap_or_else(|| std::env::temp_dir().join("vimes-cache"))
 }
 
-/// The user's cache directory itself (where other tools, such as Trivy,
-/// keep theirs), or the system's temporary directory.
-pub fn user_cache_dir_or_temp() -> PathBuf {
-    dirs::cache_dir().unwrap_or_else(std::env::temp_dir)
+/// Trivy's shared cache (its vulnerability DB): `TRIVY_CACHE_DIR` as Trivy
+/// itself reads it, else Trivy's own default under the user's cache
+/// directory (or the system's temporary directory).
+pub fn trivy_cache_dir() -> PathBuf {
+    std::env::var_os("TRIVY_CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            dirs::cache_dir()
+                .unwrap_or_else(std::env::temp_dir)
+                .join("trivy")
+        })
 }
 
 /// Where review records are kept: `<data dir>/vimes/reviews`.

@@ -181,7 +181,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
 
     // Review: a saved approval of this digest, a prompt on a TTY, or --yes.
     view.started("review", &prepared.digest);
-    let reviewer = review::default_reviewer(args.reviewer.as_deref())
+    let reviewer = review::default_reviewer(args.reviewer.as_deref(), &std::env::vars().collect())
         .ok_or_else(|| Error::Usage("cannot tell who is reviewing: pass --reviewer".into()))?;
     let record = match review::load_saved(&prepared.digest) {
         Some(saved) if saved.decision == ReviewDecision::Rejected => {

@@ -44,7 +44,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
         &ScanOptions::on(ctx.clock),
     )
     .await?;
-    let reviewer = review::default_reviewer(args.reviewer.as_deref())
+    let reviewer = review::default_reviewer(args.reviewer.as_deref(), &std::env::vars().collect())
         .ok_or_else(|| Error::Usage("cannot tell who is reviewing: pass --reviewer".into()))?;
 
     let interactive = ctx.ui.interactive && !ctx.global.yes && !args.reject;

@@ -134,9 +134,12 @@ pub fn load_saved(digest: &str) -> Option<ReviewRecord> {
         .filter(|r| r.digest == digest)
 }
 
-/// The reviewer: `flag`, else the CI system's identity, else git's
-/// `user.email`, else `$USER`, else the OS account ([`super::reviewer`]).
-pub fn default_reviewer(flag: Option<&str>) -> Option<Reviewer> {
-    let environment: std::collections::BTreeMap<String, String> = std::env::vars().collect();
-    find_reviewer(flag, &environment)
+/// The reviewer: `flag`, else the CI system's identity (from `environment`,
+/// the variables the caller read at the edge), else git's `user.email`, else
+/// `$USER`, else the OS account ([`super::reviewer`]).
+pub fn default_reviewer(
+    flag: Option<&str>,
+    environment: &std::collections::BTreeMap<String, String>,
+) -> Option<Reviewer> {
+    find_reviewer(flag, environment)
 }

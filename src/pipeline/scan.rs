@@ -28,13 +28,6 @@ fn modified_rfc3339(path: &Path) -> String {
         .map_or_else(|_| now_rfc3339(), rfc3339)
 }
 
-/// Trivy's shared cache dir: `TRIVY_CACHE_DIR`, else Trivy's own default.
-pub fn trivy_base_cache() -> PathBuf {
-    std::env::var_os("TRIVY_CACHE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate::paths::user_cache_dir_or_temp().join("trivy"))
-}
-
 /// Options of one scan.
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
@@ -380,7 +373,7 @@ struct TrivyEnvironment {
 impl TrivyEnvironment {
     async fn read(tool: &TrivyConfig) -> Result<Self> {
         let version = trivy_version(&tool.path).await?;
-        let base = trivy_base_cache();
+        let base = crate::paths::trivy_cache_dir();
         let db_updated_at = if tool.server.is_none() {
             trivy::db_updated_at(&base)
         } else {

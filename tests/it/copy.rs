@@ -9,7 +9,7 @@ use crate::support::{
 #[test]
 fn same_registry_copy_mounts_blobs_and_writes_the_tag_last() {
     let image = TestImage::random(1, 3, 4096);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registry("local")
         .registries_config(&[("local", "")])
         .image("local", "staging/app", Some("1.0"), image.clone())
@@ -49,7 +49,7 @@ fn same_registry_copy_mounts_blobs_and_writes_the_tag_last() {
 #[test]
 fn cross_registry_copy_streams_verified_blobs_and_is_idempotent() {
     let image = TestImage::random(2, 4, 256 * 1024);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["a", "b"])
         .registries_config(&[("a", ""), ("b", "")])
         .image("a", "staging/api", Some("2.1"), image.clone())
@@ -107,7 +107,7 @@ fn cross_registry_copy_streams_verified_blobs_and_is_idempotent() {
 fn multi_platform_index_is_copied_with_every_child() {
     let amd = TestImage::random_platform(3, "linux", "amd64", 2, 2048);
     let arm = TestImage::random_platform(4, "linux", "arm64", 2, 2048);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["a", "b"])
         .registries_config(&[("a", ""), ("b", "")])
         .index(
@@ -155,7 +155,7 @@ fn multi_platform_index_is_copied_with_every_child() {
 #[test]
 fn cosign_signature_and_attestation_tags_travel_with_the_image() {
     let image = TestImage::random(5, 1, 1024);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["a", "b"])
         .registries_config(&[("a", ""), ("b", "")])
         .image("a", "staging/signed", Some("1"), image.clone())
@@ -212,7 +212,7 @@ fn cosign_signature_and_attestation_tags_travel_with_the_image() {
 #[test]
 fn tls_registry_with_auth_from_environment_variables() {
     let image = TestImage::random(6, 2, 1024);
-    let Some(mut bed) = TestBed::new()
+    let Some(mut bed) = TestBed::builder()
         .registry("staging")
         .tls_auth_registry("production", "alice", "s3cret-pw")
         .config(|e| {
@@ -264,7 +264,7 @@ fn tls_registry_with_auth_from_environment_variables() {
 #[test]
 fn credentials_from_docker_config_with_a_credential_helper() {
     let image = TestImage::random(7, 1, 512);
-    let Some(mut bed) = TestBed::new()
+    let Some(mut bed) = TestBed::builder()
         .registry("staging")
         .tls_auth_registry("secure", "robot", "helper-secret")
         .registries_config(&[("staging", "")])
@@ -300,7 +300,7 @@ fn credentials_from_docker_config_with_a_credential_helper() {
     );
 
     // credsStore answering "not found" means anonymous: the registry refuses (exit 4).
-    let mut env2 = TestBed::new().ready().env;
+    let mut env2 = TestBed::builder().ready().env;
     env2.config_yaml(&registries_yaml(&[("staging", plain, "")]));
     env2.env(
         "SSL_CERT_FILE",
@@ -316,7 +316,7 @@ fn credentials_from_docker_config_with_a_credential_helper() {
     out.assert_code(4);
 
     // auths with base64 user:password work too.
-    let mut env3 = TestBed::new().ready().env;
+    let mut env3 = TestBed::builder().ready().env;
     env3.config_yaml(&registries_yaml(&[("staging", plain, "")]));
     env3.env(
         "SSL_CERT_FILE",
@@ -362,7 +362,7 @@ mod base64_auth {
 fn immutable_registry_refuses_to_move_a_tag_and_writes_nothing() {
     let first = TestImage::random(8, 1, 512);
     let second = TestImage::random(9, 1, 512);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["staging", "production"])
         .registries_config(&[("staging", ""), ("production", "    immutable: true\n")])
         .image("staging", "staging/app", Some("1"), first.clone())
@@ -400,7 +400,7 @@ fn immutable_registry_refuses_to_move_a_tag_and_writes_nothing() {
 #[test]
 fn short_names_resolve_under_the_promotion_registries() {
     let image = TestImage::docker_v2(10);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["staging", "production"])
         .password("copy test")
         .signing_key("cosign")
@@ -445,7 +445,7 @@ fn short_names_resolve_under_the_promotion_registries() {
 
 #[test]
 fn invalid_references_are_usage_errors() {
-    let env = TestBed::new().ready().env;
+    let env = TestBed::builder().ready().env;
     for bad in [
         "UPPER/case:1",
         "host:5000/a:",
@@ -464,7 +464,7 @@ fn unreachable_registry_is_exit_4_naming_it() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let env = TestBed::new()
+    let env = TestBed::builder()
         .config(move |_| format!("version: 1\nregistries:\n  gone:\n    url: \"127.0.0.1:{port}\"\n    type: oci\n    insecure: true\n"))
         .ready()
         .env;
@@ -484,7 +484,7 @@ fn unreachable_registry_is_exit_4_naming_it() {
 
 #[test]
 fn untrusted_tls_certificate_is_exit_4() {
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .tls_registry("secure")
         .config(|_| "version: 1\n".to_string())
         .build()
@@ -504,7 +504,7 @@ fn untrusted_tls_certificate_is_exit_4() {
 #[test]
 fn corrupted_blob_is_refused_and_nothing_reaches_the_destination() {
     let image = TestImage::random(11, 2, 64 * 1024);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["a", "b"])
         .registries_config(&[("a", ""), ("b", "")])
         .image("a", "staging/bad", Some("1"), image.clone())
@@ -534,7 +534,7 @@ fn corrupted_blob_is_refused_and_nothing_reaches_the_destination() {
 fn index_naming_a_missing_child_is_refused() {
     let amd = TestImage::random_platform(12, "linux", "amd64", 1, 512);
     let arm = TestImage::random_platform(13, "linux", "arm64", 1, 512);
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["a", "b"])
         .registries_config(&[("a", ""), ("b", "")])
         .index(
@@ -565,7 +565,7 @@ fn index_naming_a_missing_child_is_refused() {
 /// is a clear configuration error, not a silently ignored setting.
 #[test]
 fn an_unreadable_ssl_cert_file_is_a_usage_error() {
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registry("staging")
         .registries_config(&[("staging", "")])
         .env("SSL_CERT_FILE", "/nonexistent/ca-bundle.pem")
@@ -588,7 +588,7 @@ fn an_unreadable_ssl_cert_file_is_a_usage_error() {
 /// nothing is written.
 #[test]
 fn a_copy_into_production_without_public_keys_is_a_usage_error() {
-    let Some(bed) = TestBed::new()
+    let Some(bed) = TestBed::builder()
         .registries(["staging", "production"])
         .promotion_mutable("")
         .image(

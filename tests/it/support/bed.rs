@@ -4,7 +4,7 @@
 //! [`TestEnv`], the started registries and the digests of the pushed images:
 //!
 //! ```ignore
-//! let Some(mut bed) = TestBed::new()
+//! let Some(mut bed) = TestBed::builder()
 //!     .registries(["staging", "production"])
 //!     .promotion("signing:\n  public_keys: [cosign.pub]\n")
 //!     .signing_key("cosign")
@@ -52,6 +52,16 @@ impl<T> Named<T> {
     /// The value called `name`, if any.
     pub fn get(&self, name: &str) -> Option<&T> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Takes the value called `name` out (panics when there is none).
+    pub fn take(&mut self, name: &str) -> T {
+        let at = self
+            .0
+            .iter()
+            .position(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("test bed has no `{name}`"));
+        self.0.remove(at).1
     }
 
     /// The names, in declaration order.
@@ -262,6 +272,31 @@ impl TestBedBuilder {
                 .collect(),
         ));
         self
+    }
+
+    /// The Harbor fake, with vimes.yaml naming its projects `staging` and
+    /// `production` (`type: harbor`, production immutable, credentials from
+    /// HARBOR_USER/HARBOR_PASSWORD, set to `user`/`password`), promotion
+    /// staging -> production, then `extra`.
+    pub fn harbor_promotion(self, user: &str, password: &str, extra: &str) -> Self {
+        let extra = extra.to_string();
+        self.harbor()
+            .env("HARBOR_USER", user)
+            .env("HARBOR_PASSWORD", password)
+            .config(move |e| {
+                let host = e.harbor().host();
+                let entry = |name: &str, more: &str| {
+                    format!(
+                        "  {name}:\n    url: \"{host}\"\n    project: {name}\n    type: harbor\n    \
+                         insecure: true\n{more}    username_env: HARBOR_USER\n    password_env: HARBOR_PASSWORD\n"
+                    )
+                };
+                format!(
+                    "version: 1\nregistries:\n{}{}promotion:\n  from: staging\n  to: production\n{extra}",
+                    entry("staging", ""),
+                    entry("production", "    immutable: true\n"),
+                )
+            })
     }
 
     /// vimes.yaml made by `make` once the registries run.
@@ -537,7 +572,7 @@ pub struct TestBed {
 
 impl TestBed {
     /// Declares a bed: no tools, registries, configuration or images yet.
-    pub fn new() -> TestBedBuilder {
+    pub fn builder() -> TestBedBuilder {
         TestBedBuilder {
             tools: Vec::new(),
             registries: Vec::new(),
@@ -654,4 +689,12 @@ pub fn registries_yaml(entries: &[(&str, &Registry, &str)]) -> String {
         yaml.push_str(&registry_entry(name, &reg.host(), reg.is_tls(), extra));
     }
     yaml
+}
+
+impl Registry {
+    /// [`push_image`] to this registry: blobs, then the manifest under `tag`
+    /// (or by digest). Returns the manifest digest.
+    pub fn push(&self, repo: &str, tag: Option<&str>, image: &TestImage) -> String {
+        push_image(self, repo, tag, image)
+    }
 }

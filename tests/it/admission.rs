@@ -103,6 +103,16 @@ fn assert_kyverno_policy(policy: &Value, pems: &[String]) {
     // The default (Kyverno 1.13+) fields, without the deprecated ones.
     assert!(spec.get("validationFailureAction").is_none());
     assert!(spec.get("webhookTimeoutSeconds").is_none());
+    let keys = |v: &Value| {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(spec),
+        ["background", "rules", "webhookConfiguration"],
+        "{spec}"
+    );
     assert_eq!(spec["webhookConfiguration"]["failurePolicy"], "Fail");
     assert_eq!(spec["webhookConfiguration"]["timeoutSeconds"], 30);
 
@@ -127,10 +137,34 @@ fn assert_kyverno_policy(policy: &Value, pems: &[String]) {
     assert_eq!(rules[0]["name"], "verify-signatures");
     assert_kyverno_attestors(&signatures["attestors"], pems);
     assert!(signatures.get("attestations").is_none());
+    assert_eq!(
+        keys(signatures),
+        [
+            "attestors",
+            "failureAction",
+            "imageReferences",
+            "mutateDigest",
+            "required",
+            "verifyDigest"
+        ],
+        "{signatures}"
+    );
 
     let attestations = &rules[1]["verifyImages"][0];
     assert_eq!(rules[1]["name"], "verify-attestations");
     assert!(attestations.get("attestors").is_none());
+    assert_eq!(
+        keys(attestations),
+        [
+            "attestations",
+            "failureAction",
+            "imageReferences",
+            "mutateDigest",
+            "required",
+            "verifyDigest"
+        ],
+        "{attestations}"
+    );
     let list = attestations["attestations"]
         .as_array()
         .expect("attestations");

@@ -3,13 +3,10 @@
 //! the push to staging by digest and tag, a base whose tag moved, a base too
 //! old for the policy, a disallowed base, and a failing build.
 
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{Registry, TestEnv, TestImage};
 use serde_json::Value;
 use std::process::Command;
-
-fn bed() -> bool {
-    require_tool("buildah") && require_tool("docker-registry") && require_tool("git")
-}
 
 /// A TestEnv with buildah pointed at private storage under its HOME, and a
 /// vimes.yaml with staging/production on `reg` and bases allowed from
@@ -81,11 +78,16 @@ fn config_of(reg: &Registry, repo: &str, reference: &str) -> Value {
 
 #[test]
 fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let mut env = env_for(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let mut env = env_for(reg, "");
     env.write(
         "app/Containerfile",
         "FROM scratch\nCOPY hello.txt /hello.txt\n",
@@ -127,7 +129,7 @@ fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
         Some(digest.clone())
     );
     assert!(client.manifest_exists("staging/team/app", &digest));
-    let config = config_of(&reg, "staging/team/app", &digest);
+    let config = config_of(reg, "staging/team/app", &digest);
     let labels = &config["config"]["Labels"];
     assert_eq!(
         labels["org.opencontainers.image.revision"],
@@ -155,13 +157,18 @@ fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
 
 #[test]
 fn from_a_fixture_base_in_the_local_registry() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let base = TestImage::random(701, 2, 2048);
-    let base_digest = push_image(&reg, "base/debian", Some("12"), &base);
-    let mut env = env_for(&reg, "");
+    let base_digest = reg.push("base/debian", Some("12"), &base);
+    let mut env = env_for(reg, "");
     env.write(
         "app/Containerfile",
         format!(
@@ -189,17 +196,17 @@ fn from_a_fixture_base_in_the_local_registry() {
 
 #[test]
 fn a_base_whose_tag_moved_is_reported() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let v1 = push_image(
-        &reg,
-        "base/debian",
-        Some("12"),
-        &TestImage::random(711, 1, 1024),
-    );
-    let mut env = env_for(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let v1 = reg.push("base/debian", Some("12"), &TestImage::random(711, 1, 1024));
+    let mut env = env_for(reg, "");
     env.write(
         "app/Containerfile",
         format!(
@@ -212,12 +219,7 @@ fn a_base_whose_tag_moved_is_reported() {
     out.assert_success();
     assert!(!out.stderr.contains("has moved"), "{}", out.dump());
 
-    let v2 = push_image(
-        &reg,
-        "base/debian",
-        Some("12"),
-        &TestImage::random(712, 1, 1024),
-    );
+    let v2 = reg.push("base/debian", Some("12"), &TestImage::random(712, 1, 1024));
     assert_ne!(v1, v2);
     let out = env.run(&["--output", "json", "build", "--tag", "b"]);
     out.assert_success();
@@ -241,13 +243,18 @@ fn a_base_whose_tag_moved_is_reported() {
 
 #[test]
 fn a_base_older_than_the_policy_allows_is_refused() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     // TestImage configs say `created: 1970-01-01T00:00:00Z`.
-    let old = push_image(&reg, "base/old", Some("1"), &TestImage::random(721, 1, 512));
-    let mut env = env_for(&reg, "  max_base_age_days: 30\n");
+    let old = reg.push("base/old", Some("1"), &TestImage::random(721, 1, 512));
+    let mut env = env_for(reg, "  max_base_age_days: 30\n");
     env.write(
         "app/Containerfile",
         format!(
@@ -274,11 +281,11 @@ fn a_base_older_than_the_policy_allows_is_refused() {
 
 #[test]
 fn a_disallowed_base_stops_everything_before_the_build() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let mut env = env_for(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let mut env = env_for(reg, "");
     // No builder reachable: the policy must refuse before one is looked for.
     env.env("PATH", "/nonexistent");
     env.write(
@@ -300,11 +307,16 @@ fn a_disallowed_base_stops_everything_before_the_build() {
 
 #[test]
 fn a_failing_build_is_exit_3_with_the_builders_last_lines() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let mut env = env_for(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let mut env = env_for(reg, "");
     env.write(
         "app/Containerfile",
         "FROM scratch\nCOPY hello.txt /hello.txt\nCOPY does-not-exist.txt /x\n",
@@ -318,18 +330,18 @@ fn a_failing_build_is_exit_3_with_the_builders_last_lines() {
 
 #[test]
 fn tls_and_auth_registries_use_a_private_auth_file_and_the_ca() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .tls_auth_registry("reg", "builder", "b-secret-7781")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::tls_auth("builder", "b-secret-7781");
+    };
+    let reg = &bed.regs["reg"];
     let ca = reg.ca_cert_path().expect("a TLS registry has a CA");
-    let base = push_image(
-        &reg,
-        "base/debian",
-        Some("12"),
-        &TestImage::random(731, 1, 512),
-    );
-    let mut env = TestEnv::new();
+    let base = reg.push("base/debian", Some("12"), &TestImage::random(731, 1, 512));
+    let mut env = bed.env;
     let log = env.path("buildah-args.log");
     // A buildah that records its command line, then runs the real one.
     env.write_executable(
@@ -396,11 +408,11 @@ fn tls_and_auth_registries_use_a_private_auth_file_and_the_ca() {
 
 #[test]
 fn an_invalid_tag_is_refused_before_anything_is_built() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let mut env = env_for(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let mut env = env_for(reg, "");
     env.env("PATH", "/nonexistent");
     env.write("app/Containerfile", "FROM scratch\nCOPY hello.txt /\n");
     env.run(&["build", "--tag", "not a tag!"])
@@ -414,13 +426,18 @@ fn an_invalid_tag_is_refused_before_anything_is_built() {
 /// refuse it before anything is built.
 #[test]
 fn a_stage_hidden_in_a_heredoc_is_refused_before_the_builder_builds_it() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("buildah")
+        .tool("git")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let vuln = TestImage::random(702, 1, 1024);
-    let vuln_digest = push_image(&reg, "staging/vuln", Some("1.0"), &vuln);
-    let mut env = env_for(&reg, "");
+    let vuln_digest = reg.push("staging/vuln", Some("1.0"), &vuln);
+    let mut env = env_for(reg, "");
     let hidden = format!("{}/staging/vuln:1.0@{vuln_digest}", reg.host());
     env.write(
         "app/Containerfile",

@@ -2,7 +2,8 @@
 //! sets (git-tracked, named paths), JSON and SARIF, `--resolve` against a
 //! real registry, and hostile input.
 
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{TestEnv, TestImage};
 use serde_json::Value;
 use std::process::Command;
 
@@ -205,10 +206,10 @@ fn json_and_sarif_structure() {
 
 #[test]
 fn default_is_the_files_git_tracks_and_clean_is_exit_0() {
-    if !require_tool("git") {
+    let Some(bed) = TestBed::builder().tool("git").build() else {
         return;
-    }
-    let mut env = TestEnv::new();
+    };
+    let mut env = bed.env;
     env.config_yaml(POLICY)
         .write("app/Dockerfile", format!("FROM harbor.example.com/base/debian:12@{D}\n"))
         .write(
@@ -348,13 +349,13 @@ fn hostile_input_is_skipped_with_reasons_and_never_crashes() {
 
 #[test]
 fn resolve_puts_the_current_digest_in_the_hint() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(71, 1, 512);
-    let digest = push_image(&reg, "base/debian", Some("12"), &image);
-    let mut env = TestEnv::new();
+    let digest = reg.push("base/debian", Some("12"), &image);
+    let mut env = bed.env;
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  base:\n    url: \"{host}\"\n    type: oci\n    insecure: true\npolicy:\n  allowed_registries: [\"{host}/base\"]\n",
         host = reg.host()

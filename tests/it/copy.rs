@@ -2,40 +2,23 @@
 //! attachments, TLS + auth, credential helpers, immutability, bad input.
 
 use crate::support::{
-    attestation_tag, push_cosign_attestation, push_cosign_signature, push_image, push_index,
-    require_tool, signature_tag, Registry, TestEnv, TestImage,
+    attestation_tag, push_cosign_attestation, push_cosign_signature, registries_yaml,
+    signature_tag, TestBed, TestImage,
 };
-
-fn registry_yaml(entries: &[(&str, &Registry, &str)]) -> String {
-    let mut yaml = String::from("version: 1\nregistries:\n");
-    for (name, reg, extra) in entries {
-        yaml.push_str(&format!(
-            "  {name}:\n    url: \"{}\"\n    type: oci\n{}{extra}",
-            reg.host(),
-            if reg.is_tls() {
-                String::new()
-            } else {
-                "    insecure: true\n".to_string()
-            },
-        ));
-    }
-    yaml
-}
-
-fn bed() -> bool {
-    require_tool("docker-registry")
-}
 
 #[test]
 fn same_registry_copy_mounts_blobs_and_writes_the_tag_last() {
-    if !bed() {
-        return;
-    }
-    let reg = Registry::plain();
     let image = TestImage::random(1, 3, 4096);
-    let digest = push_image(&reg, "staging/app", Some("1.0"), &image);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("local", &reg, "")]));
+    let Some(bed) = TestBed::builder()
+        .registry("local")
+        .registries_config(&[("local", "")])
+        .image("local", "staging/app", Some("1.0"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (reg, env) = (bed.reg("local"), &bed.env);
+    let digest = bed.digest("staging/app:1.0").to_string();
     let src = format!("{}/staging/app:1.0", reg.host());
     let dst = format!("{}/production/app", reg.host());
     let out = env.run(&["--output", "json", "copy", &src, &dst]);
@@ -65,15 +48,17 @@ fn same_registry_copy_mounts_blobs_and_writes_the_tag_last() {
 
 #[test]
 fn cross_registry_copy_streams_verified_blobs_and_is_idempotent() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let image = TestImage::random(2, 4, 256 * 1024);
-    let digest = push_image(&a, "staging/api", Some("2.1"), &image);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .registries_config(&[("a", ""), ("b", "")])
+        .image("a", "staging/api", Some("2.1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("a"), bed.reg("b"), &bed.env);
+    let digest = bed.digest("staging/api:2.1").to_string();
     let src = format!("{}/staging/api:2.1", a.host());
     let dst = format!("{}/production/api:stable", b.host());
     let out = env.run(&["--output", "json", "copy", &src, &dst]);
@@ -120,21 +105,26 @@ fn cross_registry_copy_streams_verified_blobs_and_is_idempotent() {
 
 #[test]
 fn multi_platform_index_is_copied_with_every_child() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let amd = TestImage::random_platform(3, "linux", "amd64", 2, 2048);
     let arm = TestImage::random_platform(4, "linux", "arm64", 2, 2048);
-    let index = push_index(
-        &a,
-        "base/multi",
-        Some("1"),
-        &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
-    );
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .registries_config(&[("a", ""), ("b", "")])
+        .index(
+            "a",
+            "base/multi",
+            Some("1"),
+            vec![
+                ("linux", "amd64", amd.clone()),
+                ("linux", "arm64", arm.clone()),
+            ],
+        )
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("a"), bed.reg("b"), &bed.env);
+    let index = bed.digest("base/multi:1").to_string();
     let out = env.run(&[
         "--output",
         "json",
@@ -164,17 +154,19 @@ fn multi_platform_index_is_copied_with_every_child() {
 
 #[test]
 fn cosign_signature_and_attestation_tags_travel_with_the_image() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let image = TestImage::random(5, 1, 1024);
-    let digest = push_image(&a, "staging/signed", Some("1"), &image);
-    let sig = push_cosign_signature(&a, "staging/signed", &digest);
-    let att = push_cosign_attestation(&a, "staging/signed", &digest);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .registries_config(&[("a", ""), ("b", "")])
+        .image("a", "staging/signed", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("a"), bed.reg("b"), &bed.env);
+    let digest = bed.digest("staging/signed:1").to_string();
+    let sig = push_cosign_signature(a, "staging/signed", &digest);
+    let att = push_cosign_attestation(a, "staging/signed", &digest);
     let out = env.run(&[
         "--output",
         "json",
@@ -219,21 +211,26 @@ fn cosign_signature_and_attestation_tags_travel_with_the_image() {
 
 #[test]
 fn tls_registry_with_auth_from_environment_variables() {
-    if !bed() {
-        return;
-    }
-    let plain = Registry::plain();
-    let secure = Registry::tls_auth("alice", "s3cret-pw");
     let image = TestImage::random(6, 2, 1024);
-    let digest = push_image(&plain, "staging/app", Some("1"), &image);
-    let ca = secure.ca_cert_path().unwrap();
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[
-        ("staging", &plain, ""),
-        ("production", &secure, &format!("    username_env: PROD_USER\n    password_env: PROD_PASSWORD\n    ca_file: \"{}\"\n", ca.display())),
-    ]));
-    env.env("PROD_USER", "alice")
-        .env("PROD_PASSWORD", "s3cret-pw");
+    let Some(mut bed) = TestBed::builder()
+        .registry("staging")
+        .tls_auth_registry("production", "alice", "s3cret-pw")
+        .config(|e| {
+            let ca = e.registry("production").ca_cert_path().unwrap();
+            registries_yaml(&[
+                ("staging", e.registry("staging"), ""),
+                ("production", e.registry("production"), &format!("    username_env: PROD_USER\n    password_env: PROD_PASSWORD\n    ca_file: \"{}\"\n", ca.display())),
+            ])
+        })
+        .env("PROD_USER", "alice")
+        .env("PROD_PASSWORD", "s3cret-pw")
+        .image("staging", "staging/app", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let digest = bed.digest("staging/app:1").to_string();
+    let (plain, secure, env) = (&bed.regs["staging"], &bed.regs["production"], &mut bed.env);
     let dst = format!("{}/production/app:1", secure.host());
     let out = env.run(&["copy", &format!("{}/staging/app:1", plain.host()), &dst]);
     out.assert_code(0);
@@ -266,15 +263,18 @@ fn tls_registry_with_auth_from_environment_variables() {
 
 #[test]
 fn credentials_from_docker_config_with_a_credential_helper() {
-    if !bed() {
-        return;
-    }
-    let plain = Registry::plain();
-    let secure = Registry::tls_auth("robot", "helper-secret");
     let image = TestImage::random(7, 1, 512);
-    let digest = push_image(&plain, "staging/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    let Some(mut bed) = TestBed::builder()
+        .registry("staging")
+        .tls_auth_registry("secure", "robot", "helper-secret")
+        .registries_config(&[("staging", "")])
+        .image("staging", "staging/app", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let digest = bed.digest("staging/app:1").to_string();
+    let (plain, secure, env) = (&bed.regs["staging"], &bed.regs["secure"], &mut bed.env);
     env.env(
         "SSL_CERT_FILE",
         secure.ca_cert_path().unwrap().display().to_string(),
@@ -300,8 +300,8 @@ fn credentials_from_docker_config_with_a_credential_helper() {
     );
 
     // credsStore answering "not found" means anonymous: the registry refuses (exit 4).
-    let mut env2 = TestEnv::new();
-    env2.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    let mut env2 = TestBed::builder().ready().env;
+    env2.config_yaml(&registries_yaml(&[("staging", plain, "")]));
     env2.env(
         "SSL_CERT_FILE",
         secure.ca_cert_path().unwrap().display().to_string(),
@@ -316,8 +316,8 @@ fn credentials_from_docker_config_with_a_credential_helper() {
     out.assert_code(4);
 
     // auths with base64 user:password work too.
-    let mut env3 = TestEnv::new();
-    env3.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
+    let mut env3 = TestBed::builder().ready().env;
+    env3.config_yaml(&registries_yaml(&[("staging", plain, "")]));
     env3.env(
         "SSL_CERT_FILE",
         secure.ca_cert_path().unwrap().display().to_string(),
@@ -360,20 +360,18 @@ mod base64_auth {
 
 #[test]
 fn immutable_registry_refuses_to_move_a_tag_and_writes_nothing() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let first = TestImage::random(8, 1, 512);
     let second = TestImage::random(9, 1, 512);
-    push_image(&a, "staging/app", Some("1"), &first);
-    push_image(&a, "staging/app", Some("2"), &second);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[
-        ("staging", &a, ""),
-        ("production", &b, "    immutable: true\n"),
-    ]));
+    let Some(bed) = TestBed::builder()
+        .registries(["staging", "production"])
+        .registries_config(&[("staging", ""), ("production", "    immutable: true\n")])
+        .image("staging", "staging/app", Some("1"), first.clone())
+        .image("staging", "staging/app", Some("2"), second.clone())
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("staging"), bed.reg("production"), &bed.env);
     let dst = format!("{}/production/app:release", b.host());
     env.run(&["copy", &format!("{}/staging/app:1", a.host()), &dst])
         .assert_code(0);
@@ -401,24 +399,24 @@ fn immutable_registry_refuses_to_move_a_tag_and_writes_nothing() {
 
 #[test]
 fn short_names_resolve_under_the_promotion_registries() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let image = TestImage::docker_v2(10);
-    let digest = push_image(&a, "staging/payments/api", Some("1.4"), &image);
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", "copy test");
-    env.run(&["key", "generate", "--output-prefix", "cosign"])
-        .assert_code(0);
-    env.config_yaml(&format!(
-        "{}promotion:\n  from: staging\n  to: production\nsigning:\n  public_keys: [cosign.pub]\n",
-        registry_yaml(&[
-            ("staging", &a, "    project: staging\n"),
-            ("production", &b, "    project: production\n")
-        ])
-    ));
+    let Some(bed) = TestBed::builder()
+        .registries(["staging", "production"])
+        .password("copy test")
+        .signing_key("cosign")
+        .promotion_mutable("signing:\n  public_keys: [cosign.pub]\n")
+        .image(
+            "staging",
+            "staging/payments/api",
+            Some("1.4"),
+            image.clone(),
+        )
+        .build()
+    else {
+        return;
+    };
+    let (b, env) = (bed.reg("production"), &bed.env);
+    let digest = bed.digest("staging/payments/api:1.4").to_string();
     // The destination resolves under promotion.to, which is production: the
     // unsigned image is copied there by digest, but never tagged.
     let out = env.run(&[
@@ -447,7 +445,7 @@ fn short_names_resolve_under_the_promotion_registries() {
 
 #[test]
 fn invalid_references_are_usage_errors() {
-    let env = TestEnv::new();
+    let env = TestBed::builder().ready().env;
     for bad in [
         "UPPER/case:1",
         "host:5000/a:",
@@ -466,8 +464,10 @@ fn unreachable_registry_is_exit_4_naming_it() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!("version: 1\nregistries:\n  gone:\n    url: \"127.0.0.1:{port}\"\n    type: oci\n    insecure: true\n"));
+    let env = TestBed::builder()
+        .config(move |_| format!("version: 1\nregistries:\n  gone:\n    url: \"127.0.0.1:{port}\"\n    type: oci\n    insecure: true\n"))
+        .ready()
+        .env;
     let out = env.run(&[
         "--output",
         "json",
@@ -484,12 +484,14 @@ fn unreachable_registry_is_exit_4_naming_it() {
 
 #[test]
 fn untrusted_tls_certificate_is_exit_4() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tls_registry("secure")
+        .config(|_| "version: 1\n".to_string())
+        .build()
+    else {
         return;
-    }
-    let secure = Registry::tls();
-    let mut env = TestEnv::new();
-    env.config_yaml("version: 1\n");
+    };
+    let (secure, env) = (bed.reg("secure"), &bed.env);
     let out = env.run(&[
         "copy",
         &format!("{}/a/b:1", secure.host()),
@@ -501,16 +503,17 @@ fn untrusted_tls_certificate_is_exit_4() {
 
 #[test]
 fn corrupted_blob_is_refused_and_nothing_reaches_the_destination() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let image = TestImage::random(11, 2, 64 * 1024);
-    push_image(&a, "staging/bad", Some("1"), &image);
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .registries_config(&[("a", ""), ("b", "")])
+        .image("a", "staging/bad", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("a"), bed.reg("b"), &bed.env);
     a.corrupt_blob(&image.layer_digests()[1]);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
     let out = env.run(&[
         "--output",
         "json",
@@ -529,22 +532,24 @@ fn corrupted_blob_is_refused_and_nothing_reaches_the_destination() {
 
 #[test]
 fn index_naming_a_missing_child_is_refused() {
-    if !bed() {
-        return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
     let amd = TestImage::random_platform(12, "linux", "amd64", 1, 512);
     let arm = TestImage::random_platform(13, "linux", "arm64", 1, 512);
-    let index = push_index(
-        &a,
-        "base/broken",
-        Some("1"),
-        &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
-    );
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .registries_config(&[("a", ""), ("b", "")])
+        .index(
+            "a",
+            "base/broken",
+            Some("1"),
+            vec![("linux", "amd64", amd), ("linux", "arm64", arm.clone())],
+        )
+        .build()
+    else {
+        return;
+    };
+    let (a, b, env) = (bed.reg("a"), bed.reg("b"), &bed.env);
+    let index = bed.digest("base/broken:1").to_string();
     a.client().delete_manifest("base/broken", &arm.digest);
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("a", &a, ""), ("b", &b, "")]));
     let out = env.run(&[
         "copy",
         &format!("{}/base/broken:1", a.host()),
@@ -560,13 +565,15 @@ fn index_naming_a_missing_child_is_refused() {
 /// is a clear configuration error, not a silently ignored setting.
 #[test]
 fn an_unreadable_ssl_cert_file_is_a_usage_error() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .registry("staging")
+        .registries_config(&[("staging", "")])
+        .env("SSL_CERT_FILE", "/nonexistent/ca-bundle.pem")
+        .build()
+    else {
         return;
-    }
-    let plain = Registry::plain();
-    let mut env = TestEnv::new();
-    env.config_yaml(&registry_yaml(&[("staging", &plain, "")]));
-    env.env("SSL_CERT_FILE", "/nonexistent/ca-bundle.pem");
+    };
+    let (plain, env) = (bed.reg("staging"), &bed.env);
     let out = env.run(&[
         "copy",
         &format!("{}/staging/app:1", plain.host()),
@@ -581,20 +588,20 @@ fn an_unreadable_ssl_cert_file_is_a_usage_error() {
 /// nothing is written.
 #[test]
 fn a_copy_into_production_without_public_keys_is_a_usage_error() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .registries(["staging", "production"])
+        .promotion_mutable("")
+        .image(
+            "staging",
+            "staging/app",
+            Some("1"),
+            TestImage::docker_v2(11),
+        )
+        .build()
+    else {
         return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
-    push_image(&a, "staging/app", Some("1"), &TestImage::docker_v2(11));
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "{}promotion:\n  from: staging\n  to: production\n",
-        registry_yaml(&[
-            ("staging", &a, "    project: staging\n"),
-            ("production", &b, "    project: production\n")
-        ])
-    ));
+    };
+    let (b, env) = (bed.reg("production"), &bed.env);
     let out = env.run(&["copy", "app:1", "app:1"]);
     out.assert_code(2);
     out.assert_stderr_contains("signing.public_keys is empty");

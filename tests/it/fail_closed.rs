@@ -7,11 +7,12 @@
 
 mod regressions;
 
+use crate::support::TestBed;
 use std::sync::OnceLock;
 
+use crate::support::trivy::build_fixture_image;
 use crate::support::trivy::trivy_db_cache;
-use crate::support::trivy::{build_fixture_image, buildah_available, trivy_available};
-use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{push_image, Registry, RunOutput, TestEnv, TestImage};
 
 pub const PASSWORD: &str = "fail closed password";
 
@@ -42,13 +43,6 @@ pub struct Bed {
     seed: Vec<(String, Vec<u8>)>,
 }
 
-pub fn bed_available() -> bool {
-    require_tool("docker-registry")
-        && trivy_available()
-        && buildah_available()
-        && require_tool("syft")
-}
-
 impl Bed {
     /// Made once per test process.
     pub fn get() -> &'static Bed {
@@ -65,14 +59,14 @@ impl Bed {
         // One staging repository per promoting row, so each row's production
         // side can be checked on its own.
         for repo in PROMOTED {
-            push_image(&staging, &format!("staging/{repo}"), Some("1"), &clean);
+            staging.push(&format!("staging/{repo}"), Some("1"), &clean);
         }
         build_fixture_image(&staging, "unfixed-only", "staging/tiff", "1");
         push_two_platform_index(&staging, &clean);
         let signed = TestImage::random(9202, 1, 1024);
         let other = TestImage::random(9203, 1, 1024);
-        push_image(&production, "production/signed", Some("1"), &signed);
-        push_image(&production, "production/other", Some("1"), &other);
+        production.push("production/signed", Some("1"), &signed);
+        production.push("production/other", Some("1"), &other);
 
         let env = base_env(&staging, &production);
         env.run(&["key", "generate"]).assert_code(0);
@@ -591,9 +585,15 @@ fn rows() -> Vec<Row> {
 
 #[test]
 fn every_fault_ends_non_zero_with_its_reason() {
-    if !bed_available() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .build()
+    else {
         return;
-    }
+    };
     let bed = Bed::get();
     let mut failures = Vec::new();
     for row in rows() {

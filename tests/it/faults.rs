@@ -11,8 +11,9 @@ mod verify_sbom;
 
 use std::time::Duration;
 
+use crate::support::bed::TestBedBuilder;
 use crate::support::fault_proxy::{Fault, FaultProxy, PathMatch, Rule};
-use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{registry_entry, Registry, RunOutput, TestBed, TestEnv, TestImage};
 
 /// Attempts vimes makes per registry operation (RetryPolicy::default()).
 pub const ATTEMPTS: usize = 5;
@@ -21,12 +22,10 @@ pub const ATTEMPTS: usize = 5;
 /// operation take ~4 s with the default backoff).
 pub const GIVE_UP_WITHIN: Duration = Duration::from_secs(60);
 
-pub fn bed() -> bool {
-    require_tool("docker-registry")
-}
-
 /// Two real registries, each behind its own fault proxy.
 pub struct ProxiedPair {
+    /// Kept running for the proxy in front of it (tests push through the bed).
+    #[allow(dead_code)]
     pub staging: Registry,
     pub production: Registry,
     pub sp: FaultProxy,
@@ -34,38 +33,61 @@ pub struct ProxiedPair {
 }
 
 impl ProxiedPair {
-    pub fn start() -> ProxiedPair {
-        let staging = Registry::plain();
-        let production = Registry::plain();
-        let sp = FaultProxy::start(&staging.host());
-        let pp = FaultProxy::start(&production.host());
-        ProxiedPair {
-            staging,
-            production,
-            sp,
-            pp,
-        }
+    /// A test bed with `staging` and `production` registries, each behind
+    /// its own fault proxy; the rest (config, images, tools) is the caller's.
+    pub fn bed() -> TestBedBuilder {
+        TestBed::builder()
+            .proxied_registry("staging")
+            .proxied_registry("production")
     }
 
-    /// vimes.yaml naming the proxies as `staging` and `production` (insecure).
-    pub fn yaml(&self, extra: &str) -> String {
-        format!(
-            "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\npromotion:\n  from: staging\n  to: production\n{extra}",
-            self.sp.host(),
-            self.pp.host()
-        )
+    /// [`ProxiedPair::bed`] with the standard promotion vimes.yaml over the
+    /// proxies (both mutable, insecure), then `extra`.
+    pub fn promotion_bed(extra: &str) -> TestBedBuilder {
+        ProxiedPair::bed().promotion_mutable(extra)
     }
 
-    /// vimes.yaml for plain copies into `production/` of the production
-    /// registry: the promotion target is another project there (`release`),
-    /// so these copies are not gated like copies into production are.
-    pub fn copy_yaml(&self) -> String {
-        format!(
-            "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n  release:\n    url: \"{}\"\n    project: release\n    type: oci\n    insecure: true\npromotion:\n  from: staging\n  to: release\n",
-            self.sp.host(),
-            self.pp.host(),
-            self.pp.host()
-        )
+    /// [`ProxiedPair::bed`] with vimes.yaml for plain copies into
+    /// `production/` of the production registry: the promotion target is
+    /// another project there (`release`), so these copies are not gated like
+    /// copies into production are.
+    pub fn copy_bed() -> TestBedBuilder {
+        ProxiedPair::bed().config(|e| {
+            let production = e.host("production");
+            format!(
+                "version: 1\nregistries:\n{}{}{}promotion:\n  from: staging\n  to: release\n",
+                registry_entry(
+                    "staging",
+                    &e.host("staging"),
+                    false,
+                    "    project: staging\n"
+                ),
+                registry_entry(
+                    "production",
+                    &production,
+                    false,
+                    "    project: production\n"
+                ),
+                registry_entry("release", &production, false, "    project: release\n"),
+            )
+        })
+    }
+
+    /// The pair and the environment of a bed built from [`ProxiedPair::bed`].
+    pub fn open(bed: TestBed) -> (ProxiedPair, TestEnv) {
+        let TestBed {
+            env,
+            mut regs,
+            mut proxies,
+            ..
+        } = bed;
+        let pair = ProxiedPair {
+            staging: regs.take("staging"),
+            production: regs.take("production"),
+            sp: proxies.take("staging"),
+            pp: proxies.take("production"),
+        };
+        (pair, env)
     }
 
     pub fn clear(&self) {
@@ -209,14 +231,14 @@ fn copy_through_faults_succeeds_identically_or_fails_with_exit_4() {
     use Expect::*;
     use Fault::*;
     use Side::*;
-    if !bed() {
-        return;
-    }
-    let bed = ProxiedPair::start();
     let image = TestImage::random(9001, 2, 48 * 1024);
-    push_image(&bed.staging, "staging/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.config_yaml(&bed.copy_yaml());
+    let Some(bed) = ProxiedPair::copy_bed()
+        .image("staging", "staging/app", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (bed, env) = ProxiedPair::open(bed);
 
     let blobs = "/v2/staging/app/blobs/sha256:*";
     let manifests = "/v2/staging/app/manifests/*";
@@ -430,14 +452,14 @@ fn copy_through_faults_succeeds_identically_or_fails_with_exit_4() {
 
 #[test]
 fn a_permanently_failing_registry_is_given_up_on_in_bounded_attempts_and_time() {
-    if !bed() {
-        return;
-    }
-    let bed = ProxiedPair::start();
     let image = TestImage::random(9002, 1, 1024);
-    push_image(&bed.staging, "staging/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.config_yaml(&bed.copy_yaml());
+    let Some(bed) = ProxiedPair::copy_bed()
+        .image("staging", "staging/app", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (bed, env) = ProxiedPair::open(bed);
     // Every request to staging fails, /v2/ included.
     bed.sp
         .add(Rule::new("*", PathMatch::Any, Fault::Status(503)));

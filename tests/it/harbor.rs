@@ -5,12 +5,9 @@
 mod contract;
 
 use crate::support::harbor_fake::{HarborFake, ADMIN};
-use crate::support::{push_image_with, require_tool, signature_tag, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{push_image_with, signature_tag, TestEnv, TestImage};
 use serde_json::{json, Value};
-
-fn bed() -> bool {
-    require_tool("docker-registry")
-}
 
 const PASSWORD_VAR: &str = "HARBOR_PASSWORD";
 
@@ -92,9 +89,9 @@ fn setting<'a>(status: &'a Value, project: &str, name: &str) -> &'a Value {
 
 #[test]
 fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let fake = HarborFake::start();
     // production exists already with two unrelated rules; one item per page
     // makes vimes page through the rule list.
@@ -164,9 +161,9 @@ fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
 
 #[test]
 fn status_reports_drift_with_exit_1_and_setup_repairs_it() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let fake = HarborFake::start();
     let env = admin_env(&fake);
     env.run(&["harbor", "setup"]).assert_success();
@@ -241,9 +238,9 @@ fn status_reports_drift_with_exit_1_and_setup_repairs_it() {
 
 #[test]
 fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let fake = HarborFake::start();
     let mut env = admin_env(&fake);
 
@@ -331,9 +328,9 @@ fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
 
 #[test]
 fn harbor_auth_and_server_failures_exit_4_naming_harbors_code() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let fake = HarborFake::start();
     fake.add_user("dev", "dev-password");
 
@@ -426,9 +423,9 @@ fn get_manifest_status(fake: &HarborFake, repo: &str, reference: &str) -> (u16, 
 
 #[test]
 fn the_immutable_rule_freezes_release_tags_but_not_signature_tags() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let fake = HarborFake::start();
     admin_env(&fake).run(&["harbor", "setup"]).assert_success();
     let repo = "production/payments/api";

@@ -4,7 +4,8 @@
 //! `core.hooksPath`, and what is checked is the pushed commit, not the
 //! working tree.
 
-use crate::support::{require_tool, TestEnv};
+use crate::support::TestBed;
+use crate::support::TestEnv;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -24,10 +25,7 @@ struct Repo {
 
 impl Repo {
     fn new() -> Option<Repo> {
-        if !require_tool("git") {
-            return None;
-        }
-        let mut env = TestEnv::new();
+        let mut env = TestBed::builder().tool("git").build()?.env;
         env.write("work/vimes.yaml", POLICY).write(
             "work/app/Dockerfile",
             format!("FROM harbor.example.com/base/debian:12@{D}\n"),

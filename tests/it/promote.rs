@@ -3,19 +3,11 @@
 //! attestations verify, and an interrupted promotion completes on re-run.
 
 use crate::cosign_compat as cc;
-use crate::support::trivy::{
-    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
-};
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::trivy::build_fixture_image;
+use crate::support::TestBed;
+use crate::support::{push_image, Registry, TestEnv, TestImage};
 
 const PASSWORD: &str = "promotion key password";
-
-pub fn bed() -> bool {
-    require_tool("docker-registry")
-        && trivy_available()
-        && buildah_available()
-        && require_tool("syft")
-}
 
 pub struct Bed {
     pub staging: Registry,
@@ -23,27 +15,29 @@ pub struct Bed {
     pub env: TestEnv,
 }
 
-pub fn setup(extra: &str) -> Bed {
-    let staging = Registry::plain();
-    let production = Registry::plain();
-    let mut env = TestEnv::new();
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.env("USER", "ci-bot");
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n    immutable: true\npromotion:\n  from: staging\n  to: production\nsigning:\n  key: keys/cosign.key\n  public_keys: [keys/cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n{extra}",
-        staging.host(),
-        production.host()
-    ));
-    env.run(&["key", "generate", "--output-prefix", "keys/cosign"])
-        .assert_code(0);
-    Bed {
-        staging,
-        production,
+/// The promotion bed: staging and production registries (production
+/// immutable), Trivy with the test DB, buildah, Syft, a signing key in
+/// `keys/` and vimes.yaml requiring both attestations, then `extra`. None:
+/// the test skips.
+pub fn setup(extra: &str) -> Option<Bed> {
+    let bed = TestBed::builder()
+        .registries(["staging", "production"])
+        .tools(["buildah", "syft"])
+        .trivy_cache()
+        .xdg()
+        .password(PASSWORD)
+        .user("ci-bot")
+        .signing_key("keys/cosign")
+        .promotion(&format!(
+            "signing:\n  key: keys/cosign.key\n  public_keys: [keys/cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n{extra}"
+        ))
+        .build()?;
+    let TestBed { env, mut regs, .. } = bed;
+    Some(Bed {
+        staging: regs.take("staging"),
+        production: regs.take("production"),
         env,
-    }
+    })
 }
 
 fn attestation_types(reg: &Registry, repo: &str, digest: &str) -> Vec<String> {
@@ -98,10 +92,9 @@ fn signature_count(reg: &Registry, repo: &str, digest: &str) -> usize {
 
 #[test]
 fn clean_image_is_promoted_signed_attested_and_verified_and_re_promotion_is_a_no_op() {
-    if !bed() {
+    let Some(b) = setup("") else {
         return;
-    }
-    let b = setup("");
+    };
     let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
     let out = b
         .env
@@ -186,10 +179,9 @@ fn clean_image_is_promoted_signed_attested_and_verified_and_re_promotion_is_a_no
 
 #[test]
 fn vulnerable_image_is_refused_and_production_holds_nothing_of_it() {
-    if !bed() {
+    let Some(b) = setup("") else {
         return;
-    }
-    let b = setup("");
+    };
     let digest = build_fixture_image(&b.staging, "vulnerable", "staging/vuln", "1");
     let out = b.env.run(&["--yes", "promote", "vuln:1"]);
     out.assert_code(1);
@@ -208,10 +200,9 @@ fn vulnerable_image_is_refused_and_production_holds_nothing_of_it() {
 /// since the real one is done before anyone could look.)
 #[test]
 fn a_blocked_scan_stops_the_sbom_run_it_started() {
-    if !bed() {
+    let Some(mut b) = setup("") else {
         return;
-    }
-    let mut b = setup("");
+    };
     let pid_file = b.env.path("syft.pid");
     b.env.write_executable(
         "syft-never-done",
@@ -253,10 +244,9 @@ fn a_blocked_scan_stops_the_sbom_run_it_started() {
 /// image can be re-tagged (or restored), an unsigned one cannot get in.
 #[test]
 fn copies_into_production_are_tagged_only_when_they_verify_there() {
-    if !bed() {
+    let Some(b) = setup("") else {
         return;
-    }
-    let b = setup("");
+    };
     let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
     b.env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
     let prod = format!("{}/production/web", b.production.host());
@@ -300,10 +290,9 @@ fn copies_into_production_are_tagged_only_when_they_verify_there() {
 
 #[test]
 fn a_conflicting_production_tag_is_refused() {
-    if !bed() {
+    let Some(b) = setup("") else {
         return;
-    }
-    let b = setup("");
+    };
     push_image(
         &b.staging,
         "staging/app",
@@ -330,10 +319,9 @@ fn a_conflicting_production_tag_is_refused() {
 
 #[test]
 fn bad_inputs_stop_before_anything_is_written() {
-    if !bed() {
+    let Some(mut b) = setup("") else {
         return;
-    }
-    let mut b = setup("");
+    };
     push_image(
         &b.staging,
         "staging/app",
@@ -386,9 +374,6 @@ fn bad_inputs_stop_before_anything_is_written() {
 
 #[test]
 fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run() {
-    if !bed() {
-        return;
-    }
     // The interruption switch exists only in builds with this feature
     // (scripts/test turns it on); a release binary must not have it.
     if !cfg!(feature = "fault-injection") {
@@ -401,7 +386,9 @@ fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run
     }
     for step in ["review", "copy", "sign", "sbom", "attest", "verify"] {
         // A fresh production registry each time, so every step is interrupted for real.
-        let mut b = setup("");
+        let Some(mut b) = setup("") else {
+            return;
+        };
         let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1");
         let client = b.production.client();
         b.env.env("VIMES_FAULT_AFTER_STEP", step);
@@ -436,10 +423,9 @@ fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run
 
 #[test]
 fn two_promotions_to_the_same_tag_at_once_exactly_one_wins() {
-    if !bed() {
+    let Some(b) = setup("") else {
         return;
-    }
-    let b = setup("");
+    };
     let first = TestImage::random(41, 1, 4096);
     let second = TestImage::random(42, 1, 4096);
     push_image(&b.staging, "staging/app", Some("a"), &first);
@@ -478,29 +464,26 @@ fn two_promotions_to_the_same_tag_at_once_exactly_one_wins() {
 
 #[test]
 fn promotion_between_harbor_projects_uses_harbors_tag_api() {
-    use crate::support::harbor_fake::{HarborFake, ADMIN};
+    use crate::support::harbor_fake::ADMIN;
     use crate::support::push_image_with;
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tools(["buildah", "syft"])
+        .trivy_cache()
+        .xdg()
+        .password(PASSWORD)
+        .user("ci-bot")
+        .signing_key("cosign")
+        .harbor_promotion(
+            ADMIN.0,
+            ADMIN.1,
+            "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
+        )
+        .build()
+    else {
         return;
-    }
-    let fake = HarborFake::start();
-    let host = fake.host();
-    let mut env = TestEnv::new();
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", PASSWORD).env("USER", "ci-bot");
-    env.env("HARBOR_USER", ADMIN.0)
-        .env("HARBOR_PASSWORD", ADMIN.1);
-    let registry = |name: &str, extra: &str| {
-        format!("  {name}:\n    url: \"{host}\"\n    project: {name}\n    type: harbor\n    insecure: true\n    username_env: HARBOR_USER\n    password_env: HARBOR_PASSWORD\n{extra}")
     };
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n{}{}promotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
-        registry("staging", ""),
-        registry("production", "    immutable: true\n"),
-    ));
-    env.run(&["key", "generate"]).assert_code(0);
+    let fake = bed.harbor();
+    let env = &bed.env;
     env.run(&["harbor", "setup"]).assert_code(0);
     let first = TestImage::random(51, 1, 2048);
     let second = TestImage::random(52, 1, 2048);
@@ -531,7 +514,7 @@ fn promotion_between_harbor_projects_uses_harbors_tag_api() {
         1,
         "the tag was created once, through Harbor's API"
     );
-    crate::harbor::assert_contract(&fake, "promote");
+    crate::harbor::assert_contract(fake, "promote");
 }
 
 /// Issue #20 item 1, SBOM half: promoting an index attests one SBOM that
@@ -540,10 +523,9 @@ fn promotion_between_harbor_projects_uses_harbors_tag_api() {
 /// digest as its subject.
 #[test]
 fn a_promoted_index_carries_an_sbom_of_every_platform() {
-    if !bed() {
+    let Some(b) = setup("policy:\n  ignore_unfixed: true\n") else {
         return;
-    }
-    let b = setup("policy:\n  ignore_unfixed: true\n");
+    };
     let index = crate::scan::platforms::push_index(
         &b.staging,
         "staging/multi",

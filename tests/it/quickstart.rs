@@ -2,24 +2,25 @@
 //! a fresh machine or a CI runner: an empty home, no git identity, no `USER`,
 //! nothing else in the environment. It must promote and verify.
 
-use crate::support::{require_tool, VIMES_BIN};
+use crate::support::{TestBed, VIMES_BIN};
 use std::process::Command;
 
 #[test]
 fn the_quickstart_passes_with_an_empty_home_no_git_identity_and_no_user() {
-    for tool in [
-        "docker-registry",
-        "buildah",
-        "trivy",
-        "syft",
-        "go",
-        "curl",
-        "python3",
-    ] {
-        if !require_tool(tool) {
-            return;
-        }
-    }
+    let Some(_bed) = TestBed::builder()
+        .tools([
+            "docker-registry",
+            "buildah",
+            "trivy",
+            "syft",
+            "go",
+            "curl",
+            "python3",
+        ])
+        .build()
+    else {
+        return;
+    };
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");

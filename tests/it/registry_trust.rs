@@ -4,15 +4,10 @@
 //! their size limit, credentials go to no token realm but the registry's
 //! own, and `-v -v` never prints them.
 
-use crate::support::{
-    push_image, require_tool, OciClient, Registry, RegistryOptions, TestEnv, TestImage,
-};
+use crate::support::TestBed;
+use crate::support::{OciClient, Registry, RegistryOptions, TestEnv, TestImage};
 use base64::Engine;
 use std::sync::{Arc, Mutex};
-
-fn bed() -> bool {
-    require_tool("docker-registry")
-}
 
 /// `production` is the registry configured as `127.0.0.1:P` (project
 /// `production`, immutable), with signing keys, so copies into it must verify.
@@ -35,12 +30,12 @@ fn localhost(reg: &Registry) -> String {
 
 #[test]
 fn production_under_the_localhost_spelling_is_still_production() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let (staging, production) = (Registry::plain(), Registry::plain());
     let image = TestImage::random(2001, 1, 1024);
-    let digest = push_image(&staging, "staging/app", Some("1"), &image);
+    let digest = staging.push("staging/app", Some("1"), &image);
     let env = production_env(&staging, &production);
     let out = env.run(&[
         "copy",
@@ -57,15 +52,15 @@ fn production_under_the_localhost_spelling_is_still_production() {
 
 #[test]
 fn an_immutable_tag_does_not_move_under_another_spelling_even_with_force() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let (staging, production) = (Registry::plain(), Registry::plain());
     let first = TestImage::random(2002, 1, 1024);
     let second = TestImage::random(2003, 1, 1024);
-    push_image(&staging, "staging/app", Some("2"), &second);
+    staging.push("staging/app", Some("2"), &second);
     // The production tag as promotion left it.
-    push_image(&production, "production/app", Some("release"), &first);
+    production.push("production/app", Some("release"), &first);
     let env = production_env(&staging, &production);
     for spelling in [
         localhost(&production),
@@ -106,17 +101,17 @@ fn an_immutable_tag_does_not_move_under_another_spelling_even_with_force() {
 
 #[test]
 fn copy_never_moves_an_existing_tag_without_force() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let (one, two) = (
         TestImage::random(2004, 1, 512),
         TestImage::random(2005, 1, 512),
     );
-    push_image(&reg, "staging/app", Some("1"), &one);
-    push_image(&reg, "staging/app", Some("2"), &two);
-    let mut env = TestEnv::new();
+    reg.push("staging/app", Some("1"), &one);
+    reg.push("staging/app", Some("2"), &two);
+    let mut env = bed.env;
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
         reg.host()
@@ -257,9 +252,9 @@ fn basic() -> String {
 
 #[test]
 fn credentials_never_reach_a_token_realm_on_another_host() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let witness = Witness::start();
     let reg = token_registry(witness.realm("http"), false);
     let env = credentials_env(&reg, "");
@@ -273,9 +268,9 @@ fn credentials_never_reach_a_token_realm_on_another_host() {
 
 #[test]
 fn credentials_never_go_over_plain_http_from_a_tls_registry() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let witness = Witness::start();
     let reg = token_registry(witness.realm("http"), true);
     // Even a host the registry names as its token service gets nothing in clear.
@@ -298,9 +293,9 @@ fn credentials_never_go_over_plain_http_from_a_tls_registry() {
 /// and nothing of that reaches `-v -v` output or the error.
 #[test]
 fn a_token_endpoint_echoing_the_credential_is_withheld_from_debug_logs() {
-    if !bed() {
+    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let witness = Witness::start();
     let reg = token_registry(witness.realm("http"), false);
     let env = credentials_env(
@@ -376,12 +371,12 @@ fn run_measured(env: &TestEnv, args: &[&str]) -> (i32, String, u64) {
 /// payload limit (1 MiB) must stop the read, not judge it afterwards.
 #[test]
 fn an_oversized_signature_payload_is_refused_without_being_read() {
-    if !bed() || !require_tool("time") {
+    let Some(bed) = TestBed::builder().tool("time").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(2006, 1, 1024);
-    let digest = push_image(&reg, "team/app", Some("1"), &image);
+    let digest = reg.push("team/app", Some("1"), &image);
     let client: OciClient = reg.client();
     let big = vec![b'{'; 96 * 1024 * 1024];
     let big_digest = client.push_blob("team/app", &big);
@@ -405,7 +400,7 @@ fn an_oversized_signature_payload_is_refused_without_being_read() {
         "application/vnd.oci.image.manifest.v1+json",
         &serde_json::to_vec(&manifest).unwrap(),
     );
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.env("COSIGN_PASSWORD", "size test");
     env.run(&["key", "generate", "--output-prefix", "cosign"])
         .assert_code(0);

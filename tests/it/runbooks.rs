@@ -14,10 +14,9 @@
 //! prints every block's output (to paste real output into a runbook).
 
 use crate::support::harbor_fake::{HarborFake, ADMIN};
-use crate::support::trivy::{
-    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
-};
-use crate::support::{require_tool, Registry, TestEnv, VIMES_BIN};
+use crate::support::trivy::{build_fixture_image, trivy_db_cache};
+use crate::support::TestBed;
+use crate::support::{Registry, TestEnv, VIMES_BIN};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -226,15 +225,6 @@ impl Drop for Bed {
     }
 }
 
-fn bed_available() -> bool {
-    require_tool("docker-registry")
-        && trivy_available()
-        && buildah_available()
-        && require_tool("syft")
-        && require_tool("skopeo")
-        && require_tool("bash")
-}
-
 /// A port that was free on 127.0.0.1 a moment ago.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -392,9 +382,17 @@ fn run_runbook(name: &str) {
         "{}: no shell block that runs",
         path.display()
     );
-    if !bed_available() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .tool("skopeo")
+        .tool("bash")
+        .build()
+    else {
         return;
-    }
+    };
     let bed = Bed::start();
     let show = std::env::var_os("VIMES_RUNBOOKS_SHOW").is_some();
     let state = bed.env.path(".runbook-state");

@@ -8,15 +8,12 @@ mod queries;
 
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
 use crate::support::rootfs::{deb, py, RootfsImage};
-use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{Registry, RunOutput, TestEnv, TestImage};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 const PASSWORD: &str = "sbom test password";
-
-fn bed() -> bool {
-    require_tool("docker-registry") && require_tool("syft")
-}
 
 /// The images of the advisory test. A is affected everywhere; B has the fixed
 /// versions; C is affected only where a naive comparison says it is not
@@ -72,12 +69,12 @@ fn matches(out: &RunOutput) -> BTreeSet<(String, String, String, String)> {
 
 #[test]
 fn sboms_in_both_formats_list_the_packages() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = push_image(&reg, "fixtures/app", Some("1.0"), &image('A'));
-    let env = sbom_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = reg.push("fixtures/app", Some("1.0"), &image('A'));
+    let env = sbom_env(reg, "");
     let reference = format!("{}/fixtures/app:1.0", reg.host());
     env.run(&["sbom", "-o", "app.cdx.json", &reference])
         .assert_success()
@@ -158,12 +155,12 @@ fn sboms_in_both_formats_list_the_packages() {
 
 #[test]
 fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = push_image(&reg, "prod/app", Some("1.0"), &image('A'));
-    let env = sbom_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = reg.push("prod/app", Some("1.0"), &image('A'));
+    let env = sbom_env(reg, "");
     let reference = format!("{}/prod/app:1.0", reg.host());
     env.run(&["sign", &reference]).assert_success();
     env.run(&["verify", "--require-attestation", "cyclonedx", &reference])
@@ -188,7 +185,7 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
         .assert_success();
 
     // Independently: a DSSE envelope, signed with the vimes key, whose predicate is the SBOM.
-    let (_, manifest) = cc::read_attachment(&reg, "prod/app", &digest, "att").expect(".att tag");
+    let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "att").expect(".att tag");
     let layer = &manifest["layers"][0];
     assert_eq!(
         layer["annotations"]["predicateType"],
@@ -236,7 +233,7 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
     );
 
     // No SBOM attestation: a policy refusal. One signed by an unknown key: too.
-    let other = push_image(&reg, "prod/app", Some("2.0"), &image('B'));
+    let other = reg.push("prod/app", Some("2.0"), &image('B'));
     let unsigned = env.run(&["sbom", "index", &format!("{}/prod/app:2.0", reg.host())]);
     unsigned
         .assert_code(1)
@@ -252,7 +249,7 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
     .unwrap();
     let repository = format!("{}/prod/app", reg.host());
     cc::push_attachment(
-        &reg,
+        reg,
         "prod/app",
         &other,
         "att",
@@ -285,12 +282,12 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
 /// (and says where), and `sbom index` reads the SBOM back from it.
 #[test]
 fn bundle_format_sbom_attestations_are_indexed() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = push_image(&reg, "prod/app", Some("1.0"), &image('A'));
-    let env = sbom_env(&reg, "  format: bundle\n");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = reg.push("prod/app", Some("1.0"), &image('A'));
+    let env = sbom_env(reg, "  format: bundle\n");
     let reference = format!("{}/prod/app:1.0", reg.host());
     let attached = env
         .run(&[
@@ -312,7 +309,7 @@ fn bundle_format_sbom_attestations_are_indexed() {
         "{attached}"
     );
     assert!(
-        cc::read_attachment(&reg, "prod/app", &digest, "att").is_none(),
+        cc::read_attachment(reg, "prod/app", &digest, "att").is_none(),
         "a bundle, not a legacy .att layer"
     );
     env.run(&["sbom", "index", "--rebuild", &reference])
@@ -328,7 +325,7 @@ fn bundle_format_sbom_attestations_are_indexed() {
         )])
     );
     // Another key's bundle does not count.
-    let stranger = sbom_env(&reg, "  format: bundle\n");
+    let stranger = sbom_env(reg, "  format: bundle\n");
     stranger
         .run(&["sbom", "index", "--rebuild", &reference])
         .assert_code(1)

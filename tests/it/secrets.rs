@@ -2,36 +2,34 @@
 //! over TLS + auth leaves none of them in stdout, stderr, the audit log, the
 //! review record, any attestation or signature, or any child's command line.
 
-use crate::support::trivy::{
-    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
-};
-use crate::support::{find_on_path, require_tool, Registry, TestEnv};
+use crate::support::TestBed;
+use crate::support::{find_on_path, Registry};
 
 const REGISTRY_PASSWORD: &str = "reg-Secret-7781";
 const KEY_PASSWORD: &str = "key-Secret-9912";
 
 #[test]
 fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
-    if !(require_tool("docker-registry")
-        && trivy_available()
-        && buildah_available()
-        && require_tool("syft"))
-    {
+    let Some(bed) = TestBed::builder()
+        .tls_auth_registry("staging", "stager", REGISTRY_PASSWORD)
+        .tls_auth_registry("production", "prod", REGISTRY_PASSWORD)
+        .tools(["trivy", "buildah", "syft"])
+        .trivy_cache()
+        .xdg()
+        .password(KEY_PASSWORD)
+        .env("STAGING_USER", "stager")
+        .env("STAGING_PASSWORD", REGISTRY_PASSWORD)
+        .env("PROD_USER", "prod")
+        .env("PROD_PASSWORD", REGISTRY_PASSWORD)
+        .user("auditor")
+        .fixture("staging", "clean", "staging/web", "1")
+        .build()
+    else {
         return;
-    }
-    let staging = Registry::tls_auth("stager", REGISTRY_PASSWORD);
-    let production = Registry::tls_auth("prod", REGISTRY_PASSWORD);
-    let digest = build_fixture_image(&staging, "clean", "staging/web", "1");
-    let mut env = TestEnv::new();
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", KEY_PASSWORD);
-    env.env("STAGING_USER", "stager")
-        .env("STAGING_PASSWORD", REGISTRY_PASSWORD);
-    env.env("PROD_USER", "prod")
-        .env("PROD_PASSWORD", REGISTRY_PASSWORD);
-    env.env("USER", "auditor");
+    };
+    let (staging, production) = (&bed.regs["staging"], &bed.regs["production"]);
+    let digest = bed.digest("staging/web:1").to_string();
+    let mut env = bed.env;
     // Wrappers record every argv and environment key of the tools vimes runs.
     // The tools' HOME is a private directory: the log goes beside vimes.yaml.
     let log = env.path("argv.log").display().to_string();
@@ -54,8 +52,8 @@ fn no_secret_reaches_output_logs_evidence_or_child_command_lines() {
     };
     env.config_yaml(&format!(
         "version: 1\nregistries:\n{}{}promotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
-        reg("staging", &staging, "staging", "STAGING"),
-        reg("production", &production, "production", "PROD"),
+        reg("staging", staging, "staging", "STAGING"),
+        reg("production", production, "production", "PROD"),
     ));
     let mut outputs = Vec::new();
     let key = env.run(&["key", "generate"]);

@@ -2,7 +2,8 @@
 //! registry, checked by an independent cosign implementation (cosign_compat).
 
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
-use crate::support::{push_image, push_index, require_tool, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{push_index, Registry, TestEnv, TestImage};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -16,10 +17,6 @@ fn signing_env(reg: &Registry) -> TestEnv {
     env.env("COSIGN_PASSWORD", PASSWORD);
     env.run(&["key", "generate"]).assert_code(0);
     env
-}
-
-fn bed() -> bool {
-    require_tool("docker-registry")
 }
 
 #[test]
@@ -61,13 +58,13 @@ fn key_generate_writes_a_private_key_only_its_owner_reads() {
 
 #[test]
 fn signature_is_cosign_format_checked_by_an_independent_verifier() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(21, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1.0"), &image);
-    let env = signing_env(&reg);
+    let digest = reg.push("prod/app", Some("1.0"), &image);
+    let env = signing_env(reg);
     let out = env.run(&[
         "--output",
         "json",
@@ -78,7 +75,7 @@ fn signature_is_cosign_format_checked_by_an_independent_verifier() {
     assert_eq!(out.json()["digest"], digest.as_str());
 
     let (media_type, manifest) =
-        cc::read_attachment(&reg, "prod/app", &digest, "sig").expect(".sig tag");
+        cc::read_attachment(reg, "prod/app", &digest, "sig").expect(".sig tag");
     assert_eq!(media_type, cc::OCI_MANIFEST);
     assert_eq!(manifest["mediaType"], cc::OCI_MANIFEST);
     assert_eq!(
@@ -114,13 +111,13 @@ fn signature_is_cosign_format_checked_by_an_independent_verifier() {
 
 #[test]
 fn a_second_signer_appends_and_re_signing_adds_nothing() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(22, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
-    let env = signing_env(&reg);
+    let digest = reg.push("prod/app", Some("1"), &image);
+    let env = signing_env(reg);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     env.run(&["key", "generate", "--output-prefix", "second"])
@@ -130,7 +127,7 @@ fn a_second_signer_appends_and_re_signing_adds_nothing() {
     let again = env.run(&["--output", "json", "sign", &reference]);
     again.assert_code(0);
     assert_eq!(again.json()["added"], false);
-    let (_, manifest) = cc::read_attachment(&reg, "prod/app", &digest, "sig").unwrap();
+    let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "sig").unwrap();
     let layers = manifest["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 2, "both signatures kept, none duplicated");
     for (layer, public) in layers.iter().zip(["cosign.pub", "second.pub"]) {
@@ -157,16 +154,16 @@ fn a_second_signer_appends_and_re_signing_adds_nothing() {
 
 #[test]
 fn verify_accepts_signatures_vimes_did_not_make() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(23, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
+    let digest = reg.push("prod/app", Some("1"), &image);
     let foreign = ForeignKey::from_seed(7);
     let repository = format!("{}/prod/app", reg.host());
     cc::push_attachment(
-        &reg,
+        reg,
         "prod/app",
         &digest,
         "sig",
@@ -175,7 +172,7 @@ fn verify_accepts_signatures_vimes_did_not_make() {
             cc::payload(&repository, &digest),
         )],
     );
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.write("foreign.pub", foreign.public_pem());
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
@@ -195,10 +192,10 @@ fn verify_accepts_signatures_vimes_did_not_make() {
     assert_eq!(report["signatures"][0]["valid"], true);
 
     // vimes appends to a foreign .sig manifest instead of replacing it.
-    let env2 = signing_env(&reg);
+    let env2 = signing_env(reg);
     env2.run(&["sign", &format!("{repository}:1")])
         .assert_code(0);
-    let (_, manifest) = cc::read_attachment(&reg, "prod/app", &digest, "sig").unwrap();
+    let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "sig").unwrap();
     assert_eq!(manifest["layers"].as_array().unwrap().len(), 2);
     env.run(&["verify", "--key", "foreign.pub", &format!("{repository}:1")])
         .assert_code(0);
@@ -206,18 +203,18 @@ fn verify_accepts_signatures_vimes_did_not_make() {
 
 #[test]
 fn verify_says_no_with_the_reason_for_every_bad_signature() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(24, 1, 512);
     let other = TestImage::random(25, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
-    push_image(&reg, "prod/app", Some("other"), &other);
+    let digest = reg.push("prod/app", Some("1"), &image);
+    reg.push("prod/app", Some("other"), &other);
     let trusted = ForeignKey::from_seed(8);
     let untrusted = ForeignKey::from_seed(9);
     let repository = format!("{}/prod/app", reg.host());
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.write("trusted.pub", trusted.public_pem());
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
@@ -273,7 +270,7 @@ fn verify_says_no_with_the_reason_for_every_bad_signature() {
         truncated,
         not_base64,
     ];
-    cc::push_attachment(&reg, "prod/app", &digest, "sig", &layers);
+    cc::push_attachment(reg, "prod/app", &digest, "sig", &layers);
     let out = verify(&env);
     out.assert_code(1);
     let report = out.json();
@@ -315,7 +312,7 @@ fn verify_says_no_with_the_reason_for_every_bad_signature() {
         &trusted,
         cc::payload(&repository, &digest),
     ));
-    cc::push_attachment(&reg, "prod/app", &digest, "sig", &many);
+    cc::push_attachment(reg, "prod/app", &digest, "sig", &many);
     let out = verify(&env);
     out.assert_code(0);
     assert_eq!(out.json()["signatures"].as_array().unwrap().len(), 41);
@@ -343,13 +340,13 @@ fn verify_says_no_with_the_reason_for_every_bad_signature() {
 
 #[test]
 fn attestations_are_dsse_in_toto_and_required_types_are_enforced() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(26, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
-    let mut env = signing_env(&reg);
+    let digest = reg.push("prod/app", Some("1"), &image);
+    let mut env = signing_env(reg);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     env.run(&["verify", "--require-attestation", "cyclonedx", &reference])
@@ -381,7 +378,7 @@ fn attestations_are_dsse_in_toto_and_required_types_are_enforced() {
     again.assert_code(0);
     assert_eq!(again.json()["added"], false);
 
-    let (_, manifest) = cc::read_attachment(&reg, "prod/app", &digest, "att").expect(".att tag");
+    let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "att").expect(".att tag");
     let layers = manifest["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 1);
     assert_eq!(layers[0]["mediaType"], cc::DSSE);
@@ -440,8 +437,8 @@ fn attestations_are_dsse_in_toto_and_required_types_are_enforced() {
         &foreign,
         cc::payload(&repository, &digest),
     ));
-    cc::push_attachment(&reg, "prod/app", &digest, "att", &layers[..1]);
-    cc::push_attachment(&reg, "prod/app", &digest, "sig", &layers[1..]);
+    cc::push_attachment(reg, "prod/app", &digest, "att", &layers[..1]);
+    cc::push_attachment(reg, "prod/app", &digest, "sig", &layers[1..]);
     env.run(&[
         "verify",
         "--key",
@@ -477,20 +474,20 @@ fn attestations_are_dsse_in_toto_and_required_types_are_enforced() {
 
 #[test]
 fn signatures_survive_a_copy_and_verify_there_for_an_index_too() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("a").registry("b").build() else {
         return;
-    }
-    let a = Registry::plain();
-    let b = Registry::plain();
+    };
+    let a = &bed.regs["a"];
+    let b = &bed.regs["b"];
     let amd = TestImage::random_platform(27, "linux", "amd64", 1, 512);
     let arm = TestImage::random_platform(28, "linux", "arm64", 1, 512);
     push_index(
-        &a,
+        a,
         "staging/multi",
         Some("1"),
         &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
     );
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  a:\n    url: \"{}\"\n    type: oci\n    insecure: true\n  b:\n    url: \"{}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
         a.host(),
@@ -523,13 +520,13 @@ fn signatures_survive_a_copy_and_verify_there_for_an_index_too() {
 
 #[test]
 fn key_problems_are_found_before_anything_is_written() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(29, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
-    let mut env = signing_env(&reg);
+    let digest = reg.push("prod/app", Some("1"), &image);
+    let mut env = signing_env(reg);
     let reference = format!("{}/prod/app:1", reg.host());
     env.env("COSIGN_PASSWORD", "not-the-password-123");
     let out = env.run(&["sign", &reference]);
@@ -545,7 +542,7 @@ fn key_problems_are_found_before_anything_is_written() {
         .assert_code(2);
     env.run(&["sign", "--key", "missing.key", &reference])
         .assert_code(2);
-    assert!(cc::read_attachment(&reg, "prod/app", &digest, "sig").is_none());
+    assert!(cc::read_attachment(reg, "prod/app", &digest, "sig").is_none());
     // A tag that does not exist cannot be signed.
     env.run(&["sign", &format!("{}/prod/app:nope", reg.host())])
         .assert_code(2);

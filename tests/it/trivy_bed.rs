@@ -4,25 +4,22 @@
 //! captured reports in `fixtures/trivy/` true to what Trivy prints
 //! (`VIMES_UPDATE_TRIVY_FIXTURES=1` rewrites them).
 
+use crate::support::TestBed;
 use std::fs;
 
 use serde_json::Value;
 
 use crate::support::trivy::{
-    build_fixture_image, buildah_available, captured_reports_dir, findings, fresh_cache_dir,
-    run_trivy_raw, trivy_available, trivy_db_cache, Finding,
+    build_fixture_image, captured_reports_dir, findings, fresh_cache_dir, run_trivy_raw,
+    trivy_db_cache, Finding,
 };
-use crate::support::{require_tool, Registry};
+use crate::support::Registry;
 
 /// The stable registry address written into the captured reports.
 const CAPTURED_HOST: &str = "127.0.0.1:5000";
 
 /// Set to `1` to rewrite `fixtures/trivy/*.json` from this run.
 const UPDATE_ENV: &str = "VIMES_UPDATE_TRIVY_FIXTURES";
-
-fn bed_available() -> bool {
-    require_tool("docker-registry") && trivy_available() && buildah_available()
-}
 
 /// The expected findings, sorted like [`findings`] sorts.
 fn expected(rows: &[[&str; 6]]) -> Vec<Finding> {
@@ -156,9 +153,9 @@ fn first_difference(captured: &Value, fresh: &Value, path: &str) -> Option<Strin
 
 #[test]
 fn db_is_built_with_trivy_metadata() {
-    if !trivy_available() {
+    let Some(_bed) = TestBed::builder().tool("trivy").build() else {
         return;
-    }
+    };
     let cache = trivy_db_cache();
     assert!(cache.join("db/trivy.db").is_file());
     let meta: Value = serde_json::from_slice(
@@ -181,9 +178,14 @@ fn db_is_built_with_trivy_metadata() {
 
 #[test]
 fn vulnerable_image_reports_exactly_the_designed_findings() {
-    if !bed_available() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .build()
+    else {
         return;
-    }
+    };
     let report = scan_fixture("vulnerable");
     assert_eq!(
         findings(&report),
@@ -278,9 +280,14 @@ fn vulnerable_image_reports_exactly_the_designed_findings() {
 
 #[test]
 fn clean_image_reports_nothing() {
-    if !bed_available() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .build()
+    else {
         return;
-    }
+    };
     let report = scan_fixture("clean");
     assert_eq!(
         findings(&report),
@@ -299,9 +306,14 @@ fn clean_image_reports_nothing() {
 
 #[test]
 fn unfixed_only_image_reports_the_unfixed_high_and_the_low() {
-    if !bed_available() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .build()
+    else {
         return;
-    }
+    };
     let report = scan_fixture("unfixed-only");
     assert_eq!(
         findings(&report),
@@ -324,14 +336,22 @@ fn unfixed_only_image_reports_the_unfixed_high_and_the_low() {
 
 #[test]
 fn fixture_builds_are_reproducible_and_reach_tls_auth_registries() {
-    if !bed_available() || !require_tool("openssl") || !require_tool("htpasswd") {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .tool("openssl")
+        .tool("htpasswd")
+        .registry("plain")
+        .tls_auth_registry("secure", "bed-user", "bed-password")
+        .build()
+    else {
         return;
-    }
-    let plain = Registry::plain();
-    let secure = Registry::tls_auth("bed-user", "bed-password");
-    let a = build_fixture_image(&plain, "unfixed-only", "bed/a", "1");
-    let b = build_fixture_image(&plain, "unfixed-only", "bed/b", "2");
-    let c = build_fixture_image(&secure, "unfixed-only", "bed/c", "3");
+    };
+    let plain = &bed.regs["plain"];
+    let secure = &bed.regs["secure"];
+    let a = build_fixture_image(plain, "unfixed-only", "bed/a", "1");
+    let b = build_fixture_image(plain, "unfixed-only", "bed/b", "2");
+    let c = build_fixture_image(secure, "unfixed-only", "bed/c", "3");
     assert_eq!(a, b, "--timestamp 0 builds give one digest");
     assert_eq!(a, c, "the TLS registry got the same manifest");
 

@@ -8,9 +8,10 @@
 
 use super::schema::{assert_valid, json_schema};
 use crate::cosign_compat as cc;
-use crate::scan::{bed as trivy_bed, scan_env};
+use crate::scan::scan_env;
 use crate::support::trivy::build_fixture_image;
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{Registry, TestEnv, TestImage};
 use serde_json::Value;
 
 const PASSWORD: &str = "cosign names password";
@@ -93,17 +94,12 @@ fn is_rfc3339_utc(s: &str) -> bool {
 
 #[test]
 fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = push_image(
-        &reg,
-        "team/app",
-        Some("1"),
-        &TestImage::random(1901, 1, 512),
-    );
-    let mut env = env_for(&reg, "slsaprovenance02, spdxjson, link, openvex");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = reg.push("team/app", Some("1"), &TestImage::random(1901, 1, 512));
+    let mut env = env_for(reg, "slsaprovenance02, spdxjson, link, openvex");
     let reference = format!("{}/team/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     let custom_text = "build 1234 on ci.example.com\nnot JSON, as cosign allows\n";
@@ -131,7 +127,7 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
         assert_eq!(out.json()["predicate_type"], *uri, "{name}: {}", out.dump());
     }
 
-    let found = statements(&reg, "team/app", &digest, &env.read("cosign.pub"));
+    let found = statements(reg, "team/app", &digest, &env.read("cosign.pub"));
     assert_eq!(found.len(), COSIGN_TYPES.len());
     for ((name, uri), (annotation, statement)) in COSIGN_TYPES.iter().zip(&found) {
         assert_eq!(annotation, uri, "{name}");
@@ -162,7 +158,7 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
     }
 
     // SLSA v0.2 and v1 are told apart, as cosign tells them apart.
-    let v1_only = push_image(&reg, "team/v1", Some("1"), &TestImage::random(1902, 1, 512));
+    let v1_only = reg.push("team/v1", Some("1"), &TestImage::random(1902, 1, 512));
     let v1_ref = format!("{}/team/v1:1", reg.host());
     env.run(&["sign", &v1_ref]).assert_code(0);
     env.write("prov.json", "{\"buildDefinition\": {}, \"runDetails\": {}}");
@@ -175,11 +171,11 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
         &v1_ref,
     ])
     .assert_code(0);
-    let found = statements(&reg, "team/v1", &v1_only, &env.read("cosign.pub"));
+    let found = statements(reg, "team/v1", &v1_only, &env.read("cosign.pub"));
     assert_eq!(found[0].0, "https://slsa.dev/provenance/v1");
     // signing.require_attestations (v0.2, link, ...) still holds for it.
     env.run(&["verify", &v1_ref]).assert_code(1);
-    let mut plain = env_for(&reg, "");
+    let mut plain = env_for(reg, "");
     plain.write("cosign.pub", env.read("cosign.pub"));
     plain
         .run(&[
@@ -208,9 +204,14 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
 
 #[test]
 fn vuln_predicate_of_a_scan_is_valid_against_cosigns_vuln_spec() {
-    if !trivy_bed() {
+    let Some(_bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .build()
+    else {
         return;
-    }
+    };
     let schema = json_schema("cosign/cosign-vuln-predicate.schema.json");
     let reg = Registry::plain();
     for (i, (extra, db_uri)) in [

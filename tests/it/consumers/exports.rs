@@ -4,10 +4,11 @@
 //! valid against the OpenVEX schema; Harbor's allowlist says what it widens.
 
 use super::schema::{assert_valid, json_schema};
-use crate::scan::{bed, scan_env};
+use crate::scan::scan_env;
 use crate::support::dates::{real_day, real_today};
 use crate::support::trivy::{build_fixture_image, findings, fresh_cache_dir, run_trivy_raw};
-use crate::support::{Registry, TestEnv};
+use crate::support::TestBed;
+use crate::support::TestEnv;
 use std::collections::BTreeSet;
 
 /// The exceptions of the scenario, signed by the approver:
@@ -50,12 +51,17 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
+    let mut env = scan_env(reg, "");
     signed_exceptions(&mut env);
     let by_digest = format!("{}/staging/vuln@{digest}", reg.host());
     let cache = fresh_cache_dir();

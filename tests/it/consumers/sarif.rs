@@ -4,9 +4,10 @@
 //! properties it reads), using the real Trivy on a real image.
 
 use super::schema::{assert_valid, json_schema};
-use crate::scan::{bed, scan_env};
+use crate::scan::scan_env;
 use crate::support::trivy::build_fixture_image;
-use crate::support::{Registry, TestEnv};
+use crate::support::TestBed;
+use crate::support::TestEnv;
 use serde_json::Value;
 
 /// GitHub's documented requirements that the schema does not state.
@@ -161,12 +162,17 @@ fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
 
 #[test]
 fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
-    let env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
+    let env = scan_env(reg, "");
     env.run(&[
         "exceptions",
         "add",

@@ -3,29 +3,28 @@
 //! failure, production holds either no tag or a tag whose signature verifies
 //! (checked independently, straight against the real registry).
 
-use super::{bed as registry_bed, rule, ProxiedPair, GIVE_UP_WITHIN};
+use super::{rule, ProxiedPair, GIVE_UP_WITHIN};
 use crate::cosign_compat as cc;
 use crate::support::fault_proxy::{Fault, Rule};
-use crate::support::trivy::{trivy_available, trivy_db_cache};
-use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{Registry, RunOutput, TestEnv, TestImage};
 
 const PASSWORD: &str = "fault promotion key";
 
-fn bed() -> bool {
-    registry_bed() && trivy_available() && require_tool("syft")
-}
-
-fn promote_env(pair: &ProxiedPair) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", PASSWORD).env("USER", "ci-bot");
-    env.config_yaml(&pair.yaml(
+/// The proxied pair with `image` as staging/app:1, Trivy's test DB, Syft,
+/// a signing key and vimes.yaml requiring both attestations. None: skip.
+fn promote_bed(image: &TestImage) -> Option<(ProxiedPair, TestEnv)> {
+    let bed = ProxiedPair::promotion_bed(
         "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
-    ));
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+    )
+    .tool("syft")
+    .trivy_cache()
+    .xdg()
+    .password(PASSWORD)
+    .user("ci-bot")
+    .signing_key("cosign")
+    .image("staging", "staging/app", Some("1"), image.clone())
+    .build()?;
+    Some(ProxiedPair::open(bed))
 }
 
 /// Production is safe: no `repo:tag`, or a tag on `digest` with a `.sig`
@@ -71,13 +70,10 @@ fn run_promote(env: &TestEnv) -> RunOutput {
 
 #[test]
 fn promote_survives_transient_faults_on_both_registries() {
-    if !bed() {
-        return;
-    }
-    let pair = ProxiedPair::start();
     let image = TestImage::random(9101, 2, 4096);
-    push_image(&pair.staging, "staging/app", Some("1"), &image);
-    let env = promote_env(&pair);
+    let Some((pair, env)) = promote_bed(&image) else {
+        return;
+    };
     // For vimes' own requests: Trivy and Syft have retries of their own (see
     // the next test for what they survive).
     let once = |method, path: &str, fault| rule(method, path, fault).agent("vimes/").once();
@@ -130,9 +126,6 @@ fn promote_survives_transient_faults_on_both_registries() {
 /// non-zero with no tag.
 #[test]
 fn faults_seen_by_trivy_and_syft_end_in_a_verified_tag_or_non_zero() {
-    if !bed() {
-        return;
-    }
     let cases: [(&str, Rule); 4] = [
         (
             "Trivy: one reset mid-blob",
@@ -160,10 +153,10 @@ fn faults_seen_by_trivy_and_syft_end_in_a_verified_tag_or_non_zero() {
         ),
     ];
     for (n, (name, fault)) in cases.into_iter().enumerate() {
-        let pair = ProxiedPair::start();
         let image = TestImage::random(9110 + n as u64, 1, 4096);
-        push_image(&pair.staging, "staging/app", Some("1"), &image);
-        let env = promote_env(&pair);
+        let Some((pair, env)) = promote_bed(&image) else {
+            return;
+        };
         pair.sp.add(fault);
         let out = run_promote(&env);
         let context = format!(
@@ -206,13 +199,10 @@ fn faults_seen_by_trivy_and_syft_end_in_a_verified_tag_or_non_zero() {
 
 #[test]
 fn promote_never_leaves_a_production_tag_without_a_valid_signature() {
-    if !bed() {
-        return;
-    }
-    let pair = ProxiedPair::start();
     let image = TestImage::random(9102, 1, 4096);
-    push_image(&pair.staging, "staging/app", Some("1"), &image);
-    let env = promote_env(&pair);
+    let Some((pair, env)) = promote_bed(&image) else {
+        return;
+    };
     let public = env.read("cosign.pub");
     let sig_tag = format!(
         "/v2/production/app/manifests/{}",

@@ -2,38 +2,38 @@
 //! are survived; altered content and permanent failures end non-zero (exit 4
 //! for vimes' own registry reads, the tool's failure for Syft), never 0.
 
-use super::{assert_registry_failure, bed as registry_bed, rule, ProxiedPair, ATTEMPTS};
+use super::{assert_registry_failure, rule, ProxiedPair, ATTEMPTS};
 use crate::support::fault_proxy::{Fault, PathMatch, Rule};
-use crate::support::{push_image, require_tool, signature_tag, TestEnv, TestImage};
+use crate::support::{signature_tag, TestEnv, TestImage};
 
 const PASSWORD: &str = "fault verify key";
 
 /// A production image behind the fault proxy, signed by vimes (with
 /// `signing_extra` appended to the signing section of vimes.yaml).
+/// None: the test skips.
 fn signed_through_proxy(
     seed: u64,
     signing_extra: &str,
-) -> (ProxiedPair, TestImage, TestEnv, String) {
-    let pair = ProxiedPair::start();
+) -> Option<(ProxiedPair, TestImage, TestEnv, String)> {
     let image = TestImage::random(seed, 1, 2048);
-    push_image(&pair.production, "production/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.config_yaml(&pair.yaml(&format!(
+    let bed = ProxiedPair::promotion_bed(&format!(
         "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{signing_extra}"
-    )));
-    env.run(&["key", "generate"]).assert_code(0);
+    ))
+    .password(PASSWORD)
+    .signing_key("cosign")
+    .image("production", "production/app", Some("1"), image.clone())
+    .build()?;
+    let (pair, env) = ProxiedPair::open(bed);
     let reference = format!("{}/production/app:1", pair.pp.host());
     env.run(&["sign", &reference]).assert_code(0);
-    (pair, image, env, reference)
+    Some((pair, image, env, reference))
 }
 
 #[test]
 fn verify_through_faults_is_0_only_when_the_signature_really_verifies() {
-    if !registry_bed() {
+    let Some((pair, image, env, reference)) = signed_through_proxy(9301, "") else {
         return;
-    }
-    let (pair, image, env, reference) = signed_through_proxy(9301, "");
+    };
 
     let sig = format!(
         "/v2/production/app/manifests/{}",
@@ -148,16 +148,16 @@ fn verify_through_faults_is_0_only_when_the_signature_really_verifies() {
 
 #[test]
 fn sbom_through_faults_writes_an_sbom_or_ends_non_zero() {
-    if !registry_bed() || !require_tool("syft") {
-        return;
-    }
-    let pair = ProxiedPair::start();
     let image = TestImage::random(9302, 1, 2048);
-    push_image(&pair.staging, "staging/app", Some("1"), &image);
-    let mut env = TestEnv::new();
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.config_yaml(&pair.yaml(""));
+    let Some(bed) = ProxiedPair::promotion_bed("")
+        .tool("syft")
+        .xdg()
+        .image("staging", "staging/app", Some("1"), image.clone())
+        .build()
+    else {
+        return;
+    };
+    let (pair, env) = ProxiedPair::open(bed);
     let blobs = "/v2/staging/app/blobs/sha256:*";
     let manifests = "/v2/staging/app/manifests/*";
     let syft = "go-containerregistry";
@@ -233,10 +233,9 @@ fn sbom_through_faults_writes_an_sbom_or_ends_non_zero() {
 /// script can tell "unsigned" from "registry broken".
 #[test]
 fn verify_with_unreadable_payloads_is_exit_4() {
-    if !registry_bed() {
+    let Some((pair, _image, env, reference)) = signed_through_proxy(9303, "") else {
         return;
-    }
-    let (pair, _image, env, reference) = signed_through_proxy(9303, "");
+    };
     pair.pp.add(rule(
         "GET",
         "/v2/production/app/blobs/sha256:*",
@@ -250,10 +249,10 @@ fn verify_with_unreadable_payloads_is_exit_4() {
 /// exit 4, not "unsigned".
 #[test]
 fn verify_with_unreadable_bundles_is_exit_4() {
-    if !registry_bed() {
+    let Some((pair, _image, env, reference)) = signed_through_proxy(9304, "  format: bundle\n")
+    else {
         return;
-    }
-    let (pair, _image, env, reference) = signed_through_proxy(9304, "  format: bundle\n");
+    };
     env.run(&["verify", &reference]).assert_code(0);
     pair.pp.add(rule(
         "GET",

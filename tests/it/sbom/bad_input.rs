@@ -2,8 +2,9 @@
 //! credentials only in Syft's environment, bad SBOMs, advisories, ranges and
 //! inventories (exit 2), and a 100 MB SBOM in bounded memory.
 
-use super::{bed, image};
-use crate::support::{push_image, require_tool, Registry, TestEnv};
+use super::image;
+use crate::support::TestBed;
+use crate::support::{Registry, TestEnv};
 use serde_json::json;
 
 /// A vimes.yaml for `reg` (plain HTTP) with `extra` appended; no keys.
@@ -40,13 +41,13 @@ const FIXTURE_SPDX: &str = concat!(
 
 #[test]
 fn syft_missing_crashing_or_printing_garbage_is_exit_3() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    push_image(&reg, "app", Some("1"), &image('A'));
+    };
+    let reg = &bed.regs["reg"];
+    reg.push("app", Some("1"), &image('A'));
     let reference = format!("{}/app:1", reg.host());
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     let cases = [
         ("/nonexistent/syft".to_string(), "not found"),
         (
@@ -88,7 +89,7 @@ fn syft_missing_crashing_or_printing_garbage_is_exit_3() {
         ),
     ];
     for (path, message) in cases {
-        let env = plain_env(&reg, &format!("tools:\n  syft:\n    path: \"{path}\"\n"));
+        let env = plain_env(reg, &format!("tools:\n  syft:\n    path: \"{path}\"\n"));
         let out = env.run(&["sbom", "-o", "out.json", &reference]);
         out.assert_code(3).assert_stderr_contains(message);
         assert!(
@@ -100,13 +101,17 @@ fn syft_missing_crashing_or_printing_garbage_is_exit_3() {
 
 #[test]
 fn credentials_reach_syft_only_through_its_environment() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("syft")
+        .tls_auth_registry("reg", "alice", "s3cret-sbom-pw")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::tls_auth("alice", "s3cret-sbom-pw");
-    let digest = push_image(&reg, "prod/app", Some("1"), &image('A'));
+    };
+    let reg = &bed.regs["reg"];
+    let digest = reg.push("prod/app", Some("1"), &image('A'));
     let ca = reg.ca_cert_path().unwrap();
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     // Syft's HOME is a private directory; the spy writes beside vimes.yaml.
     let seen = env.home().display().to_string();
     let spy = fake_syft(

@@ -1,21 +1,21 @@
 //! `sbom index --repository` with package, range and PURL queries, and OSV
 //! advisories that must return exactly the affected digests.
 
-use super::{bed, image, matches, sbom_env};
-use crate::support::{push_image, Registry};
+use super::{image, matches, sbom_env};
+use crate::support::TestBed;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 #[test]
 fn repository_index_and_package_queries() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let a = push_image(&reg, "team/api", Some("1.0"), &image('A'));
-    push_image(&reg, "team/api", Some("latest"), &image('A'));
-    let b = push_image(&reg, "team/api", Some("2.0"), &image('B'));
-    let env = sbom_env(&reg, "sbom:\n  inventory: state/sbom.db\n");
+    };
+    let reg = &bed.regs["reg"];
+    let a = reg.push("team/api", Some("1.0"), &image('A'));
+    reg.push("team/api", Some("latest"), &image('A'));
+    let b = reg.push("team/api", Some("2.0"), &image('B'));
+    let env = sbom_env(reg, "sbom:\n  inventory: state/sbom.db\n");
     for tag in ["1.0", "2.0"] {
         env.run(&[
             "-q",
@@ -153,11 +153,11 @@ const UNRELATED_ADVISORY: &str = r#"{
 
 #[test]
 fn osv_advisory_returns_exactly_the_affected_digests() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
-    let mut env = sbom_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let mut env = sbom_env(reg, "");
     env.write(
         "sboms/README",
         "SBOM files of the advisory test; only *.json is indexed",
@@ -170,10 +170,7 @@ fn osv_advisory_returns_exactly_the_affected_digests() {
         ('D', "cyclonedx-json"),
     ] {
         let tag = which.to_string();
-        digests.insert(
-            which,
-            push_image(&reg, "osv/app", Some(&tag), &image(which)),
-        );
+        digests.insert(which, reg.push("osv/app", Some(&tag), &image(which)));
         let reference = format!("{}/osv/app:{tag}", reg.host());
         env.run(&[
             "-q",

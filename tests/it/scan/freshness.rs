@@ -4,11 +4,12 @@
 //! is reused only while it is recent, so a promotion never attests a scan
 //! the policy already refuses.
 
-use super::{bed, scan_env};
+use super::scan_env;
 use crate::cosign_compat as cc;
 use crate::support::dates::unix_seconds;
 use crate::support::trivy::build_fixture_image;
 use crate::support::Registry;
+use crate::support::TestBed;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
@@ -82,13 +83,18 @@ fn policy_admits(policy: &Value, statements: &[Value]) -> bool {
 
 #[test]
 fn a_re_scan_replaces_this_keys_stale_vuln_attestation_and_the_policy_admits() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let digest = build_fixture_image(&reg, "clean", "staging/app", "1");
+    };
+    let reg = &bed.regs["reg"];
+    let digest = build_fixture_image(reg, "clean", "staging/app", "1");
     let mut env = scan_env(
-        &reg,
+        reg,
         "signing:\n  public_keys: [security/team.pub]\n  require_attestations: [vuln]\n",
     );
     env.run(&["key", "generate", "--output-prefix", "other"])
@@ -117,7 +123,7 @@ fn a_re_scan_replaces_this_keys_stale_vuln_attestation_and_the_policy_admits() {
     let policy_out = env.run(&["--output", "json", "admission", "kyverno"]);
     policy_out.assert_code(0);
     let policy: Value = serde_yaml_like(&policy_out.stdout);
-    let before = vuln_statements(&reg, "staging/app", &digest, &team);
+    let before = vuln_statements(reg, "staging/app", &digest, &team);
     assert!(
         !policy_admits(&policy, &before),
         "the stale scan is refused"
@@ -125,21 +131,18 @@ fn a_re_scan_replaces_this_keys_stale_vuln_attestation_and_the_policy_admits() {
 
     let out = env.run(&["scan", "--attach", "--key", "security/team.key", "app:1"]);
     out.assert_code(0);
-    let after = vuln_statements(&reg, "staging/app", &digest, &team);
+    let after = vuln_statements(reg, "staging/app", &digest, &team);
     assert_eq!(after.len(), 1, "one vuln statement by this key: {after:?}");
     assert!(policy_admits(&policy, &after), "{after:?}");
     // Another signer's statement is not ours to remove.
     assert_eq!(
-        vuln_statements(&reg, "staging/app", &digest, &other).len(),
+        vuln_statements(reg, "staging/app", &digest, &other).len(),
         1
     );
     // A second re-scan still leaves one.
     env.run(&["scan", "--attach", "--key", "security/team.key", "app:1"])
         .assert_code(0);
-    assert_eq!(
-        vuln_statements(&reg, "staging/app", &digest, &team).len(),
-        1
-    );
+    assert_eq!(vuln_statements(reg, "staging/app", &digest, &team).len(), 1);
 }
 
 /// `admission kyverno` prints YAML or JSON; JSON is valid YAML, and with
@@ -150,12 +153,17 @@ fn serde_yaml_like(text: &str) -> Value {
 
 #[test]
 fn a_cached_report_older_than_a_day_is_not_reused() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    build_fixture_image(&reg, "clean", "staging/app", "1");
-    let env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    build_fixture_image(reg, "clean", "staging/app", "1");
+    let env = scan_env(reg, "");
     let first = env.run(&["--output", "json", "scan", "app:1"]);
     first.assert_code(0);
     assert_eq!(first.json()["cached"], false);
@@ -196,12 +204,17 @@ fn a_cached_report_older_than_a_day_is_not_reused() {
 /// is not trusted as recent: Trivy runs again.
 #[test]
 fn a_cached_report_from_the_future_is_not_reused() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    build_fixture_image(&reg, "clean", "staging/app", "1");
-    let env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    build_fixture_image(reg, "clean", "staging/app", "1");
+    let env = scan_env(reg, "");
     env.run(&["--output", "json", "scan", "app:1"])
         .assert_code(0);
     let scans = env.path(".cache/vimes/scans");

@@ -2,9 +2,9 @@
 //! files next to vimes.yaml, variables in the environment and the user's
 //! home never change what Trivy reports or what Syft catalogues.
 
-use super::{bed, scan_env};
+use super::scan_env;
 use crate::support::trivy::build_fixture_image;
-use crate::support::Registry;
+use crate::support::TestBed;
 
 const IDS: [&str; 3] = ["CVE-2099-0001", "CVE-2099-0002", "CVE-2099-0004"];
 
@@ -20,12 +20,17 @@ fn blocked_ids(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn trivy_ignore_and_config_files_and_variables_waive_nothing() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
+    let mut env = scan_env(reg, "");
     let ignores = IDS.join("\n") + "\n";
     env.write(".trivyignore", &ignores);
     env.write(
@@ -63,12 +68,18 @@ fn trivy_ignore_and_config_files_and_variables_waive_nothing() {
 
 #[test]
 fn syft_config_files_and_variables_drop_no_package() {
-    if !bed() || !crate::support::require_tool("syft") {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
+    let mut env = scan_env(reg, "");
     let drop_dpkg = "select-catalogers:\n  - \"-dpkg-db-cataloger\"\n";
     env.write(".syft.yaml", drop_dpkg);
     env.write(".config/syft/config.yaml", drop_dpkg);

@@ -2,10 +2,11 @@
 //! index is scanned and the verdict is their union, so a clean `linux/amd64`
 //! never vouches for a vulnerable `linux/arm64`.
 
-use super::{bed, scan_env};
+use super::scan_env;
 use crate::support::oci::{sha256_digest, OCI_INDEX};
 use crate::support::trivy::build_fixture_image;
 use crate::support::Registry;
+use crate::support::TestBed;
 use serde_json::json;
 
 /// Pushes `staging/multi:1`, an OCI index of the clean fixture as
@@ -70,12 +71,17 @@ pub fn cyclonedx_platforms_of(doc: &serde_json::Value, name: &str) -> Vec<String
 
 #[test]
 fn a_vulnerable_platform_blocks_the_whole_index_and_is_named() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let index = push_two_platform_index(&reg, &[]);
-    let env = scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let index = push_two_platform_index(reg, &[]);
+    let env = scan_env(reg, "");
     let out = env.run(&["--output", "json", "scan", "multi:1"]);
     out.assert_code(1);
     let doc = out.json();
@@ -122,12 +128,17 @@ fn a_vulnerable_platform_blocks_the_whole_index_and_is_named() {
 
 #[test]
 fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
-    if !bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    build_fixture_image(&reg, "clean", "staging/single", "amd64");
-    build_fixture_image(&reg, "vulnerable", "staging/single", "att");
+    };
+    let reg = &bed.regs["reg"];
+    build_fixture_image(reg, "clean", "staging/single", "amd64");
+    build_fixture_image(reg, "vulnerable", "staging/single", "att");
     let client = reg.client();
     let (clean_type, clean, clean_digest) = client.get_manifest("staging/single", "amd64").unwrap();
     let (att_type, att, att_digest) = client.get_manifest("staging/single", "att").unwrap();
@@ -146,7 +157,7 @@ fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
     }))
     .unwrap();
     client.push_manifest("staging/single", "1", OCI_INDEX, &index);
-    let env = scan_env(&reg, "");
+    let env = scan_env(reg, "");
     let out = env.run(&["--output", "json", "scan", "single:1"]);
     out.assert_code(0);
     assert_eq!(
@@ -163,17 +174,23 @@ fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
 /// only the `linux/arm64` image holds.
 #[test]
 fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
-    if !bed() || !crate::support::require_tool("syft") {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let index = push_index(
-        &reg,
+        reg,
         "staging/multi",
         &[("clean", "amd64"), ("unfixed-only", "arm64")],
         &[],
     );
-    let env = scan_env(&reg, "");
+    let env = scan_env(reg, "");
     for (format, file) in [
         ("cyclonedx-json", "multi.cdx.json"),
         ("spdx-json", "multi.spdx.json"),
@@ -242,12 +259,18 @@ fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
 /// runs the real Syft for every platform but `linux/arm64`'s manifest.
 #[test]
 fn a_platform_syft_cannot_catalogue_fails_the_whole_sbom_naming_it() {
-    if !bed() || !crate::support::require_tool("syft") {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     push_index(
-        &reg,
+        reg,
         "staging/multi",
         &[("clean", "amd64"), ("unfixed-only", "arm64")],
         &[],
@@ -258,7 +281,7 @@ fn a_platform_syft_cannot_catalogue_fails_the_whole_sbom_naming_it() {
         .expect("the arm64 image");
     let real = crate::support::find_on_path("syft").expect("syft");
     // Found on the test's PATH, where the stand-in is written.
-    let mut env = scan_env(&reg, "tools:\n  syft:\n    path: syft-but-arm64\n");
+    let mut env = scan_env(reg, "tools:\n  syft:\n    path: syft-but-arm64\n");
     env.write_executable(
         "syft-but-arm64",
         &format!(

@@ -6,14 +6,15 @@ use super::PASSWORD;
 use crate::cosign_compat::bundle::{self as cb, SIGN_PREDICATE};
 use crate::cosign_compat::ForeignKey;
 use crate::support::harbor_fake::HarborFake;
-use crate::support::{push_index, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{push_index, Registry, TestImage};
 use serde_json::json;
 
 #[test]
 fn bundle_referrers_survive_a_copy_and_verify_there_for_an_index_too() {
-    if !super::bed() {
+    let Some(bed) = TestBed::builder().tool("docker-registry").build() else {
         return;
-    }
+    };
     let (a, b) = (Registry::plain(), Registry::plain());
     let fake = HarborFake::start();
     fake.create_project("staging");
@@ -25,7 +26,7 @@ fn bundle_referrers_survive_a_copy_and_verify_there_for_an_index_too() {
         Some("1"),
         &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
     );
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     let registry = |name: &str, host: String| {
         format!("  {name}:\n    url: \"{host}\"\n    type: oci\n    insecure: true\n")
     };
@@ -137,12 +138,12 @@ fn bundle_referrers_survive_a_copy_and_verify_there_for_an_index_too() {
 
 #[test]
 fn concurrent_signers_all_stay_in_the_fallback_index() {
-    if !super::bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(73, 1, 512);
-    let digest = crate::support::push_image(&reg, "prod/app", Some("1"), &image);
+    let digest = reg.push("prod/app", Some("1"), &image);
     let env = super::bundle::bundle_env(&reg.host());
     let names = ["k1", "k2", "k3", "k4"];
     for name in names {

@@ -4,18 +4,23 @@
 
 use super::PASSWORD;
 use crate::cosign_compat::{self as cc, bundle as cb};
-use crate::support::trivy::{
-    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
-};
-use crate::support::{require_tool, Registry, TestEnv};
+use crate::support::trivy::{build_fixture_image, trivy_db_cache};
+use crate::support::Registry;
+use crate::support::TestBed;
 
 #[test]
 fn promote_signs_and_attests_with_bundles() {
-    if !(super::bed() && trivy_available() && buildah_available() && require_tool("syft")) {
+    let Some(bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .build()
+    else {
         return;
-    }
+    };
     let (staging, production) = (Registry::plain(), Registry::plain());
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
     env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
     env.env("XDG_DATA_HOME", env.path(".data").display().to_string());

@@ -6,18 +6,23 @@
 
 use super::PASSWORD;
 use crate::cosign_compat as cc;
-use crate::support::trivy::{
-    build_fixture_image, buildah_available, trivy_available, trivy_db_cache,
-};
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::trivy::{build_fixture_image, trivy_db_cache};
+use crate::support::TestBed;
+use crate::support::{Registry, TestImage};
 
 #[test]
 fn a_planted_attestation_for_another_digest_is_not_already_attested() {
-    if !(super::bed() && trivy_available() && buildah_available() && require_tool("syft")) {
+    let Some(bed) = TestBed::builder()
+        .tool("docker-registry")
+        .tool("trivy")
+        .tool("buildah")
+        .tool("syft")
+        .build()
+    else {
         return;
-    }
+    };
     let (staging, production) = (Registry::plain(), Registry::plain());
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
     env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
     env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
@@ -31,8 +36,7 @@ fn a_planted_attestation_for_another_digest_is_not_already_attested() {
     env.run(&["key", "generate"]).assert_code(0);
     let first = build_fixture_image(&staging, "clean", "staging/web", "1.0");
     env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
-    let second = push_image(
-        &staging,
+    let second = staging.push(
         "staging/web",
         Some("2.0"),
         &TestImage::random(2011, 1, 1024),

@@ -5,9 +5,10 @@
 //! unverified strings only escaped. Also cosign's warning for a private key
 //! file others can read.
 
-use super::{bed, signing_env, PASSWORD};
+use super::{signing_env, PASSWORD};
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
-use crate::support::{push_image, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::TestImage;
 use serde_json::{json, Value};
 
 const CUSTOM: &str = "https://cosign.sigstore.dev/attestation/v1";
@@ -58,17 +59,17 @@ fn verdicts(out: &crate::support::RunOutput, layers: &[(&str, &Layer)]) -> Vec<(
 
 #[test]
 fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_matching_subject() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(2016, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
+    let digest = reg.push("prod/app", Some("1"), &image);
     let hex = digest.trim_start_matches("sha256:");
     let other_hex = "b".repeat(64);
     let here = format!("{}/prod/app", reg.host());
     let elsewhere = format!("{}/staging/app", reg.host());
-    let mut env = TestEnv::new();
+    let mut env = bed.env;
     let key = ForeignKey::from_seed(16);
     env.write("foreign.pub", key.public_pem());
     env.config_yaml(&format!(
@@ -77,7 +78,7 @@ fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_match
     ));
     env.env("COSIGN_PASSWORD", PASSWORD);
     cc::push_attachment(
-        &reg,
+        reg,
         "prod/app",
         &digest,
         "sig",
@@ -128,7 +129,7 @@ fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_match
             annotations: l.annotations.clone(),
         })
         .collect();
-    cc::push_attachment(&reg, "prod/app", &digest, "att", &owned);
+    cc::push_attachment(reg, "prod/app", &digest, "att", &owned);
     let reference = format!("{here}:1");
     let out = env.run(&[
         "--output",
@@ -173,7 +174,7 @@ fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_match
         blob: good_multi.blob.clone(),
         annotations: good_multi.annotations.clone(),
     });
-    cc::push_attachment(&reg, "prod/app", &digest, "att", &all);
+    cc::push_attachment(reg, "prod/app", &digest, "att", &all);
     let out = env.run(&[
         "--output",
         "json",
@@ -198,13 +199,13 @@ fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_match
 
 #[test]
 fn verify_text_output_cannot_be_forged_by_a_registry_writer() {
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(2014, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1"), &image);
-    let env = signing_env(&reg);
+    let digest = reg.push("prod/app", Some("1"), &image);
+    let env = signing_env(reg);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     // Anyone who can push can annotate a layer; nothing here is signed.
@@ -222,7 +223,7 @@ fn verify_text_output_cannot_be_forged_by_a_registry_writer() {
         ),
         &forged,
     );
-    cc::push_attachment(&reg, "prod/app", &digest, "att", &[planted]);
+    cc::push_attachment(reg, "prod/app", &digest, "att", &[planted]);
     let out = env.run(&["verify", "--require-attestation", "cyclonedx", &reference]);
     out.assert_code(1);
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -254,13 +255,13 @@ fn verify_text_output_cannot_be_forged_by_a_registry_writer() {
 #[test]
 fn a_private_key_others_can_read_signs_with_a_warning() {
     use std::os::unix::fs::PermissionsExt;
-    if !bed() {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     let image = TestImage::random(2017, 1, 512);
-    push_image(&reg, "prod/app", Some("1"), &image);
-    let env = signing_env(&reg);
+    reg.push("prod/app", Some("1"), &image);
+    let env = signing_env(reg);
     let reference = format!("{}/prod/app:1", reg.host());
     let key = env.path("cosign.key");
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -3,7 +3,8 @@
 
 use super::{assert_snapshot, transcript, Normaliser};
 use crate::support::trivy::{build_fixture_image, trivy_db_cache};
-use crate::support::{push_image, require_tool, Registry, TestEnv, TestImage};
+use crate::support::TestBed;
+use crate::support::{TestEnv, TestImage};
 use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 
@@ -38,13 +39,18 @@ fn key_fingerprint(env: &TestEnv, rel: &str) -> String {
 
 #[test]
 fn scan_of_a_clean_image_passes_and_of_a_vulnerable_one_is_blocked() {
-    if !crate::scan::bed() {
+    let Some(bed) = TestBed::builder()
+        .tool("trivy")
+        .tool("buildah")
+        .registry("reg")
+        .build()
+    else {
         return;
-    }
-    let reg = Registry::plain();
-    let clean = build_fixture_image(&reg, "clean", "staging/clean", "1");
-    let vuln = build_fixture_image(&reg, "vulnerable", "staging/vuln", "1");
-    let env = crate::scan::scan_env(&reg, "");
+    };
+    let reg = &bed.regs["reg"];
+    let clean = build_fixture_image(reg, "clean", "staging/clean", "1");
+    let vuln = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
+    let env = crate::scan::scan_env(reg, "");
     let n = normaliser(&env)
         .known(reg.host(), "127.0.0.1:[registry-port]")
         .known(&clean, "[clean-digest]")
@@ -61,24 +67,14 @@ fn scan_of_a_clean_image_passes_and_of_a_vulnerable_one_is_blocked() {
 
 #[test]
 fn verify_of_a_signed_image_is_ok_and_of_an_unsigned_one_refused() {
-    if !require_tool("docker-registry") {
+    let Some(bed) = TestBed::builder().registry("reg").build() else {
         return;
-    }
-    let reg = Registry::plain();
+    };
+    let reg = &bed.regs["reg"];
     // Seeded images: the same bytes, so the same digests, on every run.
-    let signed = push_image(
-        &reg,
-        "prod/app",
-        Some("1.0"),
-        &TestImage::random(31, 1, 512),
-    );
-    let unsigned = push_image(
-        &reg,
-        "prod/other",
-        Some("1.0"),
-        &TestImage::random(32, 1, 512),
-    );
-    let mut env = TestEnv::new();
+    let signed = reg.push("prod/app", Some("1.0"), &TestImage::random(31, 1, 512));
+    let unsigned = reg.push("prod/other", Some("1.0"), &TestImage::random(32, 1, 512));
+    let mut env = bed.env;
     env.config_yaml(&format!(
         "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
         reg.host()
@@ -104,10 +100,9 @@ fn verify_of_a_signed_image_is_ok_and_of_an_unsigned_one_refused() {
 
 #[test]
 fn promote_of_the_clean_image_shows_each_step_and_the_summary() {
-    if !crate::promote::bed() {
+    let Some(b) = crate::promote::setup("") else {
         return;
-    }
-    let b = crate::promote::setup("");
+    };
     let digest = build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
     let n = normaliser(&b.env)
         .known(b.staging.host(), "127.0.0.1:[staging-port]")

@@ -2,6 +2,7 @@
 //! independent registry client and images written byte by byte (`oci`), and a
 //! sealed environment to run the `vimes` binary in (`env`).
 
+pub mod bed;
 pub mod dates;
 pub mod env;
 pub mod fault_proxy;
@@ -13,6 +14,8 @@ pub mod trivy;
 
 mod selftest;
 
+#[allow(unused_imports)]
+pub use bed::{registries_yaml, registry_entry, RegistryKind, TestBed};
 #[allow(unused_imports)]
 pub use env::{find_on_path, require_tool, RunOutput, TestEnv, VIMES_BIN};
 #[allow(unused_imports)]

@@ -49,6 +49,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         no_cache: args.no_cache,
     };
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+    let progress = ctx.ui.progress();
     let outcome = scan_image(
         config,
         config_dir,
@@ -56,8 +57,11 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         &digest,
         client.registry_config(&image),
         &options,
+        &progress,
     )
-    .await?;
+    .await;
+    progress.dismiss("scan");
+    let outcome = outcome?;
     let mut attestation = serde_json::Value::Null;
     if let Some(key) = &key {
         if !outcome.verdict.passed {

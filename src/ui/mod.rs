@@ -7,7 +7,12 @@ use crate::exit::Exit;
 use std::io::{IsTerminal, Write};
 
 mod log_writer;
+pub mod progress;
+pub mod progress_view;
 pub mod table;
+
+pub use progress::Progress;
+pub use progress_view::ProgressView;
 
 /// What is printed on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -86,6 +91,16 @@ impl Ui {
         if !self.quiet {
             eprintln!("{line}");
         }
+    }
+
+    /// The terminal's progress view for a workflow (see [`ProgressView`]).
+    pub fn progress(&self) -> ProgressView {
+        ProgressView::new(self)
+    }
+
+    /// Text on stderr, even with `-q`: what a prompt asks about.
+    pub fn show(&self, text: &str) {
+        eprintln!("{text}");
     }
 
     /// Reports an error: always on stderr; in JSON mode also as the stdout document.

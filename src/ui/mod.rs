@@ -103,6 +103,15 @@ impl Ui {
         eprintln!("{text}");
     }
 
+    /// Copies `from` to stdout; a reader that closed the pipe early
+    /// (`vimes sbom IMAGE | head`) is not a failure.
+    pub fn copy_to_stdout(&self, from: &mut impl std::io::Read) -> std::io::Result<()> {
+        match std::io::copy(from, &mut std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Reports an error: always on stderr; in JSON mode also as the stdout document.
     pub fn error(&self, err: &anyhow::Error, kind: &str, exit: Exit) {
         let message = crate::redact::redact(&format!("{err:#}")).into_owned();

@@ -72,7 +72,7 @@ pub fn run() -> ExitCode {
         return exit::Exit::Usage.into();
     }
     if let Some(warning) = policy::date::Date::override_warning() {
-        eprintln!("vimes: {warning}");
+        ui.notice(&warning);
     }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -101,7 +101,8 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
                 &format!("{}@{}", outcome.repository, outcome.digest),
                 &outcome.trivy_version,
             );
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            ctx.ui
+                .print(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
         OutputFormat::Json => {
             let mut doc = serde_json::to_value(&outcome)?;

@@ -98,9 +98,30 @@ impl Ui {
         ProgressView::new(self)
     }
 
+    /// `warning: LINE` on stderr, even with `-q`: something the user must
+    /// know although the command goes on.
+    pub fn warning(&self, line: &str) {
+        eprintln!("warning: {line}");
+    }
+
+    /// `vimes: LINE` on stderr, even with `-q` (as cosign warns about keys).
+    pub fn notice(&self, line: &str) {
+        eprintln!("vimes: {line}");
+    }
+
     /// Text on stderr, even with `-q`: what a prompt asks about.
     pub fn show(&self, text: &str) {
         eprintln!("{text}");
+    }
+
+    /// `text` on stdout exactly as given (a document in a format of its own:
+    /// SARIF, YAML, a report). A reader that closed the pipe (`| head`) is
+    /// not an error.
+    pub fn print(&self, text: &str) -> std::io::Result<()> {
+        match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Copies `from` to stdout; a reader that closed the pipe early

@@ -78,7 +78,7 @@ pub fn run() -> ExitCode {
         }
     };
     if let Some(warning) = clock.override_warning() {
-        eprintln!("vimes: {warning}");
+        ui.notice(&warning);
     }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

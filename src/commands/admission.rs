@@ -7,7 +7,6 @@ use crate::exit::Exit;
 use crate::policy::admission;
 use crate::signing::keys::{read_key_reference, resolve_path};
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::path::Path;
 
 /// `vimes admission ...`.
@@ -53,8 +52,8 @@ pub fn run(ctx: &Ctx, cmd: AdmissionCommand) -> anyhow::Result<Exit> {
         // tools see plain manifests.
         let yaml = serde_saphyr::to_string_multiple(&admission::documents(&value))
             .map_err(|e| anyhow::anyhow!("cannot render the policy as YAML: {e}"))?;
-        // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = std::io::stdout().lock().write_all(yaml.as_bytes());
+        // Nothing else is left to report when stdout itself fails.
+        let _ = ctx.ui.print(&yaml);
     }
     Ok(Exit::Success)
 }

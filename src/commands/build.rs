@@ -1,10 +1,11 @@
 //! `vimes build [NAME...]`: check the bases, build, push to staging by digest.
-//! Builder output streams to stderr; stdout gets `repo@digest` per image (or JSON).
+//! Steps and builder output go to stderr through the progress view; stdout
+//! gets `repo@digest` per image (or JSON).
 
 use super::check::build_args;
 use super::Ctx;
 use crate::exit::Exit;
-use crate::pipeline::build::{build, BuildOptions, Event};
+use crate::pipeline::build::{build, BuildOptions};
 use clap::Args;
 
 /// `vimes build [NAME...]`.
@@ -55,17 +56,8 @@ pub async fn run(ctx: &Ctx, args: BuildArgs) -> anyhow::Result<Exit> {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok()),
     };
-    let ui = &ctx.ui;
-    let mut on_event = |event: Event<'_>| match event {
-        Event::Status(line) => ui.status(&line),
-        Event::Warning(line) => eprintln!("warning: {line}"),
-        Event::Output(line) => {
-            if !ui.quiet {
-                eprintln!("{line}");
-            }
-        }
-    };
-    let built = build(&loaded.config, &config_dir, &options, &mut on_event).await?;
+    let progress = ctx.ui.progress();
+    let built = build(&loaded.config, &config_dir, &options, &progress).await?;
     let text: Vec<String> = built.iter().map(|b| b.reference.clone()).collect();
     ctx.ui
         .result(&text.join("\n"), &serde_json::json!({ "images": built }));

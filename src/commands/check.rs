@@ -91,10 +91,10 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> anyhow::Result<Exit> {
         resolve::resolve_digests(&mut report.findings, &client).await;
     }
     match ctx.ui.format {
-        OutputFormat::Sarif => println!(
-            "{}",
+        OutputFormat::Sarif => ctx.ui.print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&sarif::to_sarif(&report))?
-        ),
+        ))?,
         OutputFormat::Json => {
             let mut doc = serde_json::to_value(&report)?;
             doc["passed"] = serde_json::Value::Bool(report.passed());
@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx, args: CheckArgs) -> anyhow::Result<Exit> {
             let text = render_text(&report);
             let silent = text.is_empty() || (ctx.ui.quiet && report.passed());
             if !silent {
-                println!("{text}");
+                ctx.ui.print(&format!("{text}\n"))?;
             }
         }
     }

@@ -4,7 +4,6 @@ use super::Ctx;
 use crate::config;
 use crate::exit::Exit;
 use clap::Subcommand;
-use std::io::Write;
 
 /// `vimes config ...`.
 #[derive(Debug, Subcommand)]
@@ -22,7 +21,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<Exit> {
             // The schema is JSON whatever --output says: it is a document
             // for editors and validators, not a report.
             let schema = config::json_schema();
-            print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
+            ctx.ui
+                .print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
         }
         ConfigCommand::Show => {
             // Without a file, the built-in defaults are what vimes runs with,
@@ -30,7 +30,8 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<Exit> {
             let loaded = ctx.optional_config()?;
             if ctx.ui.json() {
                 let value = config::redacted(&loaded.config);
-                print(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
+                ctx.ui
+                    .print(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
             } else {
                 let header = match &loaded.path {
                     Some(path) => format!("# from {}", path.display()),
@@ -39,17 +40,9 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> anyhow::Result<Exit> {
                 let shown = config::redacted_config(&loaded.config);
                 let yaml = serde_saphyr::to_string(&shown)
                     .map_err(|e| anyhow::anyhow!("cannot render the configuration: {e}"))?;
-                print(&format!("{header}\n{yaml}"))?;
+                ctx.ui.print(&format!("{header}\n{yaml}"))?;
             }
         }
     }
     Ok(Exit::Success)
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not worth an error.
-fn print(text: &str) -> anyhow::Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
 }

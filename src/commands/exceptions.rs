@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
         }
         ExceptionsCommand::Sign(args) => {
             let path = file_path(&loaded, &args.file)?;
-            let pem = read_private_key(&args.key, None)?;
+            let pem = read_private_key(&ctx.ui, &args.key, None)?;
             let key = load_signing_key(&pem, password(ctx, false)?.as_bytes(), &args.key)?;
             let sig = exceptions::sign(&path, &key, ctx.clock.today())?;
             ctx.ui.result(
@@ -258,10 +258,10 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             };
             // Said even with -q: the consumer will waive more than vimes does.
             for w in &exported.widened {
-                eprintln!(
-                    "warning: {} is limited to {}, but the export applies it to {}",
+                ctx.ui.warning(&format!(
+                    "{} is limited to {}, but the export applies it to {}",
                     w.id, w.scope, w.becomes
-                );
+                ));
             }
             let text = match args.format {
                 ExportFormat::Trivyignore => serde_saphyr::to_string(&exported.document)
@@ -295,7 +295,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
                     }),
                 );
             } else if args.output_file.is_none() {
-                print!("{text}");
+                ctx.ui.print(&text)?;
             }
             Ok(Exit::Success)
         }

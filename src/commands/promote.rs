@@ -5,15 +5,12 @@ use super::signing_args::{signing_key_input, SigningKeyArgs};
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::pipeline::promote::{self, Context, Progress};
+use crate::pipeline::promote::{self, Context};
 use crate::pipeline::review::{self, ReviewDecision};
 use crate::registry::RegistryClient;
 use crate::signing::keys::load_configured_keys;
+use crate::ui::Progress;
 use clap::Args;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// `vimes promote IMAGE`.
 #[derive(Debug, Args)]
@@ -31,75 +28,6 @@ pub struct PromoteArgs {
     pub reviewer: Option<String>,
     #[command(flatten)]
     pub signing: SigningKeyArgs,
-}
-
-/// Renders progress: spinners on a TTY, plain lines otherwise, nothing when quiet.
-struct StepView {
-    quiet: bool,
-    tty: Option<MultiProgress>,
-    bars: Mutex<HashMap<String, (ProgressBar, Instant)>>,
-}
-
-impl StepView {
-    fn new(ctx: &Ctx) -> Self {
-        StepView {
-            quiet: ctx.ui.quiet,
-            tty: (ctx.ui.interactive && !ctx.ui.quiet).then(MultiProgress::new),
-            bars: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
-        match &self.tty {
-            Some(m) => m.suspend(f),
-            None => f(),
-        }
-    }
-}
-
-impl Progress for StepView {
-    fn started(&self, step: &str, detail: &str) {
-        if self.quiet {
-            return;
-        }
-        match &self.tty {
-            Some(multi) => {
-                let bar = multi.add(ProgressBar::new_spinner());
-                bar.set_style(
-                    ProgressStyle::with_template("{spinner} {prefix:>8} {msg} [{elapsed}]")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                );
-                bar.set_prefix(step.to_string());
-                bar.set_message(detail.to_string());
-                bar.enable_steady_tick(Duration::from_millis(100));
-                if let Ok(mut bars) = self.bars.lock() {
-                    bars.insert(step.to_string(), (bar, Instant::now()));
-                }
-            }
-            None => eprintln!("{step}: {detail} ..."),
-        }
-    }
-
-    fn finished(&self, step: &str, detail: &str, skipped: bool) {
-        if self.quiet {
-            return;
-        }
-        let mark = if skipped { "=" } else { "✓" };
-        let entry = self.bars.lock().ok().and_then(|mut b| b.remove(step));
-        match entry {
-            Some((bar, started)) => {
-                bar.set_style(
-                    ProgressStyle::with_template("{prefix:>10} {msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                );
-                bar.finish_with_message(format!(
-                    "{mark} {detail} ({:.1}s)",
-                    started.elapsed().as_secs_f64()
-                ));
-            }
-            None => eprintln!("{step}: {mark} {detail}"),
-        }
-    }
 }
 
 /// Runs `vimes promote`.
@@ -128,7 +56,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         )
     };
     let client = RegistryClient::new(config)?;
-    let view = StepView::new(ctx);
+    let view = ctx.ui.progress();
     let cx = Context {
         config,
         config_dir,
@@ -194,7 +122,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         Some(saved) => saved,
         None if ctx.ui.interactive && !ctx.global.yes => {
             let approve = view.suspend(|| {
-                eprintln!("{}", super::scan::render_text(&prepared.scan));
+                ctx.ui.show(&super::scan::render_text(&prepared.scan));
                 dialoguer::Confirm::new()
                     .with_prompt(format!(
                         "Promote {}@{} to {}:{} as {reviewer}?",

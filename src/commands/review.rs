@@ -35,6 +35,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
     let client = RegistryClient::new(config)?;
     let digest = client.digest_of(&image).await?;
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+    let progress = ctx.ui.progress();
     let outcome = scan_image(
         config,
         config_dir,
@@ -42,8 +43,11 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
         &digest,
         client.registry_config(&image),
         &ScanOptions::on(ctx.clock),
+        &progress,
     )
-    .await?;
+    .await;
+    progress.dismiss("scan");
+    let outcome = outcome?;
     let reviewer = review::default_reviewer(args.reviewer.as_deref(), &std::env::vars().collect())
         .ok_or_else(|| Error::Usage("cannot tell who is reviewing: pass --reviewer".into()))?;
 
@@ -51,7 +55,7 @@ pub async fn run(ctx: &Ctx, args: ReviewArgs) -> anyhow::Result<Exit> {
     let decision = if args.reject {
         ReviewDecision::Rejected
     } else if interactive {
-        eprintln!("{}", super::scan::render_text(&outcome));
+        ctx.ui.show(&super::scan::render_text(&outcome));
         let approve = dialoguer::Confirm::new()
             .with_prompt(format!(
                 "Approve {}@{} for promotion as {reviewer}?",

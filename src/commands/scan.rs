@@ -50,6 +50,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         clock: ctx.clock,
     };
     let config_dir = loaded.path.as_deref().and_then(|p| p.parent());
+    let progress = ctx.ui.progress();
     let outcome = scan_image(
         config,
         config_dir,
@@ -57,8 +58,11 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
         &digest,
         client.registry_config(&image),
         &options,
+        &progress,
     )
-    .await?;
+    .await;
+    progress.dismiss("scan");
+    let outcome = outcome?;
     let mut attestation = serde_json::Value::Null;
     if let Some(key) = &key {
         if !outcome.verdict.passed {
@@ -98,7 +102,8 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
                 &format!("{}@{}", outcome.repository, outcome.digest),
                 &outcome.trivy_version,
             );
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            ctx.ui
+                .print(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
         OutputFormat::Json => {
             let mut doc = serde_json::to_value(&outcome)?;

@@ -76,7 +76,7 @@ pub fn signing_key_input(
             }
         },
     };
-    let pem = read_private_key(&reference, base)?;
+    let pem = read_private_key(&ctx.ui, &reference, base)?;
     let password = password(ctx, false)?;
     Ok(SigningKeyInput {
         pem,
@@ -88,12 +88,13 @@ pub fn signing_key_input(
 /// Reads a private key reference, warning on stderr (always, as cosign
 /// does, even with `-q`) when the key file is open to the group or others.
 pub fn read_private_key(
+    ui: &crate::ui::Ui,
     reference: &str,
     base: Option<&std::path::Path>,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let pem = keys::read_key_reference(reference, base)?;
     if let Some(warning) = keys::loose_permissions_warning(reference, base) {
-        eprintln!("vimes: {warning}");
+        ui.notice(&warning);
     }
     Ok(pem)
 }

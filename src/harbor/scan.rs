@@ -10,6 +10,7 @@ use crate::config::{Config, RegistryType, Severity};
 use crate::error::{Error, Result};
 use crate::registry::ImageRef;
 use crate::tools::trivy::{Metadata, Report, ScanResult, Vulnerability};
+use crate::ui::progress::Progress;
 use reqwest::{Method, StatusCode};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -31,7 +32,8 @@ pub struct HarborVulnReport {
 impl HarborClient {
     /// Scans `digest` with Harbor's scanner and returns its report converted
     /// for the gate. A scan already running (409) is waited for instead of
-    /// started. `progress` gets the percent done after each poll. Exit 3 when
+    /// started. `progress` gets the percent done and Harbor's status of the
+    /// `scan` step after each poll. Exit 3 when
     /// the scan fails or is not done within `timeout`.
     pub async fn scan(
         &self,
@@ -39,7 +41,7 @@ impl HarborClient {
         repository: &str,
         digest: &str,
         timeout: Duration,
-        progress: &(dyn Fn(u8) + Sync),
+        progress: &dyn Progress,
     ) -> Result<HarborVulnReport> {
         let deadline = Instant::now() + timeout;
         self.trigger_scan(project, repository, digest).await?;
@@ -56,7 +58,7 @@ impl HarborClient {
             let status = summary.map_or("Pending", |s| s.scan_status.as_str());
             match status {
                 "Success" => {
-                    progress(100);
+                    progress.percent("scan", 100, &format!("Harbor: {status}"));
                     break;
                 }
                 "Error" | "Stopped" => {
@@ -69,7 +71,8 @@ impl HarborClient {
                 }
                 _ => {
                     let percent = summary.and_then(|s| s.complete_percent).unwrap_or(0);
-                    progress(percent.clamp(0, 99) as u8);
+                    let percent = percent.clamp(0, 99) as u8;
+                    progress.percent("scan", percent, &format!("Harbor: {status}"));
                 }
             }
             let now = Instant::now();
@@ -178,7 +181,7 @@ pub async fn scan_image(
     config: &Config,
     image: &ImageRef,
     digest: &str,
-    progress: &(dyn Fn(u8) + Sync),
+    progress: &dyn Progress,
 ) -> Result<HarborVulnReport> {
     let (name, registry) = config
         .registry_for_host(&image.registry, &image.repository)

@@ -88,6 +88,22 @@ fn overview(status: &str, percent: u8) -> String {
     .to_string()
 }
 
+/// The percents (and statuses) a scan reported.
+#[derive(Default)]
+struct Percents(Mutex<Vec<(u8, String)>>);
+
+impl Progress for Percents {
+    fn started(&self, _: &str, _: &str) {}
+    fn percent(&self, step: &str, percent: u8, detail: &str) {
+        assert_eq!(step, "scan");
+        self.0.lock().unwrap().push((percent, detail.to_string()));
+    }
+    fn finished(&self, _: &str, _: &str, _: bool) {}
+    fn failed(&self, _: &str, _: &str) {}
+    fn log(&self, _: &str) {}
+    fn warn(&self, _: &str) {}
+}
+
 #[tokio::test]
 async fn triggers_polls_with_progress_and_reads_the_report() {
     let report = serde_json::json!({ VULN_REPORT_MIME: harbor_report(vec![vuln("CVE-9", "glibc", "Critical", "2.40")]) });
@@ -103,8 +119,7 @@ async fn triggers_polls_with_progress_and_reads_the_report() {
         ("GET", "/artifacts/sha256:1", 200, overview("Success", 100)),
         ("GET", "/additions/vulnerabilities", 200, report.to_string()),
     ]);
-    let seen_percent = Mutex::new(Vec::new());
-    let progress = |p: u8| seen_percent.lock().unwrap().push(p);
+    let progress = Percents::default();
     let out = server
         .client()
         .scan(
@@ -116,7 +131,14 @@ async fn triggers_polls_with_progress_and_reads_the_report() {
         )
         .await
         .unwrap();
-    assert_eq!(*seen_percent.lock().unwrap(), vec![30, 60, 100]);
+    assert_eq!(
+        *progress.0.lock().unwrap(),
+        vec![
+            (30, "Harbor: Running".to_string()),
+            (60, "Harbor: Running".to_string()),
+            (100, "Harbor: Success".to_string())
+        ]
+    );
     assert_eq!(out.scanner.name, "Trivy");
     assert_eq!(
         out.report.results[0].vulnerabilities[0].severity,
@@ -144,7 +166,7 @@ async fn failed_stuck_and_reportless_scans_are_tool_errors() {
         ("POST", "/scan", 202, String::new()),
         ("GET", "/artifacts/sha256:1", 200, overview("Error", 0)),
     ]);
-    let none = |_: u8| {};
+    let none = crate::ui::progress::Silent;
     let err = failed
         .client()
         .scan("p", "r", "sha256:1", Duration::from_secs(5), &none)

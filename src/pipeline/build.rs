@@ -15,6 +15,7 @@ use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
 use crate::tools::git;
+use crate::ui::progress::{watch, Progress};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -40,17 +41,6 @@ pub struct BuildOptions {
     pub clock: Clock,
     /// `SOURCE_DATE_EPOCH`: the image's creation time, for reproducible builds.
     pub source_date_epoch: Option<u64>,
-}
-
-/// Progress the caller may show (the engine never prints).
-#[derive(Debug)]
-pub enum Event<'a> {
-    /// A step starts.
-    Status(String),
-    /// Something the user should know that does not stop the build.
-    Warning(String),
-    /// A line the builder printed.
-    Output(&'a str),
 }
 
 /// One built and pushed image.
@@ -87,12 +77,13 @@ struct Plan {
 }
 
 /// Checks, builds and pushes the selected images. Nothing is built unless
-/// every selected image passes its checks.
+/// every selected image passes its checks. Steps reported to `progress`, per
+/// image: check, build (the builder's output as log lines), push.
 pub async fn build(
     config: &Config,
     config_dir: &Path,
     options: &BuildOptions,
-    on_event: &mut dyn FnMut(Event<'_>),
+    progress: &dyn Progress,
 ) -> Result<Vec<BuiltImage>> {
     let names = select(config, &options.names)?;
     let staging = config
@@ -111,13 +102,16 @@ pub async fn build(
     let client = RegistryClient::new(config)?;
     let mut refusals = Vec::new();
     for plan in &mut plans {
-        on_event(Event::Status(format!(
-            "checking the base images of {}",
-            plan.name
-        )));
-        check_bases(config, &client, plan, options, &mut refusals).await?;
+        progress.started("check", &format!("the base images of {}", plan.name));
+        let before = refusals.len();
+        let checked = check_bases(config, &client, plan, options, &mut refusals).await;
+        watch(progress, "check", checked)?;
         for warning in &plan.warnings {
-            on_event(Event::Warning(format!("{}: {warning}", plan.name)));
+            progress.warn(&format!("{}: {warning}", plan.name));
+        }
+        match refusals.get(before) {
+            Some(refused) => progress.failed("check", refused),
+            None => progress.finished("check", &plan.name, false),
         }
     }
     if !refusals.is_empty() {
@@ -145,7 +139,7 @@ pub async fn build(
     let builder = builder::select(config.tools.builder)?;
     let mut built = Vec::new();
     for (plan, destination) in targets {
-        built.push(build_one(config, &builder, plan, destination, options, on_event).await?);
+        built.push(build_one(config, &builder, plan, destination, options, progress).await?);
     }
     Ok(built)
 }
@@ -372,7 +366,7 @@ async fn build_one(
     plan: Plan,
     destination: ImageRef,
     options: &BuildOptions,
-    on_event: &mut dyn FnMut(Event<'_>),
+    progress: &dyn Progress,
 ) -> Result<BuiltImage> {
     let work = tempfile::Builder::new()
         .prefix("vimes-build-")
@@ -402,14 +396,19 @@ async fn build_one(
         log_file: work.path().join("build.log"),
         timeout: BUILD_TIMEOUT,
     };
-    on_event(Event::Status(format!(
-        "building {} ({}) with {}",
-        plan.name,
-        plan.dockerfile.display(),
-        builder.kind.name()
-    )));
-    builder::build(builder, &request, &mut |line| on_event(Event::Output(line))).await?;
-    on_event(Event::Status(format!("pushing {destination}")));
+    progress.started(
+        "build",
+        &format!(
+            "{} ({}) with {}",
+            plan.name,
+            plan.dockerfile.display(),
+            builder.kind.name()
+        ),
+    );
+    let ran = builder::build(builder, &request, &mut |line| progress.log(line)).await;
+    watch(progress, "build", ran)?;
+    progress.finished("build", &plan.name, false);
+    progress.started("push", &destination.to_string());
     let push = PushRequest {
         image: destination.to_string(),
         destination: destination.to_string(),
@@ -417,8 +416,9 @@ async fn build_one(
         digest_file: work.path().join("digest"),
         timeout: BUILD_TIMEOUT,
     };
-    let digest = builder::push(builder, &push).await?;
+    let digest = watch(progress, "push", builder::push(builder, &push).await)?;
     let repository = destination.repository_name();
+    progress.finished("push", &format!("{repository}@{digest}"), false);
     Ok(BuiltImage {
         name: plan.name,
         reference: format!("{repository}@{digest}"),

@@ -12,6 +12,7 @@ use crate::registry::auth::{self, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, resolve_path};
 use crate::tools::trivy::{self, ScanRequest};
+use crate::ui::progress::Progress;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
@@ -268,7 +269,8 @@ struct TargetScan {
 
 /// Scans `image@digest` and gates the result. An index is scanned platform
 /// by platform ([`platforms`]); a platform that cannot be scanned fails the
-/// whole scan.
+/// whole scan. Harbor's scanner reports its percent to `progress` (step
+/// `scan`) while it is polled.
 pub async fn scan_image(
     config: &Config,
     config_dir: Option<&Path>,
@@ -276,6 +278,7 @@ pub async fn scan_image(
     digest: &str,
     registry: Option<&RegistryConfig>,
     options: &ScanOptions,
+    progress: &dyn Progress,
 ) -> Result<ScanOutcome> {
     let today = options.clock.today();
     let exceptions = load_exceptions(config, config_dir, today)?;
@@ -292,7 +295,7 @@ pub async fn scan_image(
     let mut scans = Vec::new();
     for target in &targets {
         let scanned = match &environment {
-            None => scan_on_harbor(config, image, &target.digest).await?,
+            None => scan_on_harbor(config, image, &target.digest, progress).await?,
             Some(env) => {
                 scan_with_trivy(
                     config,
@@ -345,9 +348,14 @@ pub async fn scan_image(
 }
 
 /// Harbor's scanner on one manifest: same report shape, same gate.
-async fn scan_on_harbor(config: &Config, image: &ImageRef, digest: &str) -> Result<TargetScan> {
+async fn scan_on_harbor(
+    config: &Config,
+    image: &ImageRef,
+    digest: &str,
+    progress: &dyn Progress,
+) -> Result<TargetScan> {
     let started = now_rfc3339();
-    let scanned = crate::harbor::scan::scan_image(config, image, digest, &|_| {}).await?;
+    let scanned = crate::harbor::scan::scan_image(config, image, digest, progress).await?;
     Ok(TargetScan {
         report: scanned.report,
         scanner: format!(

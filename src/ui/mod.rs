@@ -7,7 +7,12 @@ use crate::exit::Exit;
 use std::io::{IsTerminal, Write};
 
 mod log_writer;
+pub mod progress;
+pub mod progress_view;
 pub mod table;
+
+pub use progress::Progress;
+pub use progress_view::ProgressView;
 
 /// What is printed on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -85,6 +90,46 @@ impl Ui {
     pub fn status(&self, line: &str) {
         if !self.quiet {
             eprintln!("{line}");
+        }
+    }
+
+    /// The terminal's progress view for a workflow (see [`ProgressView`]).
+    pub fn progress(&self) -> ProgressView {
+        ProgressView::new(self)
+    }
+
+    /// `warning: LINE` on stderr, even with `-q`: something the user must
+    /// know although the command goes on.
+    pub fn warning(&self, line: &str) {
+        eprintln!("warning: {line}");
+    }
+
+    /// `vimes: LINE` on stderr, even with `-q` (as cosign warns about keys).
+    pub fn notice(&self, line: &str) {
+        eprintln!("vimes: {line}");
+    }
+
+    /// Text on stderr, even with `-q`: what a prompt asks about.
+    pub fn show(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    /// `text` on stdout exactly as given (a document in a format of its own:
+    /// SARIF, YAML, a report). A reader that closed the pipe (`| head`) is
+    /// not an error.
+    pub fn print(&self, text: &str) -> std::io::Result<()> {
+        match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Copies `from` to stdout; a reader that closed the pipe early
+    /// (`vimes sbom IMAGE | head`) is not a failure.
+    pub fn copy_to_stdout(&self, from: &mut impl std::io::Read) -> std::io::Result<()> {
+        match std::io::copy(from, &mut std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+            _ => Ok(()),
         }
     }
 

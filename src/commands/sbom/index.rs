@@ -1,22 +1,14 @@
-//! `vimes sbom index`: SBOM files (parsed on worker threads, filed in
-//! batches), images (their signed SBOM attestation) and whole repositories.
+//! `vimes sbom index`: the arguments, and the rendering of what
+//! [`crate::pipeline::sbom_index`] filed.
 
 use super::super::Ctx;
 use super::{config_dir, inventory_path};
-use crate::config::LoadedConfig;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::exit::Exit;
-use crate::pipeline::attested_sbom::attested_sbom;
-use crate::registry::reference::Side;
-use crate::registry::{ImageRef, RegistryClient};
-use crate::sbom::document::{self, ReadError};
-use crate::sbom::inventory::{ImageRecord, Indexed};
-use crate::sbom::{Inventory, Sbom};
-use crate::signing::keys::{load_configured_keys, load_public_keys, PublicKey};
+use crate::pipeline::sbom_index::{self, IndexOutcome, IndexRequest};
+use crate::sbom::Inventory;
 use clap::Args;
 use serde_json::json;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// `vimes sbom index`.
@@ -39,19 +31,10 @@ pub struct SbomIndexArgs {
     pub rebuild: bool,
 }
 
-/// What `sbom index` did, for rendering.
-#[derive(Default)]
-struct IndexReport {
-    indexed: Vec<Indexed>,
-    failed: Vec<(String, Error)>,
-    skipped: Vec<(String, String)>,
-}
-
 /// Runs `vimes sbom index`.
 pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let loaded = ctx.optional_config()?;
-    let config = &loaded.config;
     if args.targets.is_empty() && args.repository.is_empty() && !args.rebuild {
         return Err(Error::Usage(
             "nothing to index: give SBOM files, directories, images, or --repository REPO".into(),
@@ -63,285 +46,24 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
         true => Inventory::recreate(&path)?,
         false => Inventory::open(&path)?,
     };
-    let (mut files, mut images) = (Vec::new(), Vec::new());
-    for target in &args.targets {
-        expand_target(target, &mut files, &mut images)?;
-    }
-    if args.image.is_some() && (files.len() != 1 || !images.is_empty()) {
-        return Err(Error::Usage("--image names the image of exactly one SBOM file".into()).into());
-    }
-    let mut report = IndexReport::default();
-    let needs_registry = !images.is_empty() || !args.repository.is_empty() || args.image.is_some();
-    let client = match needs_registry {
-        true => Some(RegistryClient::new(config)?),
-        false => None,
+    let request = IndexRequest {
+        targets: args.targets,
+        repositories: args.repository,
+        image: args.image,
+        keys: args.key,
     };
-    let identity = match (&args.image, &client) {
-        (Some(reference), Some(client)) => {
-            let image = ImageRef::resolve(config, reference, Side::Source)?;
-            let digest = client.digest_of(&image).await?;
-            Some((image.repository_name(), digest, image.tag.clone()))
-        }
-        _ => None,
-    };
-    // Keys are checked before anything is filed.
-    let keys = match images.is_empty() && args.repository.is_empty() {
-        true => None,
-        false => Some(trusted_keys(&loaded, &args.key)?),
-    };
-    index_files(&mut inventory, &files, identity.as_ref(), &mut report)?;
-    if let (Some(client), Some(keys)) = (&client, keys) {
-        for target in &images {
-            // One image that cannot be read does not stop the others.
-            let found = async {
-                let image = ImageRef::resolve(config, target, Side::Source)?;
-                let digest = client.resolve_digest(&image, Error::Usage).await?;
-                let sbom = attested_sbom(client, &image, &digest, &keys).await?;
-                Ok::<_, Error>((image, digest, sbom))
-            };
-            match found.await {
-                Ok((image, digest, sbom)) => {
-                    let record = ImageRecord {
-                        repository: image.repository_name(),
-                        digest,
-                        tags: image.tag.iter().cloned().collect(),
-                        replace_tags: false,
-                        origin: "attestation".into(),
-                    };
-                    report.indexed.extend(inventory.index(&[(record, &sbom)])?);
-                }
-                Err(e) => report.failed.push((target.clone(), e)),
-            }
-        }
-        for repository in &args.repository {
-            index_repository(
-                client,
-                &keys,
-                &mut inventory,
-                config,
-                repository,
-                &mut report,
-            )
-            .await?;
-        }
-    }
-    render_index(ctx, &inventory, report, started)
+    let outcome = sbom_index::index(
+        &loaded.config,
+        config_dir(&loaded),
+        &mut inventory,
+        &request,
+    )
+    .await?;
+    render_index(ctx, outcome, started)
 }
 
-/// Sorts a target into SBOM files (a directory's `*.json` files included) or images.
-fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String>) -> Result<()> {
-    let path = Path::new(target);
-    if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|error| Error::File {
-            path: path.to_path_buf(),
-            error,
-        })?;
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            // A `*.json` entry that is not a regular file (a FIFO, a device)
-            // is kept so that reading it fails by name rather than being
-            // passed over in silence; subdirectories are not descended.
-            .filter(|p| {
-                !p.is_dir()
-                    && p.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-            })
-            .collect();
-        found.sort();
-        files.extend(found);
-    } else if path.exists()
-        || target.to_ascii_lowercase().ends_with(".json")
-        || target.starts_with(['.', '/', '~'])
-    {
-        // Something path-like that does not exist is a missing file, not an image on Docker Hub.
-        files.push(path.to_path_buf());
-    } else {
-        images.push(target.to_string());
-    }
-    Ok(())
-}
-
-/// Parses files on worker threads (file `i` on worker `i % n`, received in
-/// file order, so a digest filed twice ends as the last file says) while this
-/// thread writes batches bounded by count and by packages.
-fn index_files(
-    inventory: &mut Inventory,
-    files: &[PathBuf],
-    identity: Option<&(String, String, Option<String>)>,
-    report: &mut IndexReport,
-) -> Result<()> {
-    // Bigger transactions rewrite fewer pages and sort more rows together;
-    // these bounds keep a batch near 100 MB of parsed packages.
-    const BATCH_FILES: usize = 2048;
-    const BATCH_PACKAGES: usize = 400_000;
-    if files.is_empty() {
-        return Ok(());
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    std::thread::scope(|scope| -> Result<()> {
-        let mut receivers = Vec::with_capacity(workers);
-        for worker in 0..workers {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(4);
-            receivers.push(receiver);
-            scope.spawn(move || {
-                for file in files.iter().skip(worker).step_by(workers) {
-                    if sender.send((file, read_sbom_file(file, identity))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        let mut batch: Vec<(ImageRecord, Sbom)> = Vec::new();
-        let mut packages = 0;
-        let mut flush = |batch: &mut Vec<(ImageRecord, Sbom)>| -> Result<()> {
-            let items: Vec<(ImageRecord, &Sbom)> =
-                batch.iter().map(|(r, s)| (r.clone(), s)).collect();
-            report.indexed.extend(inventory.index(&items)?);
-            batch.clear();
-            Ok(())
-        };
-        let mut failed = Vec::new();
-        for i in 0..files.len() {
-            // A worker only stops early by panicking; the scope re-raises that.
-            let Ok((file, result)) = receivers[i % workers].recv() else {
-                break;
-            };
-            match result {
-                Ok(item) => {
-                    packages += item.1.packages.len();
-                    batch.push(item);
-                    if batch.len() >= BATCH_FILES || packages >= BATCH_PACKAGES {
-                        flush(&mut batch)?;
-                        packages = 0;
-                    }
-                }
-                Err(e) => failed.push((file.display().to_string(), e)),
-            }
-        }
-        flush(&mut batch)?;
-        report.failed.extend(failed);
-        Ok(())
-    })
-}
-
-/// One SBOM file and the image it is filed under.
-fn read_sbom_file(
-    path: &Path,
-    identity: Option<&(String, String, Option<String>)>,
-) -> Result<(ImageRecord, Sbom)> {
-    let sbom = document::parse_file(path).map_err(|e| match e {
-        ReadError::Io(error) => Error::File {
-            path: path.to_path_buf(),
-            error,
-        },
-        ReadError::Invalid(why) => Error::Usage(format!("{}: {why}", path.display())),
-    })?;
-    let (repository, digest, tag) = match identity {
-        Some((repository, digest, tag)) => (repository.clone(), digest.clone(), tag.clone()),
-        None => {
-            let subject = sbom.subject.as_ref();
-            let Some((name, digest)) = subject.and_then(|s| Some((&s.name, s.digest.clone()?)))
-            else {
-                return Err(Error::Usage(format!(
-                    "{}: the SBOM does not record the digest of the image it describes; pass --image HOST/REPO@sha256:...",
-                    path.display()
-                )));
-            };
-            match ImageRef::parse(name) {
-                Ok(r) => (r.repository_name(), digest, r.tag),
-                Err(_) => (name.clone(), digest, None),
-            }
-        }
-    };
-    let origin = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    Ok((
-        ImageRecord {
-            repository,
-            digest,
-            tags: tag.into_iter().collect(),
-            replace_tags: false,
-            origin: origin.display().to_string(),
-        },
-        sbom,
-    ))
-}
-
-/// `--key` keys, else `signing.public_keys` (relative to vimes.yaml).
-fn trusted_keys(loaded: &LoadedConfig, explicit: &[String]) -> Result<Vec<PublicKey>> {
-    let keys = match explicit.is_empty() {
-        true => load_configured_keys(&loaded.config.signing.public_keys, config_dir(loaded))?,
-        false => load_public_keys(explicit, None)?,
-    };
-    if keys.is_empty() {
-        return Err(Error::Usage(
-            "no trusted public key to check SBOM attestations: pass --key or set signing.public_keys".into(),
-        ));
-    }
-    Ok(keys)
-}
-
-/// Every tagged digest of a repository (cosign `sha256-*` tags left out), with
-/// all of its tags; digests without a signed SBOM are reported as skipped.
-async fn index_repository(
-    client: &RegistryClient,
-    keys: &[PublicKey],
-    inventory: &mut Inventory,
-    config: &crate::config::Config,
-    repository: &str,
-    report: &mut IndexReport,
-) -> Result<()> {
-    let repo = ImageRef::resolve(config, repository, Side::Source)?;
-    let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let tags: Vec<String> = client
-        .list_tags(&repo)
-        .await?
-        .into_iter()
-        .filter(|t| !t.starts_with("sha256-"))
-        .collect();
-    if tags.is_empty() {
-        // Indexing nothing must not look like success: the usual cause is a
-        // short name that resolved under promotion.from instead of production.
-        return Err(Error::Usage(format!(
-            "{} has no image tags or does not exist (a short name resolves under promotion.from; give host/project/repository)",
-            repo.repository_name()
-        )));
-    }
-    for tag in tags {
-        if let Some(manifest) = client.get_manifest(&repo.with_tag(&tag)).await? {
-            by_digest.entry(manifest.digest).or_default().push(tag);
-        }
-    }
-    for (digest, tags) in by_digest {
-        let image = repo.with_digest(&digest);
-        match attested_sbom(client, &image, &digest, keys).await {
-            Ok(sbom) => {
-                let record = ImageRecord {
-                    repository: repo.repository_name(),
-                    digest,
-                    tags,
-                    replace_tags: true,
-                    origin: "attestation".into(),
-                };
-                report.indexed.extend(inventory.index(&[(record, &sbom)])?);
-            }
-            Err(Error::Policy(why)) => report
-                .skipped
-                .push((format!("{}@{digest}", repo.repository_name()), why)),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-fn render_index(
-    ctx: &Ctx,
-    inventory: &Inventory,
-    mut report: IndexReport,
-    started: Instant,
-) -> anyhow::Result<Exit> {
-    let (images, packages) = inventory.counts()?;
+fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow::Result<Exit> {
+    let (images, packages) = (report.images, report.packages);
     let seconds = started.elapsed().as_secs_f64();
     // A single target that failed is reported as that error, plainly.
     if report.indexed.is_empty() && report.skipped.is_empty() && report.failed.len() == 1 {
@@ -369,7 +91,7 @@ fn render_index(
     text.push_str(&format!(
         "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages",
         report.indexed.len(),
-        inventory.path().display()
+        report.inventory.display()
     ));
     for (target, why) in &report.skipped {
         text.push_str(&format!("\nskipped {target}: {why}"));
@@ -378,7 +100,7 @@ fn render_index(
         text.push_str(&format!("\nfailed {target}: {error}"));
     }
     let json = json!({
-        "inventory": inventory.path(),
+        "inventory": report.inventory,
         "indexed": report.indexed,
         "skipped": report.skipped.iter().map(|(t, why)| json!({"image": t, "reason": why})).collect::<Vec<_>>(),
         "failed": report.failed.iter().map(|(t, e)| json!({"target": t, "error": e.to_string(), "exit_code": e.exit().code()})).collect::<Vec<_>>(),

@@ -23,19 +23,10 @@ use crate::signing::keys::{PublicKey, SigningKey};
 use crate::signing::sign::{attest_image_once_each, sign_image};
 use crate::signing::verify::{verify_image, VerifyPolicy};
 use crate::signing::AttestationType;
+use crate::ui::progress::{watch, Progress};
 pub use sbom::SbomJob;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Receives progress (step names, in order: resolve, scan, review, copy, sign,
-/// sbom, attest, verify, tag; the same names appear in the evidence and in the
-/// test-only fault switch `VIMES_FAULT_AFTER_STEP`); the CLI renders it (the engine never prints).
-pub trait Progress: Send + Sync {
-    /// A step started.
-    fn started(&self, step: &str, detail: &str);
-    /// A step finished (`skipped` when it had nothing to do).
-    fn finished(&self, step: &str, detail: &str, skipped: bool);
-}
 
 /// What `prepare` established, before anything is written.
 #[derive(Debug)]
@@ -64,7 +55,9 @@ pub struct Context<'a> {
     pub config_dir: Option<&'a Path>,
     /// The registry client.
     pub client: &'a RegistryClient,
-    /// Progress receiver.
+    /// Progress receiver. Step names, in order: resolve, scan, review, copy,
+    /// sign, sbom, attest, verify, tag; the same names appear in the evidence
+    /// and in the test-only fault switch `VIMES_FAULT_AFTER_STEP`.
     pub progress: &'a dyn Progress,
     /// The day exceptions are judged on.
     pub clock: Clock,
@@ -85,36 +78,41 @@ pub async fn prepare(
     })?;
     let (from_name, from, to) = (route.from_name, route.from, route.to);
     cx.progress.started("resolve", image);
-    let source = ImageRef::resolve(config, image, Side::Source)?;
-    let relative = relative_to_project(&source, from).ok_or_else(|| {
-        Error::Usage(format!(
-            "{source} is not under the promotion source {from_name} ({}/{}): promote only takes images from there",
-            from.url, from.project
-        ))
-    })?;
-    let tag = tag
-        .map(str::to_string)
-        .or_else(|| source.tag.clone())
-        .ok_or_else(|| Error::Usage("no tag to apply in production: pass --tag".into()))?;
-    let destination = ImageRef::parse_under(&relative, &to.url, &to.project)?;
-    // Two independent reads: one round trip for both.
-    let (found, existing) = tokio::join!(
-        cx.client.get_manifest(&source),
-        tag::existing_tag(cx, &destination, to, &tag)
-    );
-    let digest = match found? {
-        Some(m) => m.digest,
-        None => return Err(Error::Usage(format!("{source} not found in {from_name}"))),
-    };
-    let existing = existing?;
-    if let Some(current) = &existing {
-        if current != &digest {
-            return Err(Error::Policy(format!(
-                "{}:{tag} already points to {current}; refusing to move it to {digest}",
-                destination.repository_name()
-            )));
+    let resolved = async {
+        let source = ImageRef::resolve(config, image, Side::Source)?;
+        let relative = relative_to_project(&source, from).ok_or_else(|| {
+            Error::Usage(format!(
+                "{source} is not under the promotion source {from_name} ({}/{}): promote only takes images from there",
+                from.url, from.project
+            ))
+        })?;
+        let tag = tag
+            .map(str::to_string)
+            .or_else(|| source.tag.clone())
+            .ok_or_else(|| Error::Usage("no tag to apply in production: pass --tag".into()))?;
+        let destination = ImageRef::parse_under(&relative, &to.url, &to.project)?;
+        // Two independent reads: one round trip for both.
+        let (found, existing) = tokio::join!(
+            cx.client.get_manifest(&source),
+            tag::existing_tag(cx, &destination, to, &tag)
+        );
+        let digest = match found? {
+            Some(m) => m.digest,
+            None => return Err(Error::Usage(format!("{source} not found in {from_name}"))),
+        };
+        let existing = existing?;
+        if let Some(current) = &existing {
+            if current != &digest {
+                return Err(Error::Policy(format!(
+                    "{}:{tag} already points to {current}; refusing to move it to {digest}",
+                    destination.repository_name()
+                )));
+            }
         }
-    }
+        Ok((source, tag, destination, digest, existing))
+    };
+    let (source, tag, destination, digest, existing) =
+        watch(cx.progress, "resolve", resolved.await)?;
     cx.progress.finished(
         "resolve",
         &format!("{}@{digest}", source.repository_name()),
@@ -128,22 +126,27 @@ pub async fn prepare(
     };
     cx.progress.started("scan", "trivy");
     let registry = cx.client.registry_config(&source);
-    let scan = scan_image(
-        config,
-        cx.config_dir,
-        &pinned,
-        &digest,
-        registry,
-        &ScanOptions::on(cx.clock),
-    )
-    .await?;
-    if !scan.verdict.passed {
-        return Err(Error::Policy(format!(
-            "scan gate blocked {}@{digest}:\n  {}",
-            source.repository_name(),
-            scan.verdict.reasons.join("\n  ")
-        )));
-    }
+    let scanned = async {
+        let scan = scan_image(
+            config,
+            cx.config_dir,
+            &pinned,
+            &digest,
+            registry,
+            &ScanOptions::on(cx.clock),
+            cx.progress,
+        )
+        .await?;
+        if !scan.verdict.passed {
+            return Err(Error::Policy(format!(
+                "scan gate blocked {}@{digest}:\n  {}",
+                source.repository_name(),
+                scan.verdict.reasons.join("\n  ")
+            )));
+        }
+        Ok(scan)
+    };
+    let scan = watch(cx.progress, "scan", scanned.await)?;
     cx.progress.finished(
         "scan",
         &format!(
@@ -248,7 +251,8 @@ pub async fn execute(
             write_tag: false,
         },
     )
-    .await?;
+    .await;
+    let copy = watch(cx.progress, "copy", copy)?;
     let detail = if copy.unchanged {
         "already in production".to_string()
     } else {
@@ -267,7 +271,8 @@ pub async fn execute(
 
     cx.progress
         .started("sign", &format!("key {}", key.fingerprint));
-    let signed = sign_image(cx.client, &dst, digest, key, &BTreeMap::new()).await?;
+    let signed = sign_image(cx.client, &dst, digest, key, &BTreeMap::new()).await;
+    let signed = watch(cx.progress, "sign", signed)?;
     let detail = if signed.added {
         format!("signed ({})", signed.tag)
     } else {
@@ -282,7 +287,7 @@ pub async fn execute(
     fault_after("sign");
 
     cx.progress.started("sbom", "syft (started with the scan)");
-    let sbom = sbom_job.finish().await?;
+    let sbom = watch(cx.progress, "sbom", sbom_job.finish().await)?;
     let sbom_type = match sbom.format {
         SbomFormat::CyclonedxJson => AttestationType::Cyclonedx,
         SbomFormat::SpdxJson => AttestationType::Spdx,
@@ -350,7 +355,8 @@ pub async fn execute(
             ),
         ],
     )
-    .await?;
+    .await;
+    let attested = watch(cx.progress, "attest", attested)?;
     let added = attested.iter().filter(|a| a.added).count();
     let detail = format!("{added} of {} attestations added", attested.len());
     cx.progress.finished("attest", &detail, added == 0);
@@ -384,15 +390,19 @@ pub async fn execute(
         annotations: BTreeMap::new(),
         required_attestations: required,
     };
-    let report = verify_image(cx.client, &dst, digest, trusted, &policy).await?;
-    if !report.verified {
-        return Err(Error::Policy(format!(
-            "verification in production failed, so {}:{} was not tagged: {}",
-            dst.repository_name(),
-            prepared.tag,
-            report.reasons.join("; ")
-        )));
-    }
+    let verified = async {
+        let report = verify_image(cx.client, &dst, digest, trusted, &policy).await?;
+        if !report.verified {
+            return Err(Error::Policy(format!(
+                "verification in production failed, so {}:{} was not tagged: {}",
+                dst.repository_name(),
+                prepared.tag,
+                report.reasons.join("; ")
+            )));
+        }
+        Ok(())
+    };
+    watch(cx.progress, "verify", verified.await)?;
     cx.progress
         .finished("verify", "signature and attestations verified", false);
     record.steps.push(step(
@@ -404,7 +414,11 @@ pub async fn execute(
 
     // Only now does the production tag appear.
     cx.progress.started("tag", &prepared.tag);
-    let tagged = tag::apply_tag(cx, &dst, &prepared).await?;
+    let tagged = watch(
+        cx.progress,
+        "tag",
+        tag::apply_tag(cx, &dst, &prepared).await,
+    )?;
     let detail = format!("{}:{}", dst.repository_name(), prepared.tag);
     cx.progress.finished("tag", &detail, !tagged);
     record.steps.push(step(

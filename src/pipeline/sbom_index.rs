@@ -1,0 +1,332 @@
+//! `vimes sbom index`: SBOM files (parsed on worker threads, filed in
+//! batches), images (their signed SBOM attestation) and whole repositories,
+//! filed in the inventory. One target that cannot be read does not stop the
+//! others: it is reported in the outcome.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::pipeline::attested_sbom::attested_sbom;
+use crate::registry::reference::Side;
+use crate::registry::{ImageRef, RegistryClient};
+use crate::sbom::document::{self, ReadError};
+use crate::sbom::inventory::{ImageRecord, Indexed};
+use crate::sbom::{Inventory, Sbom};
+use crate::signing::keys::{load_configured_keys, load_public_keys, PublicKey};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to index.
+#[derive(Debug, Default)]
+pub struct IndexRequest {
+    /// SBOM files, directories of `*.json` SBOM files, or images.
+    pub targets: Vec<String>,
+    /// Repositories whose every tagged image is indexed.
+    pub repositories: Vec<String>,
+    /// The image a single SBOM file describes (default: what the SBOM records).
+    pub image: Option<String>,
+    /// Trusted public keys for attestations (default: `signing.public_keys`).
+    pub keys: Vec<String>,
+}
+
+/// What indexing did.
+#[derive(Debug)]
+pub struct IndexOutcome {
+    /// The SBOMs filed.
+    pub indexed: Vec<Indexed>,
+    /// Targets that could not be read or checked, with why.
+    pub failed: Vec<(String, Error)>,
+    /// Digests of a repository without a signed SBOM, with why.
+    pub skipped: Vec<(String, String)>,
+    /// The inventory's file.
+    pub inventory: PathBuf,
+    /// Images the inventory holds now.
+    pub images: u64,
+    /// Packages the inventory holds now.
+    pub packages: u64,
+}
+
+/// Files what `request` names in `inventory`.
+pub async fn index(
+    config: &Config,
+    config_dir: Option<&Path>,
+    inventory: &mut Inventory,
+    request: &IndexRequest,
+) -> Result<IndexOutcome> {
+    let (mut files, mut images) = (Vec::new(), Vec::new());
+    for target in &request.targets {
+        expand_target(target, &mut files, &mut images)?;
+    }
+    if request.image.is_some() && (files.len() != 1 || !images.is_empty()) {
+        return Err(Error::Usage(
+            "--image names the image of exactly one SBOM file".into(),
+        ));
+    }
+    let mut report = IndexOutcome {
+        indexed: Vec::new(),
+        failed: Vec::new(),
+        skipped: Vec::new(),
+        inventory: inventory.path().to_path_buf(),
+        images: 0,
+        packages: 0,
+    };
+    let needs_registry =
+        !images.is_empty() || !request.repositories.is_empty() || request.image.is_some();
+    let client = match needs_registry {
+        true => Some(RegistryClient::new(config)?),
+        false => None,
+    };
+    let identity = match (&request.image, &client) {
+        (Some(reference), Some(client)) => {
+            let image = ImageRef::resolve(config, reference, Side::Source)?;
+            let digest = client.digest_of(&image).await?;
+            Some((image.repository_name(), digest, image.tag.clone()))
+        }
+        _ => None,
+    };
+    // Keys are checked before anything is filed.
+    let keys = match images.is_empty() && request.repositories.is_empty() {
+        true => None,
+        false => Some(trusted_keys(config, config_dir, &request.keys)?),
+    };
+    index_files(inventory, &files, identity.as_ref(), &mut report)?;
+    if let (Some(client), Some(keys)) = (&client, keys) {
+        for target in &images {
+            // One image that cannot be read does not stop the others.
+            let found = async {
+                let image = ImageRef::resolve(config, target, Side::Source)?;
+                let digest = client.resolve_digest(&image, Error::Usage).await?;
+                let sbom = attested_sbom(client, &image, &digest, &keys).await?;
+                Ok::<_, Error>((image, digest, sbom))
+            };
+            match found.await {
+                Ok((image, digest, sbom)) => {
+                    let record = ImageRecord {
+                        repository: image.repository_name(),
+                        digest,
+                        tags: image.tag.iter().cloned().collect(),
+                        replace_tags: false,
+                        origin: "attestation".into(),
+                    };
+                    report.indexed.extend(inventory.index(&[(record, &sbom)])?);
+                }
+                Err(e) => report.failed.push((target.clone(), e)),
+            }
+        }
+        for repository in &request.repositories {
+            index_repository(client, &keys, inventory, config, repository, &mut report).await?;
+        }
+    }
+    (report.images, report.packages) = inventory.counts()?;
+    Ok(report)
+}
+
+/// Sorts a target into SBOM files (a directory's `*.json` files included) or images.
+fn expand_target(target: &str, files: &mut Vec<PathBuf>, images: &mut Vec<String>) -> Result<()> {
+    let path = Path::new(target);
+    if path.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|error| Error::File {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            // A `*.json` entry that is not a regular file (a FIFO, a device)
+            // is kept so that reading it fails by name rather than being
+            // passed over in silence; subdirectories are not descended.
+            .filter(|p| {
+                !p.is_dir()
+                    && p.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            })
+            .collect();
+        found.sort();
+        files.extend(found);
+    } else if path.exists()
+        || target.to_ascii_lowercase().ends_with(".json")
+        || target.starts_with(['.', '/', '~'])
+    {
+        // Something path-like that does not exist is a missing file, not an image on Docker Hub.
+        files.push(path.to_path_buf());
+    } else {
+        images.push(target.to_string());
+    }
+    Ok(())
+}
+
+/// Parses files on worker threads (file `i` on worker `i % n`, received in
+/// file order, so a digest filed twice ends as the last file says) while this
+/// thread writes batches bounded by count and by packages.
+fn index_files(
+    inventory: &mut Inventory,
+    files: &[PathBuf],
+    identity: Option<&(String, String, Option<String>)>,
+    report: &mut IndexOutcome,
+) -> Result<()> {
+    // Bigger transactions rewrite fewer pages and sort more rows together;
+    // these bounds keep a batch near 100 MB of parsed packages.
+    const BATCH_FILES: usize = 2048;
+    const BATCH_PACKAGES: usize = 400_000;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    std::thread::scope(|scope| -> Result<()> {
+        let mut receivers = Vec::with_capacity(workers);
+        for worker in 0..workers {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+            receivers.push(receiver);
+            scope.spawn(move || {
+                for file in files.iter().skip(worker).step_by(workers) {
+                    if sender.send((file, read_sbom_file(file, identity))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut batch: Vec<(ImageRecord, Sbom)> = Vec::new();
+        let mut packages = 0;
+        let mut flush = |batch: &mut Vec<(ImageRecord, Sbom)>| -> Result<()> {
+            let items: Vec<(ImageRecord, &Sbom)> =
+                batch.iter().map(|(r, s)| (r.clone(), s)).collect();
+            report.indexed.extend(inventory.index(&items)?);
+            batch.clear();
+            Ok(())
+        };
+        let mut failed = Vec::new();
+        for i in 0..files.len() {
+            // A worker only stops early by panicking; the scope re-raises that.
+            let Ok((file, result)) = receivers[i % workers].recv() else {
+                break;
+            };
+            match result {
+                Ok(item) => {
+                    packages += item.1.packages.len();
+                    batch.push(item);
+                    if batch.len() >= BATCH_FILES || packages >= BATCH_PACKAGES {
+                        flush(&mut batch)?;
+                        packages = 0;
+                    }
+                }
+                Err(e) => failed.push((file.display().to_string(), e)),
+            }
+        }
+        flush(&mut batch)?;
+        report.failed.extend(failed);
+        Ok(())
+    })
+}
+
+/// One SBOM file and the image it is filed under.
+fn read_sbom_file(
+    path: &Path,
+    identity: Option<&(String, String, Option<String>)>,
+) -> Result<(ImageRecord, Sbom)> {
+    let sbom = document::parse_file(path).map_err(|e| match e {
+        ReadError::Io(error) => Error::File {
+            path: path.to_path_buf(),
+            error,
+        },
+        ReadError::Invalid(why) => Error::Usage(format!("{}: {why}", path.display())),
+    })?;
+    let (repository, digest, tag) = match identity {
+        Some((repository, digest, tag)) => (repository.clone(), digest.clone(), tag.clone()),
+        None => {
+            let subject = sbom.subject.as_ref();
+            let Some((name, digest)) = subject.and_then(|s| Some((&s.name, s.digest.clone()?)))
+            else {
+                return Err(Error::Usage(format!(
+                    "{}: the SBOM does not record the digest of the image it describes; pass --image HOST/REPO@sha256:...",
+                    path.display()
+                )));
+            };
+            match ImageRef::parse(name) {
+                Ok(r) => (r.repository_name(), digest, r.tag),
+                Err(_) => (name.clone(), digest, None),
+            }
+        }
+    };
+    let origin = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Ok((
+        ImageRecord {
+            repository,
+            digest,
+            tags: tag.into_iter().collect(),
+            replace_tags: false,
+            origin: origin.display().to_string(),
+        },
+        sbom,
+    ))
+}
+
+/// `--key` keys, else `signing.public_keys` (relative to vimes.yaml).
+fn trusted_keys(
+    config: &Config,
+    config_dir: Option<&Path>,
+    explicit: &[String],
+) -> Result<Vec<PublicKey>> {
+    let keys = match explicit.is_empty() {
+        true => load_configured_keys(&config.signing.public_keys, config_dir)?,
+        false => load_public_keys(explicit, None)?,
+    };
+    if keys.is_empty() {
+        return Err(Error::Usage(
+            "no trusted public key to check SBOM attestations: pass --key or set signing.public_keys".into(),
+        ));
+    }
+    Ok(keys)
+}
+
+/// Every tagged digest of a repository (cosign `sha256-*` tags left out), with
+/// all of its tags; digests without a signed SBOM are reported as skipped.
+async fn index_repository(
+    client: &RegistryClient,
+    keys: &[PublicKey],
+    inventory: &mut Inventory,
+    config: &Config,
+    repository: &str,
+    report: &mut IndexOutcome,
+) -> Result<()> {
+    let repo = ImageRef::resolve(config, repository, Side::Source)?;
+    let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let tags: Vec<String> = client
+        .list_tags(&repo)
+        .await?
+        .into_iter()
+        .filter(|t| !t.starts_with("sha256-"))
+        .collect();
+    if tags.is_empty() {
+        // Indexing nothing must not look like success: the usual cause is a
+        // short name that resolved under promotion.from instead of production.
+        return Err(Error::Usage(format!(
+            "{} has no image tags or does not exist (a short name resolves under promotion.from; give host/project/repository)",
+            repo.repository_name()
+        )));
+    }
+    for tag in tags {
+        if let Some(manifest) = client.get_manifest(&repo.with_tag(&tag)).await? {
+            by_digest.entry(manifest.digest).or_default().push(tag);
+        }
+    }
+    for (digest, tags) in by_digest {
+        let image = repo.with_digest(&digest);
+        match attested_sbom(client, &image, &digest, keys).await {
+            Ok(sbom) => {
+                let record = ImageRecord {
+                    repository: repo.repository_name(),
+                    digest,
+                    tags,
+                    replace_tags: true,
+                    origin: "attestation".into(),
+                };
+                report.indexed.extend(inventory.index(&[(record, &sbom)])?);
+            }
+            Err(Error::Policy(why)) => report
+                .skipped
+                .push((format!("{}@{digest}", repo.repository_name()), why)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

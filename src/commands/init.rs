@@ -66,11 +66,19 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Exit> {
         ))
         .into());
     }
-    let answers = if ctx.ui.interactive && !ctx.global.yes {
+    let mut answers = if ctx.ui.interactive && !ctx.global.yes {
         ask(&args)?
     } else {
         from_flags(&args)?
     };
+    // The binaries found now become the pins; a tool not installed yet is
+    // left unpinned (`vimes config show` prints its hash once it is).
+    let defaults = crate::config::Config::default();
+    for report in crate::tools::pin::report(&defaults) {
+        if let Some(binary) = report.binary {
+            answers.tool_pins.insert(report.tool, binary.sha256);
+        }
+    }
     let text = config::render_template(&answers);
     // Never write a file that vimes itself would then refuse.
     config::parse_str(&text, &path.display().to_string())
@@ -249,6 +257,7 @@ fn ask(args: &InitArgs) -> anyhow::Result<InitAnswers> {
         insecure,
         signing_key,
         public_key,
+        tool_pins: Default::default(),
     };
     // Flag values were not checked by the prompts' validators.
     check_flags(&answers)?;

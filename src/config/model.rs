@@ -221,6 +221,12 @@ pub struct ToolsConfig {
     /// Which image builder to run.
     #[serde(default)]
     pub builder: Builder,
+    /// SHA-256 the chosen builder's binary must have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builder_sha256: Option<String>,
+    /// Refuse to run a tool whose binary has no pinned SHA-256.
+    #[serde(default)]
+    pub require_pinned: bool,
 }
 
 impl Default for ToolsConfig {
@@ -229,6 +235,8 @@ impl Default for ToolsConfig {
             trivy: default_trivy(),
             syft: default_syft(),
             builder: Builder::Auto,
+            builder_sha256: None,
+            require_pinned: false,
         }
     }
 }
@@ -243,6 +251,7 @@ fn default_trivy() -> TrivyConfig {
         skip_db_update: false,
         offline: false,
         engine: ScanEngine::Local,
+        sha256: None,
     }
 }
 fn default_syft() -> ToolConfig {
@@ -250,6 +259,7 @@ fn default_syft() -> ToolConfig {
         path: "syft".into(),
         server: None,
         timeout_secs: 600,
+        sha256: None,
     }
 }
 
@@ -280,6 +290,9 @@ pub struct TrivyConfig {
     /// Where scans run: locally, or through Harbor's scanner.
     #[serde(default)]
     pub engine: ScanEngine,
+    /// SHA-256 the binary must have (a scanner release channel can be compromised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// Where vulnerability scans run.
@@ -305,6 +318,9 @@ pub struct ToolConfig {
     /// Seconds before the program is killed.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// SHA-256 the binary must have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 fn default_timeout() -> u64 {

@@ -163,6 +163,15 @@ pub fn json_schema() -> Value {
                         "description": "Image builder; auto tries buildah, then podman, then docker.",
                         "enum": ["auto", "buildah", "podman", "docker"],
                         "default": "auto"
+                    },
+                    "builder_sha256": {
+                        "description": "SHA-256 the chosen builder's binary must have (exit 3 otherwise).",
+                        "$ref": "#/$defs/sha256"
+                    },
+                    "require_pinned": {
+                        "description": "Refuse to run Trivy, Syft or the builder unless its sha256 is set (exit 2).",
+                        "type": "boolean",
+                        "default": false
                     }
                 }
             },
@@ -275,6 +284,10 @@ pub fn json_schema() -> Value {
                         "description": "Must be null (vimes.yaml is refused otherwise): Syft has no client/server mode.",
                         "type": ["string", "null"]
                     },
+                    "sha256": {
+                        "description": "SHA-256 (64 lowercase hex digits) the resolved binary must have; a mismatch refuses to run it (exit 3).",
+                        "$ref": "#/$defs/sha256"
+                    },
                     "timeout_secs": {
                         "description": "Seconds before the program is killed.",
                         "type": "integer",
@@ -300,6 +313,10 @@ pub fn json_schema() -> Value {
                     "token_env": {
                         "description": "Environment variable holding the Trivy server token.",
                         "type": ["string", "null"]
+                    },
+                    "sha256": {
+                        "description": "SHA-256 (64 lowercase hex digits) the resolved binary must have; a mismatch refuses to run it (exit 3).",
+                        "$ref": "#/$defs/sha256"
                     },
                     "timeout_secs": {
                         "description": "Seconds before Trivy is killed.",
@@ -327,6 +344,10 @@ pub fn json_schema() -> Value {
                         "default": "local"
                     }
                 }
+            },
+            "sha256": {
+                "type": ["string", "null"],
+                "pattern": "^[0-9a-f]{64}$"
             },
             "severity": {
                 "description": "Vulnerability severity as Trivy names it.",

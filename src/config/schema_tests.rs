@@ -126,6 +126,7 @@ fn fully_populated() -> Config {
         path: path.into(),
         server: Some("http://localhost:4954".into()),
         timeout_secs: 30,
+        sha256: Some("b".repeat(64)),
     };
     let mut config = Config {
         version: 1,
@@ -159,9 +160,12 @@ fn fully_populated() -> Config {
                 skip_db_update: true,
                 offline: true,
                 engine: ScanEngine::Harbor,
+                sha256: Some("a".repeat(64)),
             },
             syft: tool("syft"),
             builder: Builder::Buildah,
+            builder_sha256: Some("c".repeat(64)),
+            require_pinned: true,
         },
         sbom: SbomConfig {
             format: SbomFormat::SpdxJson,

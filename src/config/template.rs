@@ -21,6 +21,9 @@ pub struct InitAnswers {
     pub signing_key: String,
     /// Public key trusted for verification.
     pub public_key: String,
+    /// SHA-256 of the tool binaries found on this machine (`trivy`, `syft`,
+    /// `builder`), written as their pins.
+    pub tool_pins: std::collections::BTreeMap<String, String>,
 }
 
 impl InitAnswers {
@@ -35,6 +38,7 @@ impl InitAnswers {
             insecure: false,
             signing_key: "cosign.key".into(),
             public_key: "cosign.pub".into(),
+            tool_pins: Default::default(),
         }
     }
 }
@@ -68,6 +72,19 @@ pub fn render(answers: &InitAnswers) -> String {
         "host[:port][/path] prefixes images may come from",
     );
     let key_line = aligned(&format!("  key: {signing_key}"), "a path, or env://VAR");
+    let pin = |tool: &str| {
+        answers
+            .tool_pins
+            .get(tool)
+            .map(|sha| format!(", sha256: {sha}"))
+            .unwrap_or_default()
+    };
+    let (trivy_pin, syft_pin) = (pin("trivy"), pin("syft"));
+    let builder_pin = answers
+        .tool_pins
+        .get("builder")
+        .map(|sha| format!("\n  builder_sha256: {sha}"))
+        .unwrap_or_default();
     let public_line = aligned(
         &format!("  public_keys: [{public_key}]"),
         "keys `vimes verify` trusts",
@@ -140,11 +157,14 @@ signing:
   require_attestations: []
   format: legacy                  # legacy (cosign .sig tags) | bundle (Sigstore bundle, referrers API)
 
-# External programs (name on PATH or a path).
+# External programs (name on PATH or a path). `sha256` pins a binary: vimes
+# refuses to run one with another hash (exit 3). `vimes init` writes the hashes
+# of the binaries it finds; update a pin on purpose when you upgrade the tool.
 tools:
-  trivy: {{ path: trivy, timeout_secs: 600 }}   # add `server: URL` for client/server mode
-  syft: {{ path: syft, timeout_secs: 600 }}
-  builder: auto                   # auto (buildah, podman, docker) | buildah | podman | docker
+  trivy: {{ path: trivy, timeout_secs: 600{trivy_pin} }}   # add `server: URL` for client/server mode
+  syft: {{ path: syft, timeout_secs: 600{syft_pin} }}
+  builder: auto                   # auto (buildah, podman, docker) | buildah | podman | docker{builder_pin}
+  require_pinned: false           # true: refuse to run a tool without a sha256 pin
 
 sbom:
   format: cyclonedx-json          # cyclonedx-json | spdx-json
@@ -217,6 +237,20 @@ mod tests {
             ["localhost:5000/production"]
         );
         assert_eq!(config.tools.trivy.timeout_secs, 600);
+        assert_eq!(config.tools.trivy.sha256, None);
+        assert!(!config.tools.require_pinned);
+    }
+
+    #[test]
+    fn found_tools_are_written_as_pins() {
+        let mut answers = InitAnswers::with_staging_url("localhost:5000");
+        for (tool, fill) in [("trivy", "a"), ("syft", "b"), ("builder", "c")] {
+            answers.tool_pins.insert(tool.into(), fill.repeat(64));
+        }
+        let config = load_str(&render(&answers), "vimes.yaml", &no_env).unwrap();
+        assert_eq!(config.tools.trivy.sha256, Some("a".repeat(64)));
+        assert_eq!(config.tools.syft.sha256, Some("b".repeat(64)));
+        assert_eq!(config.tools.builder_sha256, Some("c".repeat(64)));
     }
 
     #[test]
@@ -230,6 +264,7 @@ mod tests {
             insecure: true,
             signing_key: "keys/my key #1.key".into(),
             public_key: "env://PUB".into(),
+            tool_pins: Default::default(),
         };
         let config = load_str(&render(&answers), "vimes.yaml", &no_env).unwrap();
         assert_eq!(config.registries["staging"].project, "2024");

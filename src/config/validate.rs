@@ -77,6 +77,27 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
             );
         }
     }
+    let pins = [
+        (vec!["tools", "trivy", "sha256"], &trivy.sha256),
+        (vec!["tools", "syft", "sha256"], &config.tools.syft.sha256),
+        (
+            vec!["tools", "builder_sha256"],
+            &config.tools.builder_sha256,
+        ),
+    ];
+    for (key, pin) in pins {
+        if let Some(hex) = pin {
+            if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                p.at_value(
+                    &key,
+                    format!(
+                        "{} {hex:?} is not a SHA-256: give the 64 lowercase hex digits `sha256sum` prints",
+                        key.join(".")
+                    ),
+                );
+            }
+        }
+    }
     if let Some(server) = &config.tools.syft.server {
         // Accepted for symmetry with tools.trivy, but a value would silently do nothing.
         p.at_value(
@@ -309,6 +330,24 @@ mod tests {
         let text = format!("{BASE}promotion:\n  from: staging\n  to: production\n");
         let config = check(&text).unwrap();
         assert_eq!(config.registries.len(), 2);
+    }
+
+    #[test]
+    fn tool_pins_are_sha256_hex() {
+        let good = "a".repeat(64);
+        check(&format!("{BASE}tools:\n  trivy: {{path: trivy, sha256: {good}}}\n  builder_sha256: \"{good}\"\n")).unwrap();
+        let e = check(&format!(
+            "{BASE}tools:\n  syft: {{path: syft, sha256: \"sha256:{good}\"}}\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("tools.syft.sha256 \"sha256:"), "{e}");
+        assert!(e.contains("64 lowercase hex digits"), "{e}");
+        let upper = "A".repeat(64);
+        let e = check(&format!("{BASE}tools:\n  builder_sha256: \"{upper}\"\n")).unwrap_err();
+        assert!(
+            e.starts_with("vimes.yaml:10:19: tools.builder_sha256"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
 use crate::tools::git;
+use crate::tools::pin::{self, ToolBinary};
 use crate::ui::progress::{watch, Progress};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,6 +59,8 @@ pub struct BuiltImage {
     pub reference: String,
     /// The builder used.
     pub builder: builder::BuilderKind,
+    /// Its binary (resolved path, SHA-256, whether `tools.builder_sha256` pinned it).
+    pub builder_binary: ToolBinary,
     /// Its base images.
     pub bases: Vec<BaseImage>,
     /// Warnings about it.
@@ -136,10 +139,14 @@ pub async fn build(
         let destination = ImageRef::parse(&plan.destination.with_tag(&tag).to_string())?;
         targets.push((plan, destination));
     }
-    let builder = builder::select(config.tools.builder)?;
+    let mut builder = builder::select(config.tools.builder)?;
+    // What is hashed is what runs.
+    let binary = pin::builder(config, builder.kind.name(), &builder.program)?;
+    builder.program = binary.path.clone();
     let mut built = Vec::new();
     for (plan, destination) in targets {
-        built.push(build_one(config, &builder, plan, destination, options, progress).await?);
+        let image = (&builder, &binary);
+        built.push(build_one(config, image, plan, destination, options, progress).await?);
     }
     Ok(built)
 }
@@ -362,7 +369,7 @@ fn labels(context: &Path, epoch: Option<u64>) -> BTreeMap<String, String> {
 
 async fn build_one(
     config: &Config,
-    builder: &builder::Builder,
+    (builder, binary): (&builder::Builder, &ToolBinary),
     plan: Plan,
     destination: ImageRef,
     options: &BuildOptions,
@@ -426,6 +433,7 @@ async fn build_one(
         tag: destination.tag.clone().unwrap_or_default(),
         digest,
         builder: builder.kind,
+        builder_binary: binary.clone(),
         bases: plan.bases,
         warnings: plan.warnings,
     })

@@ -59,6 +59,10 @@ pub struct PromotionRecord {
     pub signer: String,
     /// Syft version that made the SBOM.
     pub syft_version: Option<String>,
+    /// Every tool binary that ran, by resolved path and SHA-256 (and whether
+    /// `tools.*.sha256` pinned it): what the verdict and the SBOM rest on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<crate::tools::pin::ToolBinary>,
     /// Seconds Trivy ran (0 when a cached report was used).
     pub trivy_seconds: f64,
     /// Seconds Syft ran.

@@ -130,10 +130,12 @@ impl SbomRun {
         let tool = &config.tools.syft;
         let timeout = Duration::from_secs(tool.timeout_secs);
         // Cached per binary (as promote does): no extra Syft start per SBOM.
-        let version = super::scan::cached_tool_version("syft", &tool.path, async |real| {
-            syft::version(&real, timeout).await
-        })
-        .await?;
+        let binary = crate::tools::pin::syft(config)?;
+        let version = binary
+            .version(&crate::paths::cache_dir_or_temp(), async |real: String| {
+                syft::version(&real, timeout).await
+            })
+            .await?;
         let registry = client.registry_config(&image);
         let ca_file =
             registry.and_then(|r| r.ca_file.as_ref().map(|c| resolve_path(c, config_dir)));
@@ -162,7 +164,7 @@ impl SbomRun {
         let raw_path = work.path().join("sbom.json");
         progress.log(&format!("Running syft {version} on {subject}"));
         let request = ScanRequest {
-            program: tool.path.clone(),
+            program: binary.path.display().to_string(),
             image: subject.clone(),
             format: self.format,
             output: raw_path.clone(),

@@ -11,9 +11,10 @@ use crate::process::Invocation;
 use crate::registry::auth::{self, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, resolve_path};
+use crate::tools::pin::{self, ToolBinary};
 use crate::tools::trivy::{self, ScanRequest};
 use crate::ui::progress::Progress;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -71,6 +72,10 @@ pub struct ScanOutcome {
     pub scan_started_on: String,
     /// When the report was finished.
     pub scan_finished_on: String,
+    /// The Trivy binary that ran (resolved path, SHA-256, whether pinned);
+    /// absent when Harbor's scanner ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trivy_binary: Option<ToolBinary>,
     /// The Trivy arguments that decided what the report holds (part of the
     /// report cache key); empty for Harbor's scanner.
     pub trivy_options: Vec<String>,
@@ -88,67 +93,17 @@ pub struct ScanOutcome {
     pub report: crate::tools::trivy::Report,
 }
 
-#[derive(Serialize, Deserialize)]
-struct CachedVersion {
-    path: String,
-    size: u64,
-    modified: u64,
-    version: String,
-}
-
-/// Trivy's version, cached per binary: running it costs more than a whole
-/// cached re-gate should.
-async fn trivy_version(program: &str) -> Result<String> {
-    let version = cached_tool_version("trivy", program, async |real: String| {
-        trivy::version(&real).await
-    })
-    .await?;
+/// Trivy's binary, checked against its pin, and its version (cached with
+/// the binary's hash: running it costs more than a whole cached re-gate).
+async fn trivy_binary(config: &Config) -> Result<(ToolBinary, String)> {
+    let binary = pin::trivy(config)?;
+    let version = binary
+        .version(&vimes_cache_dir(), async |real: String| {
+            trivy::version(&real).await
+        })
+        .await?;
     trivy::check_version(&version)?;
-    Ok(version)
-}
-
-/// A tool's version, cached per binary (resolved path, size, mtime) in
-/// vimes' cache dir, so that a version check does not start the tool each time.
-pub async fn cached_tool_version(
-    tool: &str,
-    program: &str,
-    fetch: impl AsyncFnOnce(String) -> Result<String>,
-) -> Result<String> {
-    let Some(path) = crate::process::resolve_program(program) else {
-        return Err(Error::Tool {
-            tool: tool.into(),
-            message: format!(
-                "{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"
-            ),
-        });
-    };
-    let real = std::fs::canonicalize(&path).unwrap_or(path);
-    let meta = std::fs::metadata(&real).ok();
-    let size = meta.as_ref().map_or(0, |m| m.len());
-    let modified = meta
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs());
-    let file = vimes_cache_dir().join(format!("{tool}-version.json"));
-    if let Ok(bytes) = std::fs::read(&file) {
-        if let Ok(c) = serde_json::from_slice::<CachedVersion>(&bytes) {
-            if c.path == real.display().to_string() && c.size == size && c.modified == modified {
-                return Ok(c.version);
-            }
-        }
-    }
-    let version = fetch(real.display().to_string()).await?;
-    let record = CachedVersion {
-        path: real.display().to_string(),
-        size,
-        modified,
-        version: version.clone(),
-    };
-    let _ = std::fs::create_dir_all(vimes_cache_dir());
-    if let Ok(bytes) = serde_json::to_vec(&record) {
-        let _ = std::fs::write(&file, bytes);
-    }
-    Ok(version)
+    Ok((binary, version))
 }
 
 /// A private Trivy cache dir for this process, with the shared DB hard-linked
@@ -200,7 +155,7 @@ fn server_token(tool: &TrivyConfig) -> Option<String> {
 
 /// Brings the shared DB up to date once, under a file lock, so that the
 /// private per-scan copies never download it concurrently.
-async fn update_db(tool: &TrivyConfig, base: &Path) -> Result<()> {
+async fn update_db(tool: &TrivyConfig, program: &Path, base: &Path) -> Result<()> {
     let io = |error| Error::File {
         path: base.to_path_buf(),
         error,
@@ -208,15 +163,18 @@ async fn update_db(tool: &TrivyConfig, base: &Path) -> Result<()> {
     std::fs::create_dir_all(base).map_err(io)?;
     let lock = std::fs::File::create(base.join("vimes-db.lock")).map_err(io)?;
     lock.lock().map_err(io)?;
-    let mut invocation =
-        Invocation::new("trivy", &tool.path, Duration::from_secs(tool.timeout_secs))
-            .args([
-                "image",
-                "--download-db-only",
-                "--no-progress",
-                "--cache-dir",
-            ])
-            .args([base.display().to_string()]);
+    let mut invocation = Invocation::new(
+        "trivy",
+        &program.display().to_string(),
+        Duration::from_secs(tool.timeout_secs),
+    )
+    .args([
+        "image",
+        "--download-db-only",
+        "--no-progress",
+        "--cache-dir",
+    ])
+    .args([base.display().to_string()]);
     if let Some(repo) = &tool.db_repository {
         invocation = invocation.args(["--db-repository", repo.as_str()]);
     }
@@ -289,7 +247,7 @@ pub async fn scan_image(
         && registry.is_some_and(|r| r.kind == RegistryType::Harbor);
     let mut environment = None;
     if !harbor {
-        environment = Some(TrivyEnvironment::read(tool).await?);
+        environment = Some(TrivyEnvironment::read(config).await?);
     }
     let mut parts = Vec::new();
     let mut scans = Vec::new();
@@ -328,6 +286,7 @@ pub async fn scan_image(
         trivy_version: first.map(|s| s.scanner.clone()).unwrap_or_default(),
         db_updated_at: environment.as_ref().and_then(|e| e.db_updated_at.clone()),
         db_repository: trivy::db_repository(tool.db_repository.as_deref()).to_string(),
+        trivy_binary: environment.as_ref().map(|e| e.binary.clone()),
         trivy_options: environment.map(|e| e.options).unwrap_or_default(),
         today_overridden: options.clock.overridden().map(|d| d.to_string()),
         cached: scans.iter().all(|s| s.cached),
@@ -372,6 +331,7 @@ async fn scan_on_harbor(
 /// What every Trivy run of one scan shares: Trivy's version, the DB's date
 /// and the options that decide the report (together, the cache key).
 struct TrivyEnvironment {
+    binary: ToolBinary,
     version: String,
     base: PathBuf,
     db_updated_at: Option<String>,
@@ -379,8 +339,9 @@ struct TrivyEnvironment {
 }
 
 impl TrivyEnvironment {
-    async fn read(tool: &TrivyConfig) -> Result<Self> {
-        let version = trivy_version(&tool.path).await?;
+    async fn read(config: &Config) -> Result<Self> {
+        let tool = &config.tools.trivy;
+        let (binary, version) = trivy_binary(config).await?;
         let base = crate::paths::trivy_cache_dir();
         let db_updated_at = if tool.server.is_none() {
             trivy::db_updated_at(&base)
@@ -388,6 +349,7 @@ impl TrivyEnvironment {
             None
         };
         Ok(TrivyEnvironment {
+            binary,
             version,
             base,
             db_updated_at,
@@ -468,11 +430,11 @@ async fn scan_with_trivy(
             Credentials::Anonymous => None,
         };
     if tool.server.is_none() && !tool.skip_db_update {
-        update_db(tool, &env.base).await?;
+        update_db(tool, &env.binary.path, &env.base).await?;
     }
     let private = PrivateCache::create(&env.base)?;
     let request = ScanRequest {
-        program: tool.path.clone(),
+        program: env.binary.path.display().to_string(),
         image: format!("{}@{digest}", image.repository_name()),
         credentials,
         insecure: registry.is_some_and(|r| r.insecure),

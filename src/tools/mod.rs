@@ -3,5 +3,6 @@
 
 pub mod builder;
 pub mod git;
+pub mod pin;
 pub mod syft;
 pub mod trivy;

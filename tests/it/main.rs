@@ -15,6 +15,7 @@ mod fail_closed;
 mod faults;
 mod harbor;
 mod hook;
+mod pins;
 mod promote;
 mod quickstart;
 mod registry_trust;

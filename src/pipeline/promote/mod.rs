@@ -327,6 +327,13 @@ pub async fn execute(
         review_interactive: review.interactive,
         signer: key.fingerprint.clone(),
         syft_version: Some(sbom.syft_version),
+        tools: prepared
+            .scan
+            .trivy_binary
+            .iter()
+            .cloned()
+            .chain([sbom.syft_binary])
+            .collect(),
         trivy_seconds: prepared.scan.trivy_seconds,
         syft_seconds: sbom.seconds,
         started_at,

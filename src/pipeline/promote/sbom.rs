@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::sbom::syft_every_platform;
 use crate::pipeline::scan::platforms::{scan_targets, ScanTarget};
 use crate::registry::{auth, ImageRef};
+use crate::tools::pin::{self, Pin, ToolBinary};
 use crate::tools::syft;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,6 +25,8 @@ pub struct GeneratedSbom {
     pub format: SbomFormat,
     /// Syft's version.
     pub syft_version: String,
+    /// The Syft binary that ran.
+    pub syft_binary: ToolBinary,
     /// How long Syft ran.
     pub seconds: f64,
 }
@@ -54,6 +57,7 @@ impl SbomJob {
         let request = JobRequest {
             targets,
             tool: cx.config.tools.syft.clone(),
+            require_pinned: cx.config.tools.require_pinned,
             format: cx.config.sbom.format,
             source: source.clone(),
             subject_name: destination.repository_name(),
@@ -112,6 +116,7 @@ impl Drop for SbomJob {
 struct JobRequest {
     targets: Vec<ScanTarget>,
     tool: ToolConfig,
+    require_pinned: bool,
     format: SbomFormat,
     source: ImageRef,
     subject_name: String,
@@ -121,8 +126,15 @@ struct JobRequest {
 
 async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
     let timeout = Duration::from_secs(job.tool.timeout_secs);
-    let version =
-        crate::pipeline::scan::cached_tool_version("syft", &job.tool.path, async |real: String| {
+    let cache_dir = crate::paths::cache_dir_or_temp();
+    let pin = Pin {
+        key: "tools.syft.sha256",
+        sha256: job.tool.sha256.as_deref(),
+        required: job.require_pinned,
+    };
+    let binary = pin::identify("syft", &job.tool.path, pin, &cache_dir)?;
+    let version = binary
+        .version(&cache_dir, async |real: String| {
             syft::version(&real, timeout).await
         })
         .await?;
@@ -157,7 +169,7 @@ async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
         })?;
     let output = dir.path().join("sbom.json");
     let request = syft::ScanRequest {
-        program: job.tool.path.clone(),
+        program: binary.path.display().to_string(),
         image: format!("{}@{digest}", job.source.repository_name()),
         format: job.format,
         output: output.clone(),
@@ -188,6 +200,7 @@ async fn generate(job: JobRequest) -> Result<GeneratedSbom> {
         document,
         format: job.format,
         syft_version: version,
+        syft_binary: binary,
         seconds: ran.elapsed.as_secs_f64(),
     })
 }

@@ -9,7 +9,7 @@
 use crate::check::base::{self, BaseImage};
 use crate::check::{dockerfile, files, rules, Expanded, Finding};
 use crate::config::{Config, RegistryConfig};
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use crate::policy::date::rfc3339;
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
@@ -91,11 +91,11 @@ pub async fn build(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Vec<BuiltImage>> {
     let names = select(config, &options.names)?;
-    let (_, staging) = config.promotion_source().ok_or_else(|| Error::Config {
-        location: None,
-        message: "vimes build pushes to the staging registry: set promotion.from (and \
-                  registries:) in vimes.yaml"
-            .into(),
+    let (_, staging) = config.promotion_source().ok_or_else(|| {
+        ConfigError::new(
+            "vimes build pushes to the staging registry: set promotion.from (and \
+                  registries:) in vimes.yaml",
+        )
     })?;
     let mut plans = Vec::new();
     for name in &names {
@@ -145,10 +145,7 @@ pub async fn build(
 
 fn select(config: &Config, names: &[String]) -> Result<Vec<String>> {
     if config.images.is_empty() {
-        return Err(Error::Config {
-            location: None,
-            message: "vimes.yaml has no images: to build".into(),
-        });
+        return Err(ConfigError::new("vimes.yaml has no images: to build").into());
     }
     if names.is_empty() {
         return Ok(config.images.keys().cloned().collect());

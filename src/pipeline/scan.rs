@@ -3,7 +3,7 @@
 //! and options), and gate the findings.
 
 use crate::config::{Config, RegistryConfig, RegistryType, ScanEngine, TrivyConfig};
-use crate::error::{Error, Result};
+use crate::error::{Error, ProcessError, ProcessErrorKind, Result};
 use crate::policy::date::{now_rfc3339, rfc3339, Date};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
@@ -111,12 +111,12 @@ pub async fn cached_tool_version(
     fetch: impl AsyncFnOnce(String) -> Result<String>,
 ) -> Result<String> {
     let Some(path) = crate::process::resolve_program(program) else {
-        return Err(Error::Tool {
-            tool: tool.into(),
-            message: format!(
-                "{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"
-            ),
-        });
+        return Err(ProcessError::new(
+            ProcessErrorKind::NotFound,
+            tool,
+            format!("{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"),
+        )
+        .into());
     };
     let real = std::fs::canonicalize(&path).unwrap_or(path);
     let meta = std::fs::metadata(&real).ok();

@@ -14,7 +14,7 @@
 
 use super::identity::RegistryIdentity;
 use crate::config::RegistryConfig;
-use crate::error::{Error, Result};
+use crate::error::{RegistryError, RegistryErrorKind, Result};
 use std::time::Duration;
 
 /// Token hosts that registries are known to use besides their own host.
@@ -117,12 +117,15 @@ pub async fn probe(
         .timeout(Duration::from_secs(30))
         .send()
         .await
-        .map_err(|e| Error::Registry {
-            registry: registry.to_string(),
-            message: format!(
-                "asking which token realm it names: {}",
-                crate::error::chain_text(&e)
-            ),
+        .map_err(|e| {
+            RegistryError::new(
+                RegistryErrorKind::of_unanswered(&crate::error::chain_text(&e)),
+                registry.to_string(),
+                format!(
+                    "asking which token realm it names: {}",
+                    crate::error::chain_text(&e)
+                ),
+            )
         })?;
     let token_hosts = config.map(|r| r.token_hosts.as_slice()).unwrap_or(&[]);
     for value in response
@@ -148,9 +151,8 @@ pub fn probe_client(ca_files: &[std::path::PathBuf]) -> Result<reqwest::Client> 
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Error::Registry {
-            registry: "(all)".into(),
-            message: format!("cannot set up the HTTP client: {e}"),
+        .map_err(|e| {
+            RegistryError::tls("(all)", format!("cannot set up the HTTP client: {e}")).into()
         })
 }
 

@@ -3,7 +3,7 @@
 //! `REPO[:TAG]` form that resolves under the promotion source.
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use std::fmt;
 
 /// The default registry of unqualified names, as docker names it.
@@ -117,9 +117,8 @@ impl ImageRef {
             Side::Source => config.promotion_source(),
             Side::Destination => config.promotion_target(),
         };
-        let (_, registry) = entry.ok_or_else(|| Error::Config {
-            location: None,
-            message: "promotion names a registry that is not under registries".to_string(),
+        let (_, registry) = entry.ok_or_else(|| {
+            ConfigError::new("promotion names a registry that is not under registries".to_string())
         })?;
         ImageRef::parse_under(input, &registry.url, &registry.project)
     }

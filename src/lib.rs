@@ -66,10 +66,11 @@ pub fn run() -> ExitCode {
     };
     let ui = ui::Ui::new(&output);
     ui::init_logging(&output);
-    if let Err(message) = policy::date::Date::check_override() {
-        let err = anyhow::Error::from(error::Error::Usage(message));
-        ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
-        return exit::Exit::Usage.into();
+    if let Err(why) = policy::date::Date::check_override() {
+        let err = anyhow::Error::from(error::Error::Usage(why.to_string()));
+        let exit = error::exit_for(&err);
+        ui.error(&err, error::kind_for(&err), exit);
+        return exit.into();
     }
     if let Some(warning) = policy::date::Date::override_warning() {
         eprintln!("vimes: {warning}");

@@ -4,6 +4,14 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// A date vimes was given that it cannot use.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// `VIMES_TODAY` is set to something other than `YYYY-MM-DD`.
+    #[error("VIMES_TODAY is {0:?}, not a date of the form YYYY-MM-DD")]
+    Override(String),
+}
+
 /// A proleptic Gregorian calendar date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -41,11 +49,9 @@ impl Date {
 
     /// Checks `VIMES_TODAY`: set but not a `YYYY-MM-DD` date is a usage error,
     /// so an audit run never falls back to the real clock unnoticed.
-    pub fn check_override() -> Result<(), String> {
+    pub fn check_override() -> Result<(), DateError> {
         match std::env::var("VIMES_TODAY") {
-            Ok(text) if Date::parse(&text).is_none() => Err(format!(
-                "VIMES_TODAY is {text:?}, not a date of the form YYYY-MM-DD"
-            )),
+            Ok(text) if Date::parse(&text).is_none() => Err(DateError::Override(text)),
             _ => Ok(()),
         }
     }

@@ -417,5 +417,5 @@ pub fn merge_attachments(existing: &Manifest, incoming: &Manifest) -> Result<Man
     let bytes = serde_json::to_vec(&doc).map_err(|e| {
         Error::internal(format!("cannot serialise merged signature manifests: {e}"))
     })?;
-    Manifest::from_bytes(bytes).map_err(|e| invalid(&e).into())
+    Manifest::from_bytes(bytes).map_err(|e| invalid(&e.to_string()).into())
 }

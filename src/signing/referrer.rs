@@ -289,5 +289,5 @@ fn build_manifest(subject: &Manifest, bundle: &Bundle, predicate_type: &str) -> 
     };
     let invalid = |why: String| Error::internal(format!("cannot build the bundle manifest: {why}"));
     let bytes = serde_json::to_vec(&doc).map_err(|e| invalid(e.to_string()))?;
-    Manifest::from_bytes(bytes).map_err(invalid)
+    Manifest::from_bytes(bytes).map_err(|e| invalid(e.to_string()))
 }

@@ -214,4 +214,29 @@ mod tests {
         assert!(r.compile(Ecosystem::Semver).is_err());
         assert!(r.compile(Ecosystem::Debian).is_err());
     }
+
+    #[test]
+    fn a_refused_range_names_its_part_and_the_version_error() {
+        let err = Range::parse(">=1.0,").unwrap_err();
+        assert_eq!(err, RangeError::EmptyComparator(">=1.0,".into()));
+        assert_eq!(
+            err.to_string(),
+            r#"malformed version range ">=1.0,": empty comparator (stray comma?)"#
+        );
+        let err = Range::parse("<abc")
+            .unwrap()
+            .compile(Ecosystem::Debian)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            RangeError::Version {
+                why: VersionError::DebianUpstream(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            r#"malformed version range "<abc" for Debian versions: Debian version "abc": upstream version must start with a digit"#
+        );
+    }
 }

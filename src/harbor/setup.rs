@@ -83,7 +83,7 @@ impl<'a> Clients<'a> {
         }
         self.by_host
             .get(&plan.host)
-            .ok_or_else(|| Error::internal("no client for this Harbor (internal)"))
+            .ok_or_else(|| Error::internal(format!("no Harbor client for {}", plan.host)))
     }
 }
 

@@ -73,8 +73,9 @@ pub fn run() -> ExitCode {
         Ok(clock) => clock,
         Err(bad) => {
             let err = anyhow::Error::from(error::Error::Usage(bad.to_string()));
-            ui.error(&err, error::kind_for(&err), exit::Exit::Usage);
-            return exit::Exit::Usage.into();
+            let exit = error::exit_for(&err);
+            ui.error(&err, error::kind_for(&err), exit);
+            return exit.into();
         }
     };
     if let Some(warning) = clock.override_warning() {

@@ -3,7 +3,7 @@
 //! registry (manifest, then config blob); decides nothing about the build.
 
 use crate::clock::{date_of_timestamp, Date};
-use crate::error::{Error, Result};
+use crate::error::{RegistryError, Result};
 use crate::registry::manifest::{Content, Descriptor};
 use crate::registry::{ImageRef, RegistryClient};
 use serde::Serialize;
@@ -115,10 +115,8 @@ async fn created(
     image: &ImageRef,
     platform: Option<&str>,
 ) -> Result<Option<String>> {
-    let not_found = || Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("base image {image} not found"),
-    };
+    let not_found =
+        || RegistryError::not_found(&image.registry, format!("base image {image} not found"));
     let manifest = client.get_manifest(image).await?.ok_or_else(not_found)?;
     let config = match manifest.content {
         Content::Image { config, .. } => config,
@@ -127,16 +125,18 @@ async fn created(
             let child_ref = image.with_digest(&child.digest);
             match client.get_manifest(&child_ref).await?.map(|m| m.content) {
                 Some(Content::Image { config, .. }) => config,
-                _ => return Err(not_found()),
+                _ => return Err(not_found().into()),
             }
         }
     };
     let bytes = client
         .pull_blob(image, &config.digest, MAX_CONFIG_BYTES)
         .await?;
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("the config of {image} is not JSON: {e}"),
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        RegistryError::protocol(
+            &image.registry,
+            format!("the config of {image} is not JSON: {e}"),
+        )
     })?;
     Ok(doc
         .get("created")

@@ -10,6 +10,17 @@ use std::collections::BTreeMap;
 /// Registry lookups in flight at once.
 const CONCURRENCY: usize = 8;
 
+/// Why a digest could not be looked up; shown in the finding's hint.
+#[derive(Debug, thiserror::Error)]
+enum LookupError {
+    /// The registry does not have the image.
+    #[error("{0} was not found in its registry")]
+    NotFound(String),
+    /// The registry could not be asked.
+    #[error(transparent)]
+    Registry(crate::error::Error),
+}
+
 /// Fills in `pinned` and the hint of every finding a digest would fix or
 /// explain (digest-required, latest-tag, untagged). A failed lookup is put in
 /// the hint rather than failing the check: the findings stand either way.
@@ -21,12 +32,12 @@ pub async fn resolve_digests(findings: &mut [Finding], client: &RegistryClient) 
         .filter_map(|text| ImageRef::parse(text).ok().map(|r| (text.clone(), r)))
         .filter(|(_, r)| r.digest.is_none())
         .collect();
-    let answers: BTreeMap<String, Result<String, String>> =
+    let answers: BTreeMap<String, Result<String, LookupError>> =
         futures_util::stream::iter(wanted.into_iter().map(|(text, image)| async move {
             let answer = match client.get_manifest(&image).await {
                 Ok(Some(manifest)) => Ok(manifest.digest),
-                Ok(None) => Err(format!("{image} was not found in its registry")),
-                Err(e) => Err(e.to_string()),
+                Ok(None) => Err(LookupError::NotFound(image.to_string())),
+                Err(e) => Err(LookupError::Registry(e)),
             };
             (text, answer)
         }))

@@ -2,7 +2,7 @@
 //! that makes a cluster enforce the keys and attestations of vimes.yaml.
 
 use super::Ctx;
-use crate::error::Error;
+use crate::error::{ConfigError, Error, Location};
 use crate::exit::Exit;
 use crate::policy::admission;
 use crate::signing::keys::{read_key_reference, resolve_path};
@@ -91,13 +91,13 @@ fn display_name(reference: &str, base: Option<&Path>) -> String {
 /// Configuration errors from the engine point at the file they come from.
 fn locate(err: Error, config_path: Option<&Path>) -> Error {
     match err {
-        Error::Config {
+        Error::Config(ConfigError {
             location: None,
             message,
-        } => Error::Config {
-            location: config_path.map(|p| p.display().to_string()),
+        }) => Error::Config(ConfigError {
+            location: config_path.map(|p| Location::file(p.display())),
             message,
-        },
+        }),
         other => other,
     }
 }

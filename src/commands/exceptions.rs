@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             file.serial = Some(file.serial.unwrap_or(0).saturating_add(1));
             let text = format!(
                 "# vimes vulnerability exceptions. Only counts when FILE.sig is a valid\n# signature by a key in policy.approvers (vimes exceptions sign).\n{}",
-                serde_saphyr::to_string(&file).map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?
+                serde_saphyr::to_string(&file).map_err(|e| Error::internal(format!("cannot write YAML: {e}")))?
             );
             // Validate exactly what will be written (dates, ids, empty fields).
             exceptions::parse(&text, &path, ctx.clock.today())?;
@@ -265,7 +265,7 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
             }
             let text = match args.format {
                 ExportFormat::Trivyignore => serde_saphyr::to_string(&exported.document)
-                    .map_err(|e| Error::Usage(format!("cannot write YAML: {e}")))?,
+                    .map_err(|e| Error::internal(format!("cannot write YAML: {e}")))?,
                 _ => serde_json::to_string_pretty(&exported.document)? + "\n",
             };
             if let Some(out) = &args.output_file {

@@ -138,8 +138,9 @@ fn from_flags(args: &InitArgs) -> anyhow::Result<InitAnswers> {
 
 /// Checks flag values with the rules `load` applies, naming the flag.
 fn check_flags(a: &InitAnswers) -> Result<(), Error> {
-    let usage =
-        |flag: &str, value: &str, why: String| Error::Usage(format!("--{flag} {value:?} {why}"));
+    let usage = |flag: &str, value: &str, why: config::ShapeError| {
+        Error::Usage(format!("--{flag} {value:?} {why}"))
+    };
     for (flag, url) in [
         ("staging-url", &a.staging_url),
         ("production-url", &a.production_url),
@@ -157,7 +158,7 @@ fn check_flags(a: &InitAnswers) -> Result<(), Error> {
         ("public-key", &a.public_key),
     ] {
         if key.trim().is_empty() {
-            return Err(usage(flag, key, "is empty".into()));
+            return Err(usage(flag, key, config::ShapeError::EmptyPath));
         }
     }
     Ok(())

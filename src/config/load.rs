@@ -4,7 +4,7 @@ use super::model::Config;
 use super::parse::{parse, Lookup};
 use super::validate::validate;
 use super::LoadedConfig;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use std::path::{Path, PathBuf};
 
 /// File names looked for in each directory, in order of preference.
@@ -55,10 +55,9 @@ pub(crate) fn load_with(
     let path = match named {
         Some((path, how)) => {
             if !path.exists() {
-                return Err(Error::Config {
-                    location: Some(path.display().to_string()),
-                    message: format!("no such file ({how})"),
-                });
+                return Err(
+                    ConfigError::in_file(path.display(), format!("no such file ({how})")).into(),
+                );
             }
             path.to_path_buf()
         }
@@ -68,13 +67,11 @@ pub(crate) fn load_with(
                 let place = cwd
                     .map(|d| format!(" in {} or any parent directory", d.display()))
                     .unwrap_or_default();
-                return Err(Error::Config {
-                    location: None,
-                    message: format!(
-                        "no vimes.yaml found{place}; run `vimes init` to write one, or pass \
+                return Err(ConfigError::new(format!(
+                    "no vimes.yaml found{place}; run `vimes init` to write one, or pass \
                          --config FILE"
-                    ),
-                });
+                ))
+                .into());
             }
             None => {
                 return Ok(LoadedConfig {
@@ -92,12 +89,14 @@ pub(crate) fn load_with(
         path: path.clone(),
         error,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Config {
-        location: Some(name.clone()),
-        message: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::in_file(
+            &name,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
     })?;
     let config = load_str(&text, &name, lookup)?;
     Ok(LoadedConfig {

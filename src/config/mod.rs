@@ -23,7 +23,7 @@ pub use load::load;
 pub use model::*;
 pub use redact::{redacted, redacted_config};
 pub use schema::json_schema;
-pub use shapes::{check_registry_url, check_repo_path};
+pub use shapes::{check_registry_url, check_repo_path, ShapeError};
 pub use template::{render as render_template, InitAnswers};
 
 use crate::error::Result;

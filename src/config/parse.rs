@@ -4,7 +4,7 @@
 use super::interpolate::{interpolate, ColumnMap};
 use super::model::Config;
 use super::tree::Node;
-use crate::error::Error;
+use crate::error::{self, ConfigError, Error};
 use serde_saphyr::{Location, MessageFormatter};
 
 /// Looks up an environment variable for interpolation: `Ok(None)` when
@@ -23,24 +23,21 @@ pub(crate) struct Source<'a> {
 
 impl Source<'_> {
     /// `file:line:column` of a location in the interpolated text.
-    pub fn at(&self, loc: Location) -> String {
-        format!(
-            "{}:{}:{}",
+    pub fn at(&self, loc: Location) -> error::Location {
+        error::Location::at(
             self.name,
             loc.line(),
-            self.columns.original(loc.line(), loc.column())
+            self.columns.original(loc.line(), loc.column()),
         )
     }
 
     /// A configuration error at `loc`, or at the file when `loc` is unknown.
     pub fn error(&self, loc: Option<Location>, message: impl Into<String>) -> Error {
-        Error::Config {
-            location: Some(match loc {
-                Some(loc) if loc.line() > 0 => self.at(loc),
-                _ => self.name.to_string(),
-            }),
-            message: message.into(),
-        }
+        let location = match loc {
+            Some(loc) if loc.line() > 0 => self.at(loc),
+            _ => error::Location::file(self.name),
+        };
+        ConfigError::at(location, message).into()
     }
 }
 
@@ -51,9 +48,8 @@ pub(crate) fn parse<'a>(
     name: &'a str,
     lookup: Lookup<'_>,
 ) -> Result<(Config, Source<'a>), Error> {
-    let config_error = |line: u64, column: u64, message: String| Error::Config {
-        location: Some(format!("{name}:{line}:{column}")),
-        message,
+    let config_error = |line: u64, column: u64, message: String| -> Error {
+        ConfigError::at(error::Location::at(name, line, column), message).into()
     };
     if is_blank(text) {
         return Err(config_error(

@@ -9,44 +9,98 @@ pub fn is_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
+/// Why a vimes.yaml string does not have its shape. Each message completes
+/// a sentence starting with the value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    /// Nothing where a registry URL belongs.
+    #[error("is empty; write host[:port], e.g. harbor.example.com")]
+    EmptyUrl,
+    /// A URL scheme before a registry host; `http` says whether it was plain HTTP.
+    #[error("has a scheme; drop \"{scheme}://\" and write {host:?}{}", if *http { " (and set insecure: true for plain HTTP)" } else { "" })]
+    UrlScheme {
+        /// The scheme written.
+        scheme: String,
+        /// The host after it.
+        host: String,
+        /// Whether the scheme was `http`.
+        http: bool,
+    },
+    /// A path after a registry host.
+    #[error("has a path; write {host:?} and put {path:?} in project")]
+    UrlPath {
+        /// The host before it.
+        host: String,
+        /// The path, which belongs in `project`.
+        path: String,
+    },
+    /// Whitespace in a registry URL.
+    #[error("contains whitespace; write host[:port]")]
+    UrlWhitespace,
+    /// A URL scheme before an allowed-registry prefix.
+    #[error("has a scheme; drop \"{0}://\" and write host[:port][/path]")]
+    PrefixScheme(String),
+    /// Whitespace in an allowed-registry prefix.
+    #[error("contains whitespace; write host[:port][/path]")]
+    PrefixWhitespace,
+    /// `[` without its `]`.
+    #[error("has an unclosed '[' in its IPv6 address")]
+    UnclosedBracket,
+    /// Brackets around something other than an IPv6 address.
+    #[error("is not a valid IPv6 address in brackets")]
+    Ipv6,
+    /// Something after `[IPv6]` other than a port.
+    #[error("must be host[:port]")]
+    AfterIpv6,
+    /// A port that is not 1-65535.
+    #[error("has an invalid port {0:?} (1-65535)")]
+    Port(String),
+    /// A host name outside DNS's letters, digits, `-` and `.`.
+    #[error("is not a valid host name (letters, digits, '-' and '.'), as host[:port]")]
+    HostName,
+    /// An empty repository path where one is required.
+    #[error("is empty")]
+    EmptyPath,
+    /// A repository path OCI would refuse.
+    #[error(
+        "is not a valid repository path: lowercase letters, digits, '.', '_' and '-' in \
+             segments joined by '/', each starting and ending with a letter or digit"
+    )]
+    RepoPath,
+}
+
 /// Checks a registry `url`: `host[:port]`, no scheme, path or whitespace.
 /// The error completes a sentence starting with the value.
-pub fn check_registry_url(url: &str) -> Result<(), String> {
+pub fn check_registry_url(url: &str) -> Result<(), ShapeError> {
     if url.is_empty() {
-        return Err("is empty; write host[:port], e.g. harbor.example.com".into());
+        return Err(ShapeError::EmptyUrl);
     }
     if let Some((scheme, rest)) = url.split_once("://") {
-        let host = rest.split('/').next().unwrap_or(rest);
-        let http = if scheme.eq_ignore_ascii_case("http") {
-            " (and set insecure: true for plain HTTP)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "has a scheme; drop \"{scheme}://\" and write {host:?}{http}"
-        ));
+        return Err(ShapeError::UrlScheme {
+            scheme: scheme.to_string(),
+            host: rest.split('/').next().unwrap_or(rest).to_string(),
+            http: scheme.eq_ignore_ascii_case("http"),
+        });
     }
     if url.chars().any(char::is_whitespace) {
-        return Err("contains whitespace; write host[:port]".into());
+        return Err(ShapeError::UrlWhitespace);
     }
     if let Some((host, path)) = url.split_once('/') {
-        return Err(format!(
-            "has a path; write {host:?} and put {:?} in project",
-            path.trim_matches('/')
-        ));
+        return Err(ShapeError::UrlPath {
+            host: host.to_string(),
+            path: path.trim_matches('/').to_string(),
+        });
     }
     check_host_port(url)
 }
 
 /// Checks a `policy.allowed_registries` entry: `host[:port][/path]`.
-pub fn check_registry_prefix(entry: &str) -> Result<(), String> {
+pub fn check_registry_prefix(entry: &str) -> Result<(), ShapeError> {
     if let Some((scheme, _)) = entry.split_once("://") {
-        return Err(format!(
-            "has a scheme; drop \"{scheme}://\" and write host[:port][/path]"
-        ));
+        return Err(ShapeError::PrefixScheme(scheme.to_string()));
     }
     if entry.chars().any(char::is_whitespace) {
-        return Err("contains whitespace; write host[:port][/path]".into());
+        return Err(ShapeError::PrefixWhitespace);
     }
     match entry.split_once('/') {
         Some((host, path)) => {
@@ -58,19 +112,19 @@ pub fn check_registry_prefix(entry: &str) -> Result<(), String> {
 }
 
 /// Checks `host[:port]` (a DNS name, IPv4 address or `[IPv6]`).
-fn check_host_port(s: &str) -> Result<(), String> {
+fn check_host_port(s: &str) -> Result<(), ShapeError> {
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         let Some((addr, after)) = rest.split_once(']') else {
-            return Err("has an unclosed '[' in its IPv6 address".into());
+            return Err(ShapeError::UnclosedBracket);
         };
         if addr.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err("is not a valid IPv6 address in brackets".into());
+            return Err(ShapeError::Ipv6);
         }
         match after {
             "" => return Ok(()),
             p => match p.strip_prefix(':') {
                 Some(port) => ("[v6]", Some(port)),
-                None => return Err("must be host[:port]".into()),
+                None => return Err(ShapeError::AfterIpv6),
             },
         }
     } else {
@@ -83,7 +137,7 @@ fn check_host_port(s: &str) -> Result<(), String> {
         if !matches!(port.parse::<u16>(), Ok(n) if n > 0)
             || !port.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(format!("has an invalid port {port:?} (1-65535)"));
+            return Err(ShapeError::Port(port.to_string()));
         }
     }
     if host == "[v6]" {
@@ -96,21 +150,19 @@ fn check_host_port(s: &str) -> Result<(), String> {
             && !l.ends_with('-')
     };
     if host.is_empty() || !host.split('.').all(label_ok) {
-        return Err(
-            "is not a valid host name (letters, digits, '-' and '.'), as host[:port]".into(),
-        );
+        return Err(ShapeError::HostName);
     }
     Ok(())
 }
 
 /// Checks a repository path: lowercase `[a-z0-9._-]` segments joined by `/`,
 /// each starting and ending with a letter or digit (as OCI requires).
-pub fn check_repo_path(path: &str, allow_empty: bool) -> Result<(), String> {
+pub fn check_repo_path(path: &str, allow_empty: bool) -> Result<(), ShapeError> {
     if path.is_empty() {
         return if allow_empty {
             Ok(())
         } else {
-            Err("is empty".into())
+            Err(ShapeError::EmptyPath)
         };
     }
     let segment_ok = |s: &str| {
@@ -125,11 +177,7 @@ pub fn check_repo_path(path: &str, allow_empty: bool) -> Result<(), String> {
     if path.split('/').all(segment_ok) {
         Ok(())
     } else {
-        Err(
-            "is not a valid repository path: lowercase letters, digits, '.', '_' and '-' in \
-             segments joined by '/', each starting and ending with a letter or digit"
-                .into(),
-        )
+        Err(ShapeError::RepoPath)
     }
 }
 
@@ -151,7 +199,8 @@ mod tests {
         ] {
             assert_eq!(check_registry_url(good), Ok(()), "{good}");
         }
-        assert!(check_registry_url("https://h.example.com/v2").is_err_and(|e| e.contains("drop")));
+        assert!(check_registry_url("https://h.example.com/v2")
+            .is_err_and(|e| e.to_string().contains("drop")));
         for bad in ["/api", "api/", "Team/x", "a//b", "-a", "a-"] {
             assert!(check_repo_path(bad, false).is_err(), "{bad}");
         }

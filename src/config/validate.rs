@@ -129,7 +129,9 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
     let (first_loc, first) = found.remove(0);
     let mut message = first;
     for (loc, more) in &found {
-        let place = loc.map(|l| source.at(l)).unwrap_or(source.name.to_string());
+        let place = loc
+            .map(|l| source.at(l))
+            .unwrap_or_else(|| crate::error::Location::file(source.name));
         message.push_str(&format!("\n  {place}: {more}"));
     }
     Err(source.error(first_loc, message))

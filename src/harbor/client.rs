@@ -11,7 +11,7 @@ use super::types::{
 };
 use super::HarborClient;
 use crate::config::{Config, RegistryConfig};
-use crate::error::{Error, Result};
+use crate::error::{Error, HarborError, Result};
 use crate::registry::auth;
 use crate::registry::client::RetryPolicy;
 use reqwest::{Method, StatusCode};
@@ -86,9 +86,11 @@ impl HarborClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Registry {
-                registry: host.clone(),
-                message: format!("cannot set up the HTTP client for Harbor: {e}"),
+            .map_err(|e| {
+                HarborError::tls(
+                    &host,
+                    format!("cannot set up the HTTP client for Harbor: {e}"),
+                )
             })?;
         let (credentials, source) = auth::credentials_for(&host, Some(registry)).await?;
         tracing::debug!(registry = %host, ?source, "Harbor credentials");
@@ -213,10 +215,8 @@ impl HarborClient {
     pub async fn create_immutable_rule(&self, project: &str, rule: &ImmutableRule) -> Result<bool> {
         let what = format!("adding an immutable tag rule to project {project}");
         let path = format!("/projects/{}/immutabletagrules", encode_segment(project));
-        let body = serde_json::to_value(rule).map_err(|e| Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: {e}"),
-        })?;
+        let body =
+            serde_json::to_value(rule).map_err(|e| Error::internal(format!("{what}: {e}")))?;
         let url = self.url(&path, &[])?;
         let answer = self
             .send(Method::POST, url, Some(&body), &[IS_NAME], &what)
@@ -242,10 +242,8 @@ impl HarborClient {
         );
         let mut rule = rule.clone();
         rule.id = Some(id);
-        let body = serde_json::to_value(&rule).map_err(|e| Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: {e}"),
-        })?;
+        let body =
+            serde_json::to_value(&rule).map_err(|e| Error::internal(format!("{what}: {e}")))?;
         let url = self.url(&path, &[])?;
         let answer = self
             .send(Method::PUT, url, Some(&body), &[IS_NAME], &what)
@@ -268,10 +266,8 @@ impl HarborClient {
     /// its secret cannot be shown again.
     pub async fn create_robot(&self, robot: &RobotCreate) -> Result<Option<CreatedRobot>> {
         let what = format!("creating robot account {}", robot.name);
-        let body = serde_json::to_value(robot).map_err(|e| Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: {e}"),
-        })?;
+        let body =
+            serde_json::to_value(robot).map_err(|e| Error::internal(format!("{what}: {e}")))?;
         let url = self.url("/robots", &[])?;
         let answer = self
             .send(Method::POST, url, Some(&body), &[], &what)

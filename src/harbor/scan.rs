@@ -7,7 +7,7 @@ use super::transport::encode_segment;
 use super::types::{HarborReport, Scanner, VULN_REPORT_MIME, VULN_REPORT_MIME_LEGACY};
 use super::HarborClient;
 use crate::config::{Config, RegistryType, Severity};
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, HarborError, Result};
 use crate::registry::ImageRef;
 use crate::tools::trivy::{Metadata, Report, ScanResult, Vulnerability};
 use crate::ui::progress::Progress;
@@ -50,9 +50,11 @@ impl HarborClient {
             let artifact = self
                 .artifact(project, repository, digest, true)
                 .await?
-                .ok_or_else(|| Error::Registry {
-                    registry: self.host.clone(),
-                    message: format!("{project}/{repository}@{digest} disappeared during its scan"),
+                .ok_or_else(|| {
+                    HarborError::not_found(
+                        &self.host,
+                        format!("{project}/{repository}@{digest} disappeared during its scan"),
+                    )
                 })?;
             let summary = artifact.vulnerability_summary();
             let status = summary.map_or("Pending", |s| s.scan_status.as_str());
@@ -186,12 +188,11 @@ pub async fn scan_image(
     let (name, registry) = config
         .registry_for_host(&image.registry, &image.repository)
         .filter(|(_, r)| r.kind == RegistryType::Harbor)
-        .ok_or_else(|| Error::Config {
-            location: None,
-            message: format!(
+        .ok_or_else(|| {
+            ConfigError::new(format!(
                 "tools.trivy.engine is harbor, but {} is not under a `type: harbor` registry",
                 image.repository_name()
-            ),
+            ))
         })?;
     tracing::debug!(registry = name, "scanning through Harbor");
     let (project, repository) = super::split_repository(&image.repository)?;

@@ -7,7 +7,7 @@ use super::plan::{self, ProjectPlan};
 use super::types::{Access, ImmutableRule, Project, RobotCreate, RobotPermission};
 use super::HarborClient;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, HarborError, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -81,22 +81,20 @@ impl<'a> Clients<'a> {
             let client = HarborClient::for_registry_config(self.config, &plan.registry).await?;
             self.by_host.insert(plan.host.clone(), client);
         }
-        self.by_host.get(&plan.host).ok_or_else(|| Error::Registry {
-            registry: plan.host.clone(),
-            message: "no client for this Harbor (internal)".into(),
-        })
+        self.by_host
+            .get(&plan.host)
+            .ok_or_else(|| Error::internal(format!("no Harbor client for {}", plan.host)))
     }
 }
 
 fn plans_or_error(config: &Config) -> Result<(Vec<ProjectPlan>, Vec<String>)> {
     let (plans, notes) = plan::plan(config);
     if plans.is_empty() {
-        return Err(Error::Config {
-            location: None,
-            message: "no `type: harbor` registry with a `project:` in vimes.yaml: \
-                      nothing for `vimes harbor` to configure"
-                .into(),
-        });
+        return Err(ConfigError::new(
+            "no `type: harbor` registry with a `project:` in vimes.yaml: \
+                      nothing for `vimes harbor` to configure",
+        )
+        .into());
     }
     Ok((plans, notes))
 }
@@ -285,11 +283,11 @@ pub async fn apply(config: &Config, robot: Option<&str>) -> Result<SetupReport> 
                 .iter()
                 .find(|p| p.promotion_target)
                 .cloned()
-                .ok_or_else(|| Error::Config {
-                    location: None,
-                    message: "--robot needs `promotion.to` to name a `type: harbor` registry \
-                              with a project"
-                        .into(),
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "--robot needs `promotion.to` to name a `type: harbor` registry \
+                              with a project",
+                    )
                 })?,
         ),
         None => None,
@@ -344,16 +342,15 @@ async fn apply_project(
         None => {
             client.create_project(&plan.project, &plan.metadata).await?;
             changes.push(change("project", Some("missing".into()), "created"));
-            client
-                .project(&plan.project)
-                .await?
-                .ok_or_else(|| Error::Registry {
-                    registry: plan.host.clone(),
-                    message: format!(
+            client.project(&plan.project).await?.ok_or_else(|| {
+                HarborError::not_found(
+                    &plan.host,
+                    format!(
                         "project {} was created but cannot be read back",
                         plan.project
                     ),
-                })?
+                )
+            })?
         }
     };
     let differing: BTreeMap<String, String> = plan

@@ -4,7 +4,7 @@
 
 use super::types::ApiErrors;
 use super::HarborClient;
-use crate::error::{chain_text, Error, Result};
+use crate::error::{chain_text, Error, HarborError, RegistryErrorKind, Result};
 use crate::registry::auth::Credentials;
 use crate::registry::bounded::{read_response, BoundedError};
 use crate::registry::client::{retry_after, RetryBounds};
@@ -88,9 +88,11 @@ impl HarborClient {
     /// `<base>/<path>` plus query pairs; `path` is already encoded.
     pub(crate) fn url(&self, path: &str, query: &[(&str, String)]) -> Result<Url> {
         let text = format!("{}{}", self.base, path);
-        let mut url = Url::parse(&text).map_err(|e| Error::Registry {
-            registry: self.host.clone(),
-            message: format!("cannot build the Harbor URL {text:?}: {e}"),
+        let mut url = Url::parse(&text).map_err(|e| {
+            HarborError::protocol(
+                &self.host,
+                format!("cannot build the Harbor URL {text:?}: {e}"),
+            )
         })?;
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -153,12 +155,9 @@ impl HarborClient {
                         }),
                         Err(BoundedError::Stream(e)) => Err(e),
                         Err(BoundedError::TooLarge { limit }) => {
-                            return Err(Error::Registry {
-                                registry: self.host.clone(),
-                                message: format!(
+                            return Err(HarborError::protocol(&self.host, format!(
                                     "{what}: Harbor's answer is larger than {limit} bytes; reading stopped at the limit"
-                                ),
-                            })
+                                )).into())
                         }
                     }
                 }
@@ -190,14 +189,16 @@ impl HarborClient {
                         delay
                     }
                     None => {
-                        return Err(Error::Registry {
-                            registry: self.host.clone(),
-                            message: format!(
+                        return Err(HarborError::new(
+                            RegistryErrorKind::of_unanswered(&chain_text(&e)),
+                            self.host.clone(),
+                            format!(
                                 "{what}: cannot reach Harbor: {}{}",
                                 chain_text(&e),
                                 retried(attempt)
                             ),
-                        })
+                        )
+                        .into())
                     }
                 },
             };
@@ -210,17 +211,22 @@ impl HarborClient {
     /// The error for an answer vimes did not expect: names Harbor's status and
     /// error code, with a hint for the auth statuses (exit 4).
     pub(crate) fn failure(&self, what: &str, answer: &Answer) -> Error {
-        Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: {}", describe(answer)),
-        }
+        HarborError::new(
+            RegistryErrorKind::of_status(answer.status.as_u16()),
+            self.host.clone(),
+            format!("{what}: {}", describe(answer)),
+        )
+        .into()
     }
 
     /// Parses a JSON body, or says which answer was not what Harbor documents.
     pub(crate) fn parse<T: DeserializeOwned>(&self, what: &str, answer: &Answer) -> Result<T> {
-        serde_json::from_slice(&answer.body).map_err(|e| Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: Harbor's answer could not be read: {e}"),
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            HarborError::protocol(
+                &self.host,
+                format!("{what}: Harbor's answer could not be read: {e}"),
+            )
+            .into()
         })
     }
 
@@ -262,10 +268,11 @@ impl HarborClient {
                 return Ok(items);
             }
         }
-        Err(Error::Registry {
-            registry: self.host.clone(),
-            message: format!("{what}: Harbor kept paging past {MAX_PAGES} pages"),
-        })
+        Err(HarborError::protocol(
+            &self.host,
+            format!("{what}: Harbor kept paging past {MAX_PAGES} pages"),
+        )
+        .into())
     }
 }
 

@@ -10,7 +10,7 @@ use crate::check::base::{self, BaseImage};
 use crate::check::{dockerfile, files, rules, Expanded, Finding};
 use crate::clock::{rfc3339_secs, Clock};
 use crate::config::{Config, RegistryConfig};
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
@@ -89,15 +89,12 @@ pub async fn build(
     progress: &dyn Progress,
 ) -> Result<Vec<BuiltImage>> {
     let names = select(config, &options.names)?;
-    let staging = config
-        .route()
-        .map(|r| r.from)
-        .ok_or_else(|| Error::Config {
-            location: None,
-            message: "vimes build pushes to the staging registry: set promotion.from (and \
-                  registries:) in vimes.yaml"
-                .into(),
-        })?;
+    let staging = config.route().map(|r| r.from).ok_or_else(|| {
+        ConfigError::new(
+            "vimes build pushes to the staging registry: set promotion.from (and \
+                  registries:) in vimes.yaml",
+        )
+    })?;
     let mut plans = Vec::new();
     for name in &names {
         plans.push(plan(config, config_dir, staging, name, options)?);
@@ -153,10 +150,7 @@ pub async fn build(
 
 fn select(config: &Config, names: &[String]) -> Result<Vec<String>> {
     if config.images.is_empty() {
-        return Err(Error::Config {
-            location: None,
-            message: "vimes.yaml has no images: to build".into(),
-        });
+        return Err(ConfigError::new("vimes.yaml has no images: to build").into());
     }
     if names.is_empty() {
         return Ok(config.images.keys().cloned().collect());

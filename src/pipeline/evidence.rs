@@ -147,7 +147,7 @@ pub fn append_audit_log(record: &PromotionRecord) -> Result<PathBuf> {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let line =
-        serde_json::to_string(record).map_err(|e| Error::Usage(format!("audit record: {e}")))?;
+        serde_json::to_string(record).map_err(|e| Error::internal(format!("audit record: {e}")))?;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -7,7 +7,7 @@
 //! were promoted (and so signed for their production repository) before.
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use crate::registry::copy::{copy_image, refuse_tag_move, CopyOptions, CopyReport};
 use crate::registry::identity::same_registry;
 use crate::registry::{ImageRef, RegistryClient};
@@ -92,13 +92,12 @@ async fn put_tag(
     pinned: &ImageRef,
     report: &mut CopyReport,
 ) -> Result<()> {
-    let manifest = client
-        .get_manifest(pinned)
-        .await?
-        .ok_or_else(|| Error::Registry {
-            registry: pinned.registry.clone(),
-            message: format!("{pinned} vanished before tagging"),
-        })?;
+    let manifest = client.get_manifest(pinned).await?.ok_or_else(|| {
+        RegistryError::not_found(
+            &pinned.registry,
+            format!("{pinned} vanished before tagging"),
+        )
+    })?;
     client.put_manifest(tag_ref, &manifest).await?;
     report.manifests_pushed += 1;
     report.unchanged = false;

@@ -364,6 +364,9 @@ fn on_platform(error: Error, platform: &str, image: &str) -> Error {
             tool,
             message: format!("on platform {platform} ({image}): {message}"),
         },
+        Error::Process(e) => e
+            .prefixed(&format!("on platform {platform} ({image}): "))
+            .into(),
         other => other,
     }
 }

@@ -5,7 +5,7 @@
 //! are never applied, and the reason is reported.
 
 use crate::clock::Date;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Location, Result};
 use crate::signing::keys::{PublicKey, SigningKey};
 use crate::signing::payload::{b64, unb64};
 use serde::{Deserialize, Serialize};
@@ -114,12 +114,12 @@ fn yaml_options() -> serde_saphyr::Options {
 /// Parses and validates the exceptions YAML (exit 2 with `file:line:column`);
 /// expiries are measured from `today`.
 pub fn parse(text: &str, path: &Path, today: Date) -> Result<ExceptionsFile> {
-    let located = |message: String, line: Option<(u64, u64)>| Error::Config {
-        location: Some(match line {
-            Some((l, c)) => format!("{}:{l}:{c}", path.display()),
-            None => path.display().to_string(),
-        }),
-        message,
+    let located = |message: String, line: Option<(u64, u64)>| -> Error {
+        let location = match line {
+            Some((l, c)) => Location::at(path.display(), l, c),
+            None => Location::file(path.display()),
+        };
+        ConfigError::at(location, message).into()
     };
     let file: ExceptionsFile =
         serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
@@ -214,10 +214,8 @@ pub fn load(path: &Path, approvers: &[PublicKey], today: Date) -> Result<LoadedE
         path: path.to_path_buf(),
         error,
     })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::Config {
-        location: Some(path.display().to_string()),
-        message: "not UTF-8 text".into(),
-    })?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| ConfigError::in_file(path.display(), "not UTF-8 text"))?;
     let file = parse(&text, path, today)?;
     let signature = check_signature(&bytes, &signature_path(path), approvers);
     Ok(LoadedExceptions {

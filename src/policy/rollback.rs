@@ -5,7 +5,7 @@
 //! raised on every change; vimes keeps the highest serial it has seen for
 //! each file in its state directory and refuses a signed file below it.
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, Write};
@@ -61,12 +61,9 @@ pub fn check_and_record(state_dir: &Path, file: &Path, serial: u64) -> Result<()
         Seen::default()
     } else {
         // A damaged record is not a reason to trust any serial again.
-        serde_json::from_str(&text).map_err(|e| Error::Config {
-            location: Some(record.display().to_string()),
-            message: format!(
+        serde_json::from_str(&text).map_err(|e| ConfigError::in_file(record.display(), format!(
                 "the record of the highest exceptions serial seen is damaged ({e}); fix or remove it knowingly"
-            ),
-        })?
+            )))?
     };
     if serial < seen.serial {
         return Err(Error::Policy(format!(
@@ -78,7 +75,7 @@ pub fn check_and_record(state_dir: &Path, file: &Path, serial: u64) -> Result<()
     }
     if serial > seen.serial || text.trim().is_empty() {
         let updated = serde_json::to_string(&Seen { path: name, serial })
-            .map_err(|e| Error::Usage(format!("cannot record the exceptions serial: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot record the exceptions serial: {e}")))?;
         handle.set_len(0).map_err(io)?;
         handle.rewind().map_err(io)?;
         handle.write_all(updated.as_bytes()).map_err(io)?;

@@ -18,7 +18,7 @@
 
 mod run;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ProcessError, ProcessErrorKind, Result};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -208,14 +208,16 @@ impl Invocation {
     pub fn failure(&self, done: &Finished) -> Error {
         let ended = done.ended();
         let tail = done.stderr_tail(5);
-        Error::Tool {
-            tool: self.tool.clone(),
-            message: if tail.is_empty() {
+        ProcessError::new(
+            ProcessErrorKind::Failed,
+            &self.tool,
+            if tail.is_empty() {
                 format!("`{self}` {ended}")
             } else {
                 format!("`{self}` {ended}: {tail}")
             },
-        }
+        )
+        .into()
     }
 
     /// Runs it (blocking) and fails unless it exits 0 ([`Invocation::failure`]).
@@ -267,9 +269,13 @@ impl PrivateDir {
             .prefix(&format!("vimes-{tool}-"))
             .tempdir()
             .map(|dir| PrivateDir { dir })
-            .map_err(|e| Error::Tool {
-                tool: tool.to_string(),
-                message: format!("cannot make a private working directory: {e}"),
+            .map_err(|e| {
+                ProcessError::new(
+                    ProcessErrorKind::Spawn,
+                    tool,
+                    format!("cannot make a private working directory: {e}"),
+                )
+                .into()
             })
     }
 

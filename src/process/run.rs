@@ -7,7 +7,7 @@
 use super::{
     private_home, resolve_program, Finished, Invocation, PrivateDir, MAX_STDERR, MAX_STDOUT,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ProcessError, ProcessErrorKind, Result};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::os::unix::process::ExitStatusExt;
@@ -28,16 +28,19 @@ struct Prepared {
 
 impl Invocation {
     fn prepare(&self) -> Result<Prepared> {
-        let program = resolve_program(&self.program).ok_or_else(|| Error::Tool {
-            tool: self.tool.clone(),
-            message: if self.inherit_environment {
-                format!("{} not found (install it)", self.program)
-            } else {
-                format!(
-                    "{} not found (install it, or set tools.{}.path in vimes.yaml)",
-                    self.program, self.tool
-                )
-            },
+        let program = resolve_program(&self.program).ok_or_else(|| {
+            ProcessError::new(
+                ProcessErrorKind::NotFound,
+                &self.tool,
+                if self.inherit_environment {
+                    format!("{} not found (install it)", self.program)
+                } else {
+                    format!(
+                        "{} not found (install it, or set tools.{}.path in vimes.yaml)",
+                        self.program, self.tool
+                    )
+                },
+            )
         })?;
         let mut env = self.child_env();
         if self.inherit_environment {
@@ -95,20 +98,24 @@ impl Invocation {
     }
 
     fn spawn_error(&self, program: &std::path::Path, e: std::io::Error) -> Error {
-        Error::Tool {
-            tool: self.tool.clone(),
-            message: format!("cannot run {}: {e}", program.display()),
-        }
+        ProcessError::new(
+            ProcessErrorKind::Spawn,
+            &self.tool,
+            format!("cannot run {}: {e}", program.display()),
+        )
+        .into()
     }
 
     fn timed_out(&self) -> Error {
-        Error::Tool {
-            tool: self.tool.clone(),
-            message: format!(
+        ProcessError::new(
+            ProcessErrorKind::TimedOut,
+            &self.tool,
+            format!(
                 "`{self}` timed out after {}s and was killed",
                 self.timeout.as_secs()
             ),
-        }
+        )
+        .into()
     }
 
     /// Runs the program to completion (or its timeout).
@@ -157,9 +164,12 @@ impl Invocation {
         match waited {
             Ok((stdout, stderr, status)) => {
                 group.pid = None;
-                let status = status.map_err(|e| Error::Tool {
-                    tool: self.tool.clone(),
-                    message: format!("waiting for it failed: {e}"),
+                let status = status.map_err(|e| {
+                    ProcessError::new(
+                        ProcessErrorKind::Spawn,
+                        &self.tool,
+                        format!("waiting for it failed: {e}"),
+                    )
                 })?;
                 Ok(Finished::of(status, stdout, stderr, started))
             }
@@ -214,10 +224,12 @@ impl Invocation {
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => {
-                    return Err(Error::Tool {
-                        tool: self.tool.clone(),
-                        message: format!("waiting for it failed: {e}"),
-                    })
+                    return Err(ProcessError::new(
+                        ProcessErrorKind::Spawn,
+                        &self.tool,
+                        format!("waiting for it failed: {e}"),
+                    )
+                    .into())
                 }
             }
         };

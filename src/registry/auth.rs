@@ -4,7 +4,7 @@
 //! `credsStore`, `auths`). Secrets never reach a command line or a log.
 
 use crate::config::RegistryConfig;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Location, Result};
 use crate::process::Invocation;
 use base64::Engine;
 use serde::Deserialize;
@@ -146,11 +146,10 @@ fn from_env_settings(host: &str, reg: &RegistryConfig) -> Result<Option<Credenti
         return Ok(None);
     };
     let read = |var: &str| {
-        std::env::var(var).map_err(|_| Error::Config {
-            location: None,
-            message: format!(
+        std::env::var(var).map_err(|_| {
+            ConfigError::new(format!(
                 "registry {host}: environment variable {var} (named in vimes.yaml) is not set"
-            ),
+            ))
         })
     };
     Ok(Some(Credentials::Basic {
@@ -184,12 +183,13 @@ fn read_auth_file(path: &Path) -> Result<Option<DockerConfig>> {
             })
         }
     };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| Error::Config {
-            location: Some(format!("{}:{}:{}", path.display(), e.line(), e.column())),
-            message: format!("not a valid docker config.json: {e}"),
-        })
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        ConfigError::at(
+            Location::at(path.display(), e.line() as u64, e.column() as u64),
+            format!("not a valid docker config.json: {e}"),
+        )
+        .into()
+    })
 }
 
 async fn from_docker_config(
@@ -254,9 +254,11 @@ fn decode_entry(entry: &AuthEntry, path: &Path) -> Result<Option<Credentials>> {
     let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) else {
         return Ok(None);
     };
-    let invalid = || Error::Config {
-        location: Some(path.display().to_string()),
-        message: "an `auth` entry is not base64 of user:password".to_string(),
+    let invalid = || {
+        ConfigError::in_file(
+            path.display(),
+            "an `auth` entry is not base64 of user:password".to_string(),
+        )
     };
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(auth.trim())

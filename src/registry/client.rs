@@ -6,7 +6,7 @@ use super::auth::{self, Credentials};
 use super::manifest::Manifest;
 use super::reference::ImageRef;
 use crate::config::{Config, RegistryConfig};
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use futures_util::StreamExt;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::OciDistributionError;
@@ -98,9 +98,8 @@ impl RegistryClient {
             user_agent: concat!("vimes/", env!("CARGO_PKG_VERSION")),
             ..Default::default()
         };
-        let oci = oci_client::Client::try_from(client_config).map_err(|e| Error::Registry {
-            registry: "(all)".into(),
-            message: format!("cannot set up the HTTP client: {e}"),
+        let oci = oci_client::Client::try_from(client_config).map_err(|e| {
+            RegistryError::tls("(all)", format!("cannot set up the HTTP client: {e}"))
         })?;
         Ok(RegistryClient {
             oci,
@@ -133,13 +132,14 @@ impl RegistryClient {
             // oci-client sends the password to whatever realm the registry names.
             let http = self.http()?;
             if let Err(why) = super::realm::probe(&http, &image.registry, registry).await? {
-                return Err(Error::Registry {
-                    registry: image.registry.clone(),
-                    message: format!(
+                return Err(RegistryError::auth(
+                    &image.registry,
+                    format!(
                         "refusing to send credentials for {} to its token service: {why}",
                         image.registry
                     ),
-                });
+                )
+                .into());
             }
         }
         let auth = match creds {
@@ -243,18 +243,21 @@ impl RegistryClient {
         let Some(bytes) = self.get_manifest_bytes(image).await? else {
             return Ok(None);
         };
-        let manifest = Manifest::from_bytes(bytes).map_err(|reason| Error::Registry {
-            registry: image.registry.clone(),
-            message: format!("manifest of {image} is not valid: {reason}"),
+        let manifest = Manifest::from_bytes(bytes).map_err(|reason| {
+            RegistryError::protocol(
+                &image.registry,
+                format!("manifest of {image} is not valid: {reason}"),
+            )
         })?;
         if let Some(expected) = &image.digest {
             if &manifest.digest != expected {
-                return Err(Error::DigestMismatch {
-                    registry: image.registry.clone(),
-                    what: format!("manifest {image}"),
-                    expected: expected.clone(),
-                    actual: manifest.digest.clone(),
-                });
+                return Err(RegistryError::digest_mismatch(
+                    &image.registry,
+                    &format!("manifest {image}"),
+                    expected,
+                    &manifest.digest,
+                )
+                .into());
             }
         }
         Ok(Some(manifest))
@@ -274,9 +277,11 @@ impl RegistryClient {
         let Some((body, _)) = found else {
             return Ok(Vec::new());
         };
-        let list: TagList = serde_json::from_slice(&body).map_err(|e| Error::Registry {
-            registry: image.registry.clone(),
-            message: format!("{what}: the tag list is not valid JSON: {e}"),
+        let list: TagList = serde_json::from_slice(&body).map_err(|e| {
+            RegistryError::protocol(
+                &image.registry,
+                format!("{what}: the tag list is not valid JSON: {e}"),
+            )
         })?;
         Ok(list.tags.unwrap_or_default())
     }
@@ -376,12 +381,13 @@ impl RegistryClient {
             .await;
         let recorded = mismatch.lock().ok().and_then(|mut slot| slot.take());
         match (result, recorded) {
-            (_, Some(detail)) => Err(Error::DigestMismatch {
-                registry: source.registry.clone(),
-                what: format!("blob in {}", source.repository_name()),
-                expected: descriptor.digest.clone(),
-                actual: detail,
-            }),
+            (_, Some(detail)) => Err(RegistryError::digest_mismatch(
+                &source.registry,
+                &format!("blob in {}", source.repository_name()),
+                &descriptor.digest,
+                &detail,
+            )
+            .into()),
             (Ok(_), None) => Ok(descriptor.size),
             (Err((err, attempts)), None) => Err(registry_error(target, &what, &err, attempts)),
         }
@@ -407,9 +413,8 @@ impl RegistryClient {
         digest: &str,
         max_size: u64,
     ) -> Result<Vec<u8>> {
-        super::reference::validate_digest(digest).map_err(|reason| Error::Registry {
-            registry: source.registry.clone(),
-            message: format!("blob {digest:?}: {reason}"),
+        super::reference::validate_digest(digest).map_err(|reason| {
+            RegistryError::protocol(&source.registry, format!("blob {digest:?}: {reason}"))
         })?;
         self.get_blob_bytes(source, digest, max_size).await
     }
@@ -421,12 +426,14 @@ impl RegistryClient {
             Some(tag) => image.with_tag(tag).to_oci(),
             None => image.with_digest(&manifest.digest).to_oci(),
         };
-        let content_type = reqwest_header(&manifest.media_type).map_err(|_| Error::Registry {
-            registry: image.registry.clone(),
-            message: format!(
-                "media type {:?} is not a valid header value",
-                manifest.media_type
-            ),
+        let content_type = reqwest_header(&manifest.media_type).map_err(|_| {
+            RegistryError::protocol(
+                &image.registry,
+                format!(
+                    "media type {:?} is not a valid header value",
+                    manifest.media_type
+                ),
+            )
         })?;
         let body = bytes::Bytes::from(manifest.bytes.clone());
         let what = format!("pushing manifest {image}");

@@ -6,7 +6,7 @@
 use super::client::RegistryClient;
 use super::manifest::{Content, Descriptor, Manifest};
 use super::reference::{cosign_tag, ImageRef};
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -80,13 +80,9 @@ pub async fn copy_image(
     destination: &ImageRef,
     options: &CopyOptions,
 ) -> Result<CopyReport> {
-    let manifest = client
-        .get_manifest(source)
-        .await?
-        .ok_or_else(|| Error::Registry {
-            registry: source.registry.clone(),
-            message: format!("image {source} not found"),
-        })?;
+    let manifest = client.get_manifest(source).await?.ok_or_else(|| {
+        RegistryError::not_found(&source.registry, format!("image {source} not found"))
+    })?;
     let digest = manifest.digest.clone();
     if let Some(wanted) = &destination.digest {
         if wanted != &digest {
@@ -247,13 +243,13 @@ impl Engine<'_> {
                     let child_src = source.with_digest(&child.digest);
                     let child_manifest =
                         self.client.get_manifest(&child_src).await?.ok_or_else(|| {
-                            Error::Registry {
-                                registry: source.registry.clone(),
-                                message: format!(
+                            RegistryError::not_found(
+                                &source.registry,
+                                format!(
                                     "index {} names manifest {} which the registry does not have",
                                     source, child.digest
                                 ),
-                            }
+                            )
                         })?;
                     let child_dst = target.with_digest(&child.digest);
                     Box::pin(self.copy_tree(&child_src, &child_dst, &child_manifest)).await?;
@@ -386,9 +382,11 @@ impl Engine<'_> {
 /// Appends to `existing` the layers of `incoming` it does not have yet
 /// (compared by digest), keeping `existing`'s config and order.
 pub fn merge_attachments(existing: &Manifest, incoming: &Manifest) -> Result<Manifest> {
-    let invalid = |why: &str| Error::Registry {
-        registry: String::new(),
-        message: format!("cannot merge signature manifests: {why}"),
+    let invalid = |why: &str| {
+        RegistryError::protocol(
+            String::new(),
+            format!("cannot merge signature manifests: {why}"),
+        )
     };
     let mut doc: serde_json::Value = serde_json::from_slice(&existing.bytes)
         .map_err(|_| invalid("existing manifest is not JSON"))?;
@@ -416,6 +414,8 @@ pub fn merge_attachments(existing: &Manifest, incoming: &Manifest) -> Result<Man
             layers.push(layer);
         }
     }
-    let bytes = serde_json::to_vec(&doc).map_err(|_| invalid("cannot serialise"))?;
-    Manifest::from_bytes(bytes).map_err(|e| invalid(&e))
+    let bytes = serde_json::to_vec(&doc).map_err(|e| {
+        Error::internal(format!("cannot serialise merged signature manifests: {e}"))
+    })?;
+    Manifest::from_bytes(bytes).map_err(|e| invalid(&e.to_string()).into())
 }

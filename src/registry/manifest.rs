@@ -78,19 +78,41 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
+/// What is wrong with a manifest.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// Over the size registries are required to accept.
+    #[error("manifest is larger than 4 MiB")]
+    TooLarge,
+    /// Not JSON of a manifest's shape.
+    #[error("not a manifest: {0}")]
+    NotJson(#[from] serde_json::Error),
+    /// A schema version other than 2.
+    #[error("schemaVersion {0:?} is not supported (only 2)")]
+    SchemaVersion(Option<u32>),
+    /// Both or neither of `manifests` and `config`.
+    #[error("neither an image manifest nor an index")]
+    Shape,
+    /// A media type that is not an OCI or Docker v2 manifest or index.
+    #[error("media type {0:?} is not supported")]
+    MediaType(String),
+    /// An index typed as an image manifest, or the other way round.
+    #[error("content does not match its media type {0:?}")]
+    MediaTypeMismatch(String),
+    /// A descriptor with an invalid digest.
+    #[error(transparent)]
+    Digest(#[from] super::reference::ReferenceError),
+}
+
 impl Manifest {
     /// Parses and checks a manifest; the error says what is wrong with it.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, String> {
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ManifestError> {
         if bytes.len() > 4 * 1024 * 1024 {
-            return Err("manifest is larger than 4 MiB".into());
+            return Err(ManifestError::TooLarge);
         }
-        let view: ManifestView =
-            serde_json::from_slice(&bytes).map_err(|e| format!("not a manifest: {e}"))?;
+        let view: ManifestView = serde_json::from_slice(&bytes)?;
         if view.schema_version != Some(2) {
-            return Err(format!(
-                "schemaVersion {:?} is not supported (only 2)",
-                view.schema_version
-            ));
+            return Err(ManifestError::SchemaVersion(view.schema_version));
         }
         let content = match (view.manifests, view.config, view.layers) {
             (Some(manifests), None, _) => Content::Index { manifests },
@@ -98,7 +120,7 @@ impl Manifest {
                 config,
                 layers: layers.unwrap_or_default(),
             },
-            _ => return Err("neither an image manifest nor an index".into()),
+            _ => return Err(ManifestError::Shape),
         };
         let media_type = match (view.media_type, &content) {
             (Some(m), _) => m,
@@ -107,13 +129,11 @@ impl Manifest {
         };
         let known = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
         if !known.contains(&media_type.as_str()) {
-            return Err(format!("media type {media_type:?} is not supported"));
+            return Err(ManifestError::MediaType(media_type));
         }
         let is_index_type = media_type == OCI_INDEX || media_type == DOCKER_LIST;
         if is_index_type != matches!(content, Content::Index { .. }) {
-            return Err(format!(
-                "content does not match its media type {media_type:?}"
-            ));
+            return Err(ManifestError::MediaTypeMismatch(media_type));
         }
         for d in content.descriptors() {
             super::reference::validate_digest(&d.digest)?;

@@ -14,7 +14,7 @@
 
 use super::identity::RegistryIdentity;
 use crate::config::RegistryConfig;
-use crate::error::{Error, Result};
+use crate::error::{RegistryError, RegistryErrorKind, Result};
 use std::time::Duration;
 
 /// Token hosts that registries are known to use besides their own host.
@@ -22,6 +22,36 @@ const WELL_KNOWN: &[(&str, &str)] = &[("docker.io", "auth.docker.io")];
 
 /// One challenge of a `WWW-Authenticate` header: scheme and parameters.
 type Challenge = (String, Vec<(String, String)>);
+
+/// Why credentials must not be sent to the token service a registry names.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RealmRefusal {
+    /// A Bearer challenge no parser can be trusted to read the same way.
+    #[error("its WWW-Authenticate header cannot be read ({0:?})")]
+    Unreadable(String),
+    /// A header that is not even text.
+    #[error("its WWW-Authenticate header is not text")]
+    NotText,
+    /// A realm that is not an absolute URL.
+    #[error("its token realm {0:?} is not an absolute URL")]
+    NotAUrl(String),
+    /// A plain-HTTP realm for a registry reached over TLS.
+    #[error("its token realm {0:?} is plain HTTP, but the registry is reached over TLS")]
+    PlainHttp(String),
+    /// A realm with a scheme other than http(s).
+    #[error("its token realm {0:?} uses scheme {1:?}")]
+    Scheme(String, String),
+    /// A realm URL without a host.
+    #[error("its token realm {0:?} names no host")]
+    NoHost(String),
+    /// A realm on a host that is not the registry's nor one it is known to use.
+    #[error(
+        "its token realm {0:?} is on {1}, not on the registry's host \
+         (list that host under the registry's token_hosts in vimes.yaml if it is the \
+         registry's own token service)"
+    )]
+    OtherHost(String, String),
+}
 
 /// Checks the realms the `WWW-Authenticate` value `header` names against
 /// `registry` (`host[:port]`, reached over TLS when `tls`). `Err` carries the
@@ -31,14 +61,11 @@ pub fn check_challenge(
     registry: &str,
     tls: bool,
     token_hosts: &[String],
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), RealmRefusal> {
     let Some(challenges) = parse_challenges(header) else {
         // Unreadable: what another parser makes of it cannot be known.
         if header.to_ascii_lowercase().contains("bearer") {
-            return Err(format!(
-                "its WWW-Authenticate header cannot be read ({:?})",
-                shorten(header)
-            ));
+            return Err(RealmRefusal::Unreadable(shorten(header)));
         }
         return Ok(());
     };
@@ -61,22 +88,17 @@ pub fn check_realm(
     registry: &str,
     tls: bool,
     token_hosts: &[String],
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), RealmRefusal> {
     let shown = shorten(realm);
-    let url = reqwest::Url::parse(realm)
-        .map_err(|_| format!("its token realm {shown:?} is not an absolute URL"))?;
+    let url = reqwest::Url::parse(realm).map_err(|_| RealmRefusal::NotAUrl(shown.clone()))?;
     match url.scheme() {
         "https" => {}
         "http" if !tls => {}
-        "http" => {
-            return Err(format!(
-                "its token realm {shown:?} is plain HTTP, but the registry is reached over TLS"
-            ))
-        }
-        other => return Err(format!("its token realm {shown:?} uses scheme {other:?}")),
+        "http" => return Err(RealmRefusal::PlainHttp(shown)),
+        other => return Err(RealmRefusal::Scheme(shown, other.to_string())),
     }
     let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return Err(format!("its token realm {shown:?} names no host"));
+        return Err(RealmRefusal::NoHost(shown));
     };
     let realm_id = RegistryIdentity::of(&format!("{host}:{port}"));
     let registry_id = RegistryIdentity::of(registry);
@@ -93,11 +115,7 @@ pub fn check_realm(
     if allowed {
         Ok(())
     } else {
-        Err(format!(
-            "its token realm {shown:?} is on {realm_id}, not on the registry's host \
-             (list that host under the registry's token_hosts in vimes.yaml if it is the \
-             registry's own token service)"
-        ))
+        Err(RealmRefusal::OtherHost(shown, realm_id.to_string()))
     }
 }
 
@@ -108,7 +126,7 @@ pub async fn probe(
     http: &reqwest::Client,
     registry: &str,
     config: Option<&RegistryConfig>,
-) -> Result<std::result::Result<(), String>> {
+) -> Result<std::result::Result<(), RealmRefusal>> {
     let tls = !config.is_some_and(|r| r.insecure);
     let scheme = if tls { "https" } else { "http" };
     let url = format!("{scheme}://{registry}/v2/");
@@ -117,12 +135,15 @@ pub async fn probe(
         .timeout(Duration::from_secs(30))
         .send()
         .await
-        .map_err(|e| Error::Registry {
-            registry: registry.to_string(),
-            message: format!(
-                "asking which token realm it names: {}",
-                crate::error::chain_text(&e)
-            ),
+        .map_err(|e| {
+            RegistryError::new(
+                RegistryErrorKind::of_unanswered(&crate::error::chain_text(&e)),
+                registry.to_string(),
+                format!(
+                    "asking which token realm it names: {}",
+                    crate::error::chain_text(&e)
+                ),
+            )
         })?;
     let token_hosts = config.map(|r| r.token_hosts.as_slice()).unwrap_or(&[]);
     for value in response
@@ -130,7 +151,7 @@ pub async fn probe(
         .get_all(reqwest::header::WWW_AUTHENTICATE)
     {
         let Ok(text) = value.to_str() else {
-            return Ok(Err("its WWW-Authenticate header is not text".into()));
+            return Ok(Err(RealmRefusal::NotText));
         };
         if let Err(why) = check_challenge(text, registry, tls, token_hosts) {
             return Ok(Err(why));
@@ -148,9 +169,8 @@ pub fn probe_client(ca_files: &[std::path::PathBuf]) -> Result<reqwest::Client> 
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Error::Registry {
-            registry: "(all)".into(),
-            message: format!("cannot set up the HTTP client: {e}"),
+        .map_err(|e| {
+            RegistryError::tls("(all)", format!("cannot set up the HTTP client: {e}")).into()
         })
 }
 

@@ -3,7 +3,7 @@
 //! `REPO[:TAG]` form that resolves under the promotion source.
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use std::fmt;
 
 /// The default registry of unqualified names, as docker names it.
@@ -44,7 +44,7 @@ impl ImageRef {
         }
         let (name_and_tag, digest) = match input.split_once('@') {
             Some((left, digest)) => {
-                validate_digest(digest).map_err(|r| bad(&r))?;
+                validate_digest(digest).map_err(|r| bad(&r.to_string()))?;
                 (left, Some(digest.to_string()))
             }
             None => (input, None),
@@ -59,18 +59,18 @@ impl ImageRef {
             None => (name_and_tag, None),
         };
         if let Some(tag) = tag {
-            validate_tag(tag).map_err(|r| bad(&r))?;
+            validate_tag(tag).map_err(|r| bad(&r.to_string()))?;
         }
         let (registry, repository) = split_registry(name);
         let (registry, repository) = match registry {
             Some(host) => {
-                validate_host(host).map_err(|r| bad(&r))?;
+                validate_host(host).map_err(|r| bad(&r.to_string()))?;
                 (host.to_string(), repository.to_string())
             }
             None if repository.contains('/') => (DOCKER_HUB.to_string(), repository.to_string()),
             None => (DOCKER_HUB.to_string(), format!("library/{repository}")),
         };
-        validate_repository(&repository).map_err(|r| bad(&r))?;
+        validate_repository(&repository).map_err(|r| bad(&r.to_string()))?;
         Ok(ImageRef {
             registry: normalize_host(&registry),
             repository,
@@ -113,9 +113,8 @@ impl ImageRef {
             return ImageRef::parse(input);
         }
         // load() has already checked that promotion names existing registries.
-        let route = config.route().ok_or_else(|| Error::Config {
-            location: None,
-            message: "promotion names a registry that is not under registries".to_string(),
+        let route = config.route().ok_or_else(|| {
+            ConfigError::new("promotion names a registry that is not under registries".to_string())
         })?;
         let registry = match side {
             Side::Source => route.from,
@@ -220,31 +219,64 @@ fn normalize_host(host: &str) -> String {
     }
 }
 
+/// Why one part of an image reference (or a digest from a registry) is not
+/// valid; the reference it belongs to is added by [`Error::Reference`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    /// A digest without `algorithm:`.
+    #[error("digest {0:?} has no algorithm (expected sha256:<hex>)")]
+    DigestAlgorithmMissing(String),
+    /// A digest algorithm other than sha256.
+    #[error("digest algorithm {0:?} is not supported (only sha256)")]
+    DigestAlgorithm(String),
+    /// A sha256 digest whose hex part is malformed.
+    #[error("digest {0:?} is not 64 lowercase hex characters")]
+    DigestHex(String),
+    /// A tag outside docker's tag grammar.
+    #[error("tag {0:?} is invalid (1-128 of [A-Za-z0-9_.-], not starting with '.' or '-')")]
+    Tag(String),
+    /// `[` without its `]`.
+    #[error("registry host {0:?} has an unclosed '['")]
+    HostBracket(String),
+    /// A bracketed host that is not an IPv6 address.
+    #[error("registry host {0:?} is not a valid IPv6 address")]
+    HostIpv6(String),
+    /// A host name with characters or dots where none may be.
+    #[error("registry host {0:?} is not a valid host name")]
+    HostName(String),
+    /// A port that is not 1-65535.
+    #[error("registry port {0:?} is not a number from 1 to 65535")]
+    Port(String),
+    /// No repository path at all.
+    #[error("repository is empty")]
+    RepositoryEmpty,
+    /// A repository path longer than registries accept.
+    #[error("repository path is longer than 255 characters")]
+    RepositoryTooLong,
+    /// A path component outside the distribution spec's grammar.
+    #[error("repository component {0:?} is invalid (lowercase letters, digits, and single '.', '_', '__' or '-' runs between them)")]
+    RepositoryComponent(String),
+}
+
 /// Checks `sha256:<64 lowercase hex>`; other algorithms are refused, not guessed.
-pub fn validate_digest(digest: &str) -> std::result::Result<(), String> {
+pub fn validate_digest(digest: &str) -> std::result::Result<(), ReferenceError> {
     let Some((algo, hex)) = digest.split_once(':') else {
-        return Err(format!(
-            "digest {digest:?} has no algorithm (expected sha256:<hex>)"
-        ));
+        return Err(ReferenceError::DigestAlgorithmMissing(digest.to_string()));
     };
     if algo != "sha256" {
-        return Err(format!(
-            "digest algorithm {algo:?} is not supported (only sha256)"
-        ));
+        return Err(ReferenceError::DigestAlgorithm(algo.to_string()));
     }
     if hex.len() != 64
         || !hex
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
-        return Err(format!(
-            "digest {digest:?} is not 64 lowercase hex characters"
-        ));
+        return Err(ReferenceError::DigestHex(digest.to_string()));
     }
     Ok(())
 }
 
-fn validate_tag(tag: &str) -> std::result::Result<(), String> {
+fn validate_tag(tag: &str) -> std::result::Result<(), ReferenceError> {
     let mut bytes = tag.bytes();
     let first_ok = bytes
         .next()
@@ -255,22 +287,18 @@ fn validate_tag(tag: &str) -> std::result::Result<(), String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
     {
-        return Err(format!(
-            "tag {tag:?} is invalid (1-128 of [A-Za-z0-9_.-], not starting with '.' or '-')"
-        ));
+        return Err(ReferenceError::Tag(tag.to_string()));
     }
     Ok(())
 }
 
-fn validate_host(host: &str) -> std::result::Result<(), String> {
+fn validate_host(host: &str) -> std::result::Result<(), ReferenceError> {
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
         let Some((v6, after)) = rest.split_once(']') else {
-            return Err(format!("registry host {host:?} has an unclosed '['"));
+            return Err(ReferenceError::HostBracket(host.to_string()));
         };
         if v6.is_empty() || !v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
-            return Err(format!(
-                "registry host {host:?} is not a valid IPv6 address"
-            ));
+            return Err(ReferenceError::HostIpv6(host.to_string()));
         }
         (v6, after.strip_prefix(':'))
     } else {
@@ -288,31 +316,27 @@ fn validate_host(host: &str) -> std::result::Result<(), String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
     {
-        return Err(format!("registry host {name:?} is not a valid host name"));
+        return Err(ReferenceError::HostName(name.to_string()));
     }
     if let Some(port) = port {
         if port.parse::<u16>().map_or(true, |p| p == 0) {
-            return Err(format!(
-                "registry port {port:?} is not a number from 1 to 65535"
-            ));
+            return Err(ReferenceError::Port(port.to_string()));
         }
     }
     Ok(())
 }
 
 /// Repository path components: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`, joined by `/`.
-fn validate_repository(repo: &str) -> std::result::Result<(), String> {
+fn validate_repository(repo: &str) -> std::result::Result<(), ReferenceError> {
     if repo.is_empty() {
-        return Err("repository is empty".into());
+        return Err(ReferenceError::RepositoryEmpty);
     }
     if repo.len() > 255 {
-        return Err("repository path is longer than 255 characters".into());
+        return Err(ReferenceError::RepositoryTooLong);
     }
     for component in repo.split('/') {
         if !valid_component(component) {
-            return Err(format!(
-                "repository component {component:?} is invalid (lowercase letters, digits, and single '.', '_', '__' or '-' runs between them)"
-            ));
+            return Err(ReferenceError::RepositoryComponent(component.to_string()));
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! system store), so it is not parsed a second time as extra roots, which
 //! cost a few milliseconds per client on every command.
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use std::path::PathBuf;
 
 /// Checks that `SSL_CERT_FILE`, when set, can be read: the platform verifier
@@ -39,12 +39,9 @@ pub fn reqwest_roots(paths: &[PathBuf]) -> Result<Vec<reqwest::Certificate>> {
             path: path.clone(),
             error,
         })?;
-        roots.extend(
-            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| Error::Config {
-                location: Some(path.display().to_string()),
-                message: format!("not a PEM certificate file: {e}"),
-            })?,
-        );
+        roots.extend(reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            ConfigError::in_file(path.display(), format!("not a PEM certificate file: {e}"))
+        })?);
     }
     Ok(roots)
 }

@@ -59,8 +59,42 @@ pub struct Sbom {
 pub enum ReadError {
     /// The file could not be read.
     Io(std::io::Error),
-    /// The bytes are not a valid SBOM; the message says why.
-    Invalid(String),
+    /// The bytes are not a valid SBOM.
+    Invalid(SbomError),
+}
+
+/// Why bytes are not an SBOM vimes can read.
+#[derive(Debug, thiserror::Error)]
+pub enum SbomError {
+    /// Not JSON at all.
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    /// JSON, but not shaped like either format.
+    #[error("not an SBOM vimes can read: {0}")]
+    Shape(String),
+    /// A `bomFormat` other than CycloneDX.
+    #[error("bomFormat {0:?} is not CycloneDX")]
+    BomFormat(String),
+    /// CycloneDX without its version.
+    #[error("CycloneDX document without specVersion")]
+    NoSpecVersion,
+    /// An SPDX version other than 2.x.
+    #[error("spdxVersion {0:?} is not supported (SPDX 2.x JSON only)")]
+    SpdxVersion(String),
+    /// An SPDX package without a name.
+    #[error("SPDX package {0} has no name")]
+    UnnamedSpdxPackage(usize),
+    /// A CycloneDX component without a name.
+    #[error("CycloneDX component {index} (nesting level {depth}) has no name")]
+    UnnamedComponent {
+        /// Its position among its siblings.
+        index: usize,
+        /// How deeply it is nested.
+        depth: usize,
+    },
+    /// Neither format's marker field.
+    #[error("neither CycloneDX (no bomFormat) nor SPDX (no spdxVersion)")]
+    UnknownFormat,
 }
 
 /// Reads an SBOM file, streaming it when it is large.
@@ -86,7 +120,7 @@ pub fn parse_reader<R: Read>(reader: R) -> Result<Sbom, ReadError> {
 }
 
 /// Reads an SBOM from memory.
-pub fn parse_slice(bytes: &[u8]) -> Result<Sbom, String> {
+pub fn parse_slice(bytes: &[u8]) -> Result<Sbom, SbomError> {
     let raw: RawDocument = serde_json::from_slice(bytes).map_err(|e| describe(&e))?;
     raw.into_sbom()
 }
@@ -94,7 +128,7 @@ pub fn parse_slice(bytes: &[u8]) -> Result<Sbom, String> {
 /// The SBOM in the predicate of an in-toto statement (an SBOM attestation).
 /// Whether the statement counts for an image (type, subject, signature) is
 /// the verifier's question, not this parser's.
-pub fn parse_statement(bytes: &[u8]) -> Result<Sbom, String> {
+pub fn parse_statement(bytes: &[u8]) -> Result<Sbom, SbomError> {
     #[derive(Deserialize)]
     struct RawStatement {
         predicate: RawDocument,
@@ -111,12 +145,12 @@ fn json_error(e: &serde_json::Error) -> ReadError {
     }
 }
 
-fn describe(e: &serde_json::Error) -> String {
+fn describe(e: &serde_json::Error) -> SbomError {
     match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            format!("not JSON: {e}")
+            SbomError::NotJson(e.to_string())
         }
-        _ => format!("not an SBOM vimes can read: {e}"),
+        _ => SbomError::Shape(e.to_string()),
     }
 }
 
@@ -168,14 +202,12 @@ struct SpdxPackage {
 const NOT_PACKAGES: &[&str] = &["operating-system", "file", "container", "data"];
 
 impl RawDocument {
-    fn into_sbom(self) -> Result<Sbom, String> {
+    fn into_sbom(self) -> Result<Sbom, SbomError> {
         if let Some(bom_format) = self.bom_format {
             if bom_format != "CycloneDX" {
-                return Err(format!("bomFormat {bom_format:?} is not CycloneDX"));
+                return Err(SbomError::BomFormat(bom_format));
             }
-            let spec_version = self
-                .spec_version
-                .ok_or("CycloneDX document without specVersion")?;
+            let spec_version = self.spec_version.ok_or(SbomError::NoSpecVersion)?;
             let subject = self
                 .metadata
                 .and_then(|m| m.component)
@@ -191,16 +223,12 @@ impl RawDocument {
         }
         if let Some(spdx_version) = self.spdx_version {
             if !spdx_version.starts_with("SPDX-2.") {
-                return Err(format!(
-                    "spdxVersion {spdx_version:?} is not supported (SPDX 2.x JSON only)"
-                ));
+                return Err(SbomError::SpdxVersion(spdx_version));
             }
             let mut subject_found = None;
             let mut packages = Vec::new();
             for (index, p) in self.packages.unwrap_or_default().into_iter().enumerate() {
-                let name = p
-                    .name
-                    .ok_or_else(|| format!("SPDX package {index} has no name"))?;
+                let name = p.name.ok_or(SbomError::UnnamedSpdxPackage(index))?;
                 let is_image = p.purpose.as_deref() == Some("CONTAINER")
                     || p.purl.as_deref().is_some_and(|u| u.starts_with("pkg:oci/"));
                 if is_image {
@@ -216,7 +244,7 @@ impl RawDocument {
                 packages,
             });
         }
-        Err("neither CycloneDX (no bomFormat) nor SPDX (no spdxVersion)".into())
+        Err(SbomError::UnknownFormat)
     }
 }
 
@@ -225,11 +253,9 @@ fn flatten(
     components: Vec<CdxComponent>,
     out: &mut Vec<Package>,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), SbomError> {
     for (index, c) in components.into_iter().enumerate() {
-        let name = c.name.ok_or_else(|| {
-            format!("CycloneDX component {index} (nesting level {depth}) has no name")
-        })?;
+        let name = c.name.ok_or(SbomError::UnnamedComponent { index, depth })?;
         if !c.kind.as_deref().is_some_and(|k| NOT_PACKAGES.contains(&k)) {
             out.push(package(name, c.version, c.purl));
         }

@@ -27,6 +27,38 @@ pub struct PlatformSbom {
 /// platform.
 pub const PLATFORM_PROPERTY: &str = "vimes:platform";
 
+/// Why per-platform SBOMs cannot be merged: a document that is not of the
+/// format asked for, or lacks what Syft always writes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// Nothing to merge.
+    #[error("no platform SBOM to merge")]
+    NoParts,
+    /// A field that must be an array is something else.
+    #[error("the {what} SBOM's {key:?} is not an array")]
+    NotAnArray {
+        /// Which document (a platform, or "first platform's").
+        what: String,
+        /// The field.
+        key: String,
+    },
+    /// A document that is not SPDX 2.x JSON.
+    #[error("the {0} SBOM is not SPDX 2.x JSON")]
+    NotSpdx(String),
+    /// A document that is not CycloneDX.
+    #[error("the {0} SBOM is not CycloneDX")]
+    NotCyclonedx(String),
+    /// A SPDX document without its namespace.
+    #[error("the first platform's SBOM has no documentNamespace")]
+    NoNamespace,
+    /// A CycloneDX document without its subject.
+    #[error("the {0} SBOM names no metadata.component")]
+    NoSubject(String),
+    /// A document that is not a JSON object.
+    #[error("the first platform's SBOM is not a JSON object")]
+    NotAnObject,
+}
+
 /// Merges per-platform documents of one format into one document whose
 /// subject is `subject_name` at `index_digest`. Fails (with the reason) on a
 /// document that is not of `format` or lacks what Syft always writes.
@@ -35,9 +67,9 @@ pub fn merge_platforms(
     subject_name: &str,
     index_digest: &str,
     parts: &[PlatformSbom],
-) -> Result<Value, String> {
+) -> Result<Value, MergeError> {
     if parts.is_empty() {
-        return Err("no platform SBOM to merge".into());
+        return Err(MergeError::NoParts);
     }
     match format {
         SbomFormat::SpdxJson => merge_spdx(subject_name, index_digest, parts),
@@ -55,11 +87,14 @@ fn id_safe(text: &str) -> String {
         .collect()
 }
 
-fn array<'a>(doc: &'a Value, key: &str, what: &str) -> Result<&'a Vec<Value>, String> {
+fn array<'a>(doc: &'a Value, key: &str, what: &str) -> Result<&'a Vec<Value>, MergeError> {
     match doc.get(key) {
         None | Some(Value::Null) => Ok(&EMPTY),
         Some(Value::Array(items)) => Ok(items),
-        Some(_) => Err(format!("the {what} SBOM's {key:?} is not an array")),
+        Some(_) => Err(MergeError::NotAnArray {
+            what: what.to_string(),
+            key: key.to_string(),
+        }),
     }
 }
 
@@ -85,14 +120,14 @@ fn merge_spdx(
     subject_name: &str,
     index_digest: &str,
     parts: &[PlatformSbom],
-) -> Result<Value, String> {
+) -> Result<Value, MergeError> {
     let first = &parts[0].document;
     if !first
         .get("spdxVersion")
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("SPDX-2."))
     {
-        return Err("the first platform's SBOM is not SPDX 2.x JSON".into());
+        return Err(MergeError::NotSpdx("first platform's".into()));
     }
     let created = first
         .pointer("/creationInfo/created")
@@ -125,7 +160,7 @@ fn merge_spdx(
             .and_then(Value::as_str)
             .is_some_and(|v| v.starts_with("SPDX-2."))
         {
-            return Err(format!("the {} SBOM is not SPDX 2.x JSON", part.platform));
+            return Err(MergeError::NotSpdx(part.platform.clone()));
         }
         let what = part.platform.as_str();
         let part_packages = array(doc, "packages", what)?;
@@ -187,7 +222,7 @@ fn merge_spdx(
     let namespace = first
         .get("documentNamespace")
         .and_then(Value::as_str)
-        .ok_or("the first platform's SBOM has no documentNamespace")?;
+        .ok_or(MergeError::NoNamespace)?;
     merged.insert(
         "documentNamespace".into(),
         json!(format!(
@@ -266,7 +301,7 @@ fn merge_cyclonedx(
     subject_name: &str,
     index_digest: &str,
     parts: &[PlatformSbom],
-) -> Result<Value, String> {
+) -> Result<Value, MergeError> {
     let first = &parts[0].document;
     let mut components = Vec::new();
     let mut dependencies = Vec::new();
@@ -276,7 +311,7 @@ fn merge_cyclonedx(
         let doc = &part.document;
         let what = part.platform.as_str();
         if doc.get("bomFormat").and_then(Value::as_str) != Some("CycloneDX") {
-            return Err(format!("the {what} SBOM is not CycloneDX"));
+            return Err(MergeError::NotCyclonedx(what.to_string()));
         }
         let mut defined = BTreeSet::new();
         collect_bom_refs(doc, &mut defined);
@@ -296,7 +331,7 @@ fn merge_cyclonedx(
         let mut root = doc
             .pointer("/metadata/component")
             .cloned()
-            .ok_or_else(|| format!("the {what} SBOM names no metadata.component"))?;
+            .ok_or_else(|| MergeError::NoSubject(what.to_string()))?;
         rename(&mut root, &defined, &renamed);
         with_platform_property(&mut root, what);
         platform_roots.push(root);
@@ -306,10 +341,7 @@ fn merge_cyclonedx(
         .filter_map(|r| r.get("bom-ref").cloned())
         .collect();
     dependencies.push(json!({ "ref": index_ref, "dependsOn": root_refs }));
-    let mut merged = first
-        .as_object()
-        .cloned()
-        .ok_or("the first platform's SBOM is not a JSON object")?;
+    let mut merged = first.as_object().cloned().ok_or(MergeError::NotAnObject)?;
     merged.insert(
         "serialNumber".into(),
         json!(serial_number(subject_name, index_digest, parts)),

@@ -5,7 +5,7 @@
 //! unknown ecosystem, a malformed event) is refused rather than skipped, since
 //! a skipped entry would report affected images as clean.
 
-use super::version::{Ecosystem, Version};
+use super::version::{Ecosystem, Version, VersionError};
 use serde::Deserialize;
 
 /// A parsed advisory.
@@ -106,22 +106,62 @@ fn map_ecosystem(ecosystem: &str) -> Option<(&'static str, Ecosystem, Option<Str
     }
 }
 
+/// Why an OSV record is refused; the message names the offending part
+/// (`at` is its path in the record, e.g. `affected[0].ranges[1]`).
+#[derive(Debug, thiserror::Error)]
+pub enum OsvError {
+    /// Not JSON of an OSV record's shape.
+    #[error("not an OSV record: {0}")]
+    NotOsv(#[from] serde_json::Error),
+    /// An `affected` entry without its package.
+    #[error("{0} has no package")]
+    NoPackage(String),
+    /// An ecosystem vimes has no version ordering for.
+    #[error("{at}: ecosystem {ecosystem:?} is not supported (supported: {SUPPORTED_ECOSYSTEMS})")]
+    Ecosystem {
+        /// Where.
+        at: String,
+        /// The ecosystem named.
+        ecosystem: String,
+    },
+    /// A range type other than ECOSYSTEM, SEMVER or GIT.
+    #[error("{at}: unknown range type {kind:?}")]
+    RangeType {
+        /// Where.
+        at: String,
+        /// The type named.
+        kind: String,
+    },
+    /// An event with zero or several of its fields.
+    #[error("{0} must have exactly one of introduced, fixed, last_affected, limit")]
+    Event(String),
+    /// An event's version that is not one of the ecosystem.
+    #[error("{at}: malformed version: {why}")]
+    Version {
+        /// Where.
+        at: String,
+        /// Why.
+        why: VersionError,
+    },
+    /// A range that never starts.
+    #[error("{0} has no introduced event")]
+    NoIntroduced(String),
+}
+
 /// Parses and checks an OSV record; the message names the offending part.
-pub fn parse(bytes: &[u8]) -> Result<Advisory, String> {
-    let raw: RawAdvisory =
-        serde_json::from_slice(bytes).map_err(|e| format!("not an OSV record: {e}"))?;
+pub fn parse(bytes: &[u8]) -> Result<Advisory, OsvError> {
+    let raw: RawAdvisory = serde_json::from_slice(bytes)?;
     let mut entries = Vec::new();
     for (index, affected) in raw.affected.into_iter().enumerate() {
         let at = format!("affected[{index}]");
         let package = affected
             .package
-            .ok_or_else(|| format!("{at} has no package"))?;
-        let (purl_type, ordering, distro) = map_ecosystem(&package.ecosystem).ok_or_else(|| {
-            format!(
-                "{at}: ecosystem {:?} is not supported (supported: {SUPPORTED_ECOSYSTEMS})",
-                package.ecosystem
-            )
-        })?;
+            .ok_or_else(|| OsvError::NoPackage(at.clone()))?;
+        let (purl_type, ordering, distro) =
+            map_ecosystem(&package.ecosystem).ok_or_else(|| OsvError::Ecosystem {
+                at: at.clone(),
+                ecosystem: package.ecosystem.clone(),
+            })?;
         let mut ranges = Vec::new();
         for (r, range) in affected.ranges.into_iter().enumerate() {
             let at = format!("{at}.ranges[{r}]");
@@ -130,7 +170,12 @@ pub fn parse(bytes: &[u8]) -> Result<Advisory, String> {
                 "SEMVER" => Ecosystem::Semver,
                 // Commit ranges describe source history, not installed versions.
                 "GIT" => continue,
-                other => return Err(format!("{at}: unknown range type {other:?}")),
+                other => {
+                    return Err(OsvError::RangeType {
+                        at,
+                        kind: other.to_string(),
+                    })
+                }
             };
             ranges.push(compile_range(&at, range_ordering, range.events)?);
         }
@@ -149,7 +194,11 @@ pub fn parse(bytes: &[u8]) -> Result<Advisory, String> {
     })
 }
 
-fn compile_range(at: &str, ordering: Ecosystem, raw: Vec<RawEvent>) -> Result<EventRange, String> {
+fn compile_range(
+    at: &str,
+    ordering: Ecosystem,
+    raw: Vec<RawEvent>,
+) -> Result<EventRange, OsvError> {
     let mut events = Vec::with_capacity(raw.len());
     for (e, event) in raw.into_iter().enumerate() {
         let given = [
@@ -160,25 +209,22 @@ fn compile_range(at: &str, ordering: Ecosystem, raw: Vec<RawEvent>) -> Result<Ev
         ];
         let mut present = given.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
         let (Some((kind, text)), None) = (present.next(), present.next()) else {
-            return Err(format!(
-                "{at}.events[{e}] must have exactly one of introduced, fixed, last_affected, limit"
-            ));
+            return Err(OsvError::Event(format!("{at}.events[{e}]")));
         };
         let version = if kind == EventKind::Introduced && text == "0" {
             None
         } else if text == "*" && kind == EventKind::Limit {
             continue;
         } else {
-            Some(
-                ordering
-                    .parse(&text)
-                    .map_err(|why| format!("{at}.events[{e}]: malformed version: {why}"))?,
-            )
+            Some(ordering.parse(&text).map_err(|why| OsvError::Version {
+                at: format!("{at}.events[{e}]"),
+                why,
+            })?)
         };
         events.push((kind, version));
     }
     if !events.iter().any(|(k, _)| *k == EventKind::Introduced) {
-        return Err(format!("{at} has no introduced event"));
+        return Err(OsvError::NoIntroduced(at.to_string()));
     }
     events.sort_by(|(_, a), (_, b)| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
@@ -216,7 +262,7 @@ impl EventRange {
 impl Entry {
     /// Whether `version` is affected; an error when it cannot be parsed in
     /// the ecosystem, so the caller can report it as undecided.
-    pub fn affects(&self, version: &str) -> Result<bool, String> {
+    pub fn affects(&self, version: &str) -> Result<bool, VersionError> {
         if self.versions.iter().any(|v| v == version) {
             return Ok(true);
         }

@@ -3,7 +3,7 @@
 
 use super::*;
 
-fn advisory(affected: &str) -> Result<Advisory, String> {
+fn advisory(affected: &str) -> Result<Advisory, OsvError> {
     parse(
         format!(r#"{{"id":"TEST-1","modified":"2024-01-01T00:00:00Z","affected":[{affected}]}}"#)
             .as_bytes(),
@@ -156,11 +156,13 @@ fn refusals() {
     ];
     for (affected, needle) in cases {
         let err = advisory(affected).unwrap_err();
-        assert!(err.contains(needle), "{affected}: {err}");
+        assert!(err.to_string().contains(needle), "{affected}: {err}");
     }
+    assert!(matches!(parse(b"not json"), Err(OsvError::NotOsv(_))));
     assert!(parse(b"not json")
         .unwrap_err()
-        .contains("not an OSV record"));
+        .to_string()
+        .starts_with("not an OSV record: "));
     assert!(parse(b"{\"affected\":[]}").is_err(), "id is required");
 }
 

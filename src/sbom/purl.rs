@@ -144,10 +144,23 @@ pub fn facts(text: &str) -> Option<Facts> {
     })
 }
 
+/// A string that is not a package URL.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a package URL: {why}")]
+pub struct PurlError {
+    /// The string.
+    pub text: String,
+    /// Which part of the PURL grammar it breaks.
+    pub why: &'static str,
+}
+
 impl Purl {
     /// Parses a package URL; the message says what is wrong.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = |why: &str| format!("{text:?} is not a package URL: {why}");
+    pub fn parse(text: &str) -> Result<Self, PurlError> {
+        let bad = |why: &'static str| PurlError {
+            text: text.to_string(),
+            why,
+        };
         let parts = split(text).map_err(bad)?;
         let (namespace, name) = parts.namespace_and_name();
         let qualifiers = parts

@@ -106,7 +106,7 @@ pub fn check_range(range: &Range, kind: Option<&str>) -> Result<()> {
     for ordering in orderings {
         match range.compile(ordering) {
             Ok(_) => return Ok(()),
-            Err(e) => last = e,
+            Err(e) => last = e.to_string(),
         }
     }
     Err(Error::Usage(last))
@@ -150,7 +150,12 @@ pub fn by_package(
         let ordering = Ecosystem::for_purl_type(&row.kind)
             .ok_or_else(|| cannot_compare(&row.kind, Some(row)))?;
         if !compiled.iter().any(|(o, _)| *o == ordering) {
-            compiled.push((ordering, range.compile(ordering).map_err(Error::Usage)?));
+            compiled.push((
+                ordering,
+                range
+                    .compile(ordering)
+                    .map_err(|e| Error::Usage(e.to_string()))?,
+            ));
         }
         let Some((_, bounds)) = compiled.iter().find(|(o, _)| *o == ordering) else {
             continue;
@@ -160,7 +165,7 @@ pub fn by_package(
             Ok(_) => {}
             Err(reason) => answer.undecided.push(Undecided {
                 package: to_match(row, version, via_source),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -245,7 +250,7 @@ pub fn by_advisory(inv: &Inventory, advisory: &Advisory) -> Result<Answer> {
                 Ok(false) => {}
                 Err(reason) => answer.undecided.push(Undecided {
                     package: found,
-                    reason,
+                    reason: reason.to_string(),
                 }),
             }
         }

@@ -1,7 +1,7 @@
 //! Version ranges given on the command line: comparators joined by commas,
 //! all of which must hold (`>=1.2.3, <2.0`). A bare version means `=`.
 
-use super::version::{Ecosystem, Version};
+use super::version::{Ecosystem, Version, VersionError};
 use std::cmp::Ordering;
 
 /// A comparison operator.
@@ -49,16 +49,49 @@ pub struct CompiledRange {
     comparators: Vec<(Op, Version)>,
 }
 
+/// Why a version range is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    /// Nothing between two commas.
+    #[error("malformed version range {0:?}: empty comparator (stray comma?)")]
+    EmptyComparator(String),
+    /// An operator without a version.
+    #[error("malformed version range {text:?}: {part:?} has no version")]
+    NoVersion {
+        /// The range.
+        text: String,
+        /// The comparator.
+        part: String,
+    },
+    /// Something that is not `op version`.
+    #[error("malformed version range {text:?}: {part:?} is not one comparator (write e.g. \">=1.2.3, <2.0\")")]
+    NotOneComparator {
+        /// The range.
+        text: String,
+        /// The comparator.
+        part: String,
+    },
+    /// A bound that is not a version of the ecosystem.
+    #[error("malformed version range {text:?} for {} versions: {why}", ecosystem.name())]
+    Version {
+        /// The range.
+        text: String,
+        /// The ecosystem its versions were parsed for.
+        ecosystem: Ecosystem,
+        /// Why the bound is not one of its versions.
+        why: VersionError,
+    },
+}
+
 impl Range {
     /// Parses `op version[, op version]...`; anything else is an error
     /// message naming the bad part.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = |why: String| format!("malformed version range {text:?}: {why}");
+    pub fn parse(text: &str) -> Result<Self, RangeError> {
         let mut comparators = Vec::new();
         for part in text.split(',') {
             let part = part.trim();
             if part.is_empty() {
-                return Err(bad("empty comparator (stray comma?)".into()));
+                return Err(RangeError::EmptyComparator(text.to_string()));
             }
             // Two-character operators first, so `>=` is not read as `>` and `=1`.
             let ops = [
@@ -75,15 +108,19 @@ impl Range {
                 .find_map(|(sym, op)| part.strip_prefix(sym).map(|rest| (*op, rest.trim())))
                 .unwrap_or((Op::Eq, part));
             if version.is_empty() {
-                return Err(bad(format!("{part:?} has no version")));
+                return Err(RangeError::NoVersion {
+                    text: text.to_string(),
+                    part: part.to_string(),
+                });
             }
             if version
                 .chars()
                 .any(|c| c.is_whitespace() || "<>=!,|^*".contains(c))
             {
-                return Err(bad(format!(
-                    "{part:?} is not one comparator (write e.g. \">=1.2.3, <2.0\")"
-                )));
+                return Err(RangeError::NotOneComparator {
+                    text: text.to_string(),
+                    part: part.to_string(),
+                });
             }
             comparators.push((op, version.to_string()));
         }
@@ -94,18 +131,19 @@ impl Range {
     }
 
     /// Parses the range's versions as versions of `ecosystem`.
-    pub fn compile(&self, ecosystem: Ecosystem) -> Result<CompiledRange, String> {
+    pub fn compile(&self, ecosystem: Ecosystem) -> Result<CompiledRange, RangeError> {
         let comparators = self
             .comparators
             .iter()
             .map(|(op, v)| {
-                ecosystem.parse(v).map(|parsed| (*op, parsed)).map_err(|e| {
-                    format!(
-                        "malformed version range {:?} for {} versions: {e}",
-                        self.text,
-                        ecosystem.name()
-                    )
-                })
+                ecosystem
+                    .parse(v)
+                    .map(|parsed| (*op, parsed))
+                    .map_err(|why| RangeError::Version {
+                        text: self.text.clone(),
+                        ecosystem,
+                        why,
+                    })
             })
             .collect::<Result<_, _>>()?;
         Ok(CompiledRange { comparators })
@@ -175,5 +213,30 @@ mod tests {
         let r = Range::parse(">=abc").unwrap();
         assert!(r.compile(Ecosystem::Semver).is_err());
         assert!(r.compile(Ecosystem::Debian).is_err());
+    }
+
+    #[test]
+    fn a_refused_range_names_its_part_and_the_version_error() {
+        let err = Range::parse(">=1.0,").unwrap_err();
+        assert_eq!(err, RangeError::EmptyComparator(">=1.0,".into()));
+        assert_eq!(
+            err.to_string(),
+            r#"malformed version range ">=1.0,": empty comparator (stray comma?)"#
+        );
+        let err = Range::parse("<abc")
+            .unwrap()
+            .compile(Ecosystem::Debian)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            RangeError::Version {
+                why: VersionError::DebianUpstream(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            r#"malformed version range "<abc" for Debian versions: Debian version "abc": upstream version must start with a digit"#
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! statement `cosign attest` makes. Field names are protobuf-JSON (camelCase).
 
 use super::payload::{b64, pae, unb64, IN_TOTO_PAYLOAD_TYPE};
+use crate::error::BundleError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -195,28 +196,21 @@ pub struct Opened {
 }
 
 /// Opens a bundle's DSSE envelope; the error says why it cannot be checked.
-pub fn open(bundle: &Bundle) -> Result<Opened, String> {
+pub fn open(bundle: &Bundle) -> Result<Opened, BundleError> {
     if !bundle.media_type.starts_with(BUNDLE_MEDIA_TYPE_PREFIX) {
-        return Err(format!(
-            "bundle media type {:?} is not a Sigstore bundle",
-            bundle.media_type
-        ));
+        return Err(BundleError::MediaType(bundle.media_type.clone()));
     }
     let Some(envelope) = &bundle.dsse_envelope else {
         return Err(if bundle.message_signature.is_some() {
-            "a message-signature bundle is not an image signature (cosign signs images with a DSSE statement)".to_string()
+            BundleError::MessageSignature
         } else {
-            "bundle has neither a DSSE envelope nor a message signature".to_string()
+            BundleError::Empty
         });
     };
     if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
-        return Err(format!(
-            "DSSE payload type {:?} is not in-toto",
-            envelope.payload_type
-        ));
+        return Err(BundleError::PayloadType(envelope.payload_type.clone()));
     }
-    let statement =
-        unb64(&envelope.payload).ok_or_else(|| "DSSE payload is not valid base64".to_string())?;
+    let statement = unb64(&envelope.payload).ok_or(BundleError::PayloadEncoding)?;
     let predicate_type = serde_json::from_slice::<serde_json::Value>(&statement)
         .ok()
         .and_then(|v| v.get("predicateType")?.as_str().map(str::to_string));
@@ -262,6 +256,9 @@ mod tests {
         let mut other = parsed.clone();
         other.dsse_envelope = None;
         other.message_signature = Some(serde_json::json!({}));
-        assert!(open(&other).unwrap_err().contains("message-signature"));
+        assert_eq!(open(&other).unwrap_err(), BundleError::MessageSignature);
+        assert!(BundleError::MessageSignature
+            .to_string()
+            .contains("message-signature"));
     }
 }

@@ -10,7 +10,7 @@ use super::bundle::{
     CREATED_ANNOTATION, PREDICATE_ANNOTATION, TITLE_ANNOTATION,
 };
 use super::store::{AppendOutcome, MAX_LAYERS};
-use crate::error::{Error, Result};
+use crate::error::{BundleError, Error, RegistryError, Result};
 use crate::registry::manifest::{sha256_digest, Manifest, OCI_MANIFEST};
 use crate::registry::{ImageRef, RegistryClient};
 use serde::Serialize;
@@ -41,7 +41,7 @@ pub struct Fetched {
     /// Digest of the bundle layer (empty when the manifest was unreadable).
     pub layer_digest: String,
     /// The bundle, or why there is none.
-    pub bundle: std::result::Result<Bundle, String>,
+    pub bundle: std::result::Result<Bundle, BundleError>,
     /// Set when the registry failed to deliver the referrer or its bundle.
     pub registry_failure: Option<String>,
 }
@@ -83,7 +83,7 @@ pub async fn fetch(
     let mut out = Fetched {
         manifest_digest: candidate.manifest_digest.clone(),
         layer_digest: String::new(),
-        bundle: Err(String::new()),
+        bundle: Err(BundleError::Referrer(String::new())),
         registry_failure: None,
     };
     out.bundle = read(client, image, digest, candidate, &mut out.layer_digest)
@@ -95,7 +95,7 @@ pub async fn fetch(
                     candidate.manifest_digest
                 ));
             }
-            reason
+            BundleError::Referrer(reason)
         });
     out
 }
@@ -202,11 +202,13 @@ pub async fn attach(
     let subject = client
         .get_manifest(&image.with_digest(digest))
         .await?
-        .ok_or_else(|| Error::Registry {
-            registry: image.registry.clone(),
-            message: format!("image {} not found", image.with_digest(digest)),
+        .ok_or_else(|| {
+            RegistryError::not_found(
+                &image.registry,
+                format!("image {} not found", image.with_digest(digest)),
+            )
         })?;
-    let manifest = build_manifest(image, &subject, bundle, predicate_type)?;
+    let manifest = build_manifest(&subject, bundle, predicate_type)?;
     client
         .push_blob(image, EMPTY_BLOB.to_vec(), &sha256_digest(EMPTY_BLOB))
         .await?;
@@ -248,12 +250,7 @@ struct BundleManifest {
 }
 
 /// The referrer manifest cosign writes for a bundle.
-fn build_manifest(
-    image: &ImageRef,
-    subject: &Manifest,
-    bundle: &Bundle,
-    predicate_type: &str,
-) -> Result<Manifest> {
+fn build_manifest(subject: &Manifest, bundle: &Bundle, predicate_type: &str) -> Result<Manifest> {
     let blob = bundle.to_bytes();
     let blob_digest = sha256_digest(&blob);
     let doc = BundleManifest {
@@ -287,10 +284,7 @@ fn build_manifest(
             (CREATED_ANNOTATION.to_string(), crate::clock::now_rfc3339()),
         ]),
     };
-    let invalid = |why: String| Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("cannot build the bundle manifest: {why}"),
-    };
+    let invalid = |why: String| Error::internal(format!("cannot build the bundle manifest: {why}"));
     let bytes = serde_json::to_vec(&doc).map_err(|e| invalid(e.to_string()))?;
-    Manifest::from_bytes(bytes).map_err(invalid)
+    Manifest::from_bytes(bytes).map_err(|e| invalid(e.to_string()))
 }

@@ -4,7 +4,7 @@
 //! that a re-scan's attestation replaces the same key's older one of its type
 //! ([`replace_all`]).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use crate::registry::manifest::{sha256_digest, Manifest};
 use crate::registry::reference::cosign_tag;
 use crate::registry::{ImageRef, RegistryClient};
@@ -74,11 +74,12 @@ pub async fn read(
     let Some(manifest) = client.get_manifest(&repository.with_tag(&tag)).await? else {
         return Ok(None);
     };
-    let doc: AttachmentManifest =
-        serde_json::from_slice(&manifest.bytes).map_err(|e| Error::Registry {
-            registry: repository.registry.clone(),
-            message: format!("{tag} is not a cosign attachment manifest: {e}"),
-        })?;
+    let doc: AttachmentManifest = serde_json::from_slice(&manifest.bytes).map_err(|e| {
+        RegistryError::protocol(
+            &repository.registry,
+            format!("{tag} is not a cosign attachment manifest: {e}"),
+        )
+    })?;
     Ok(Some(Attachments {
         manifest_digest: manifest.digest,
         layers: doc.layers,
@@ -127,10 +128,9 @@ pub async fn append(
         async |_, layer: &LayerDescriptor| already_present(layer).await,
     )
     .await?;
-    outcomes.pop().ok_or_else(|| Error::Registry {
-        registry: repository.registry.clone(),
-        message: "appending one layer reported no outcome".into(),
-    })
+    outcomes
+        .pop()
+        .ok_or_else(|| Error::internal("appending one layer reported no outcome"))
 }
 
 /// Appends each of `new` that `already_present(index, layer)` finds no
@@ -274,14 +274,10 @@ async fn write_layers(
         },
         layers,
     };
-    let bytes = serde_json::to_vec(&doc).map_err(|e| Error::Registry {
-        registry: repository.registry.clone(),
-        message: format!("cannot serialise the attachment manifest: {e}"),
-    })?;
-    let manifest = Manifest::from_bytes(bytes).map_err(|e| Error::Registry {
-        registry: repository.registry.clone(),
-        message: format!("built an invalid attachment manifest: {e}"),
-    })?;
+    let bytes = serde_json::to_vec(&doc)
+        .map_err(|e| Error::internal(format!("cannot serialise the attachment manifest: {e}")))?;
+    let manifest = Manifest::from_bytes(bytes)
+        .map_err(|e| Error::internal(format!("built an invalid attachment manifest: {e}")))?;
     client
         .put_manifest(&repository.with_tag(tag), &manifest)
         .await?;

@@ -13,7 +13,7 @@
 //! in place is hashed again.
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, ProcessError, ProcessErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
@@ -85,11 +85,12 @@ pub struct Pin<'a> {
 /// it against `pin`. Not found or a mismatch is a tool failure (exit 3); an
 /// unpinned tool under `tools.require_pinned` is a configuration error (exit 2).
 pub fn identify(tool: &str, program: &str, pin: Pin<'_>, cache_dir: &Path) -> Result<ToolBinary> {
-    let found = crate::process::resolve_program(program).ok_or_else(|| Error::Tool {
-        tool: tool.into(),
-        message: format!(
-            "{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"
-        ),
+    let found = crate::process::resolve_program(program).ok_or_else(|| {
+        ProcessError::new(
+            ProcessErrorKind::NotFound,
+            tool,
+            format!("{program} not found (install it, or set tools.{tool}.path in vimes.yaml)"),
+        )
     })?;
     let path = std::fs::canonicalize(&found).unwrap_or(found);
     let (sha256, identity) = cached_sha256(&path, cache_dir).map_err(|error| Error::Tool {
@@ -113,16 +114,14 @@ pub fn identify(tool: &str, program: &str, pin: Pin<'_>, cache_dir: &Path) -> Re
             pinned: true,
             identity,
         }),
-        None if pin.required => Err(Error::Config {
-            location: None,
-            message: format!(
-                "tools.require_pinned is set but {} is not: pin {} with `{}: {sha256}` (its hash \
-                 now) once you trust it",
-                pin.key,
-                path.display(),
-                pin.key
-            ),
-        }),
+        None if pin.required => Err(ConfigError::new(format!(
+            "tools.require_pinned is set but {} is not: pin {} with `{}: {sha256}` (its hash \
+             now) once you trust it",
+            pin.key,
+            path.display(),
+            pin.key
+        ))
+        .into()),
         None => Ok(ToolBinary {
             tool: tool.into(),
             path,

@@ -56,7 +56,7 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
             .as_deref()
             .map(Range::parse)
             .transpose()
-            .map_err(Error::Usage)?;
+            .map_err(|e| Error::Usage(e.to_string()))?;
         if let Some(r) = &range {
             query::check_range(r, args.package_type.as_deref())?;
         }
@@ -66,7 +66,10 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
             range,
         }
     } else if let Some(text) = args.purl {
-        Question::Purl(Purl::parse(&text).map_err(Error::Usage)?, text)
+        Question::Purl(
+            Purl::parse(&text).map_err(|e| Error::Usage(e.to_string()))?,
+            text,
+        )
     } else if let Some(path) = args.advisory {
         let bytes = crate::regular_file::read(&path).map_err(|error| Error::File {
             path: path.clone(),

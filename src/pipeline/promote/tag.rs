@@ -2,7 +2,7 @@
 
 use super::{Context, Prepared};
 use crate::config::{RegistryConfig, RegistryType};
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use crate::harbor::{self, HarborClient};
 use crate::registry::ImageRef;
 
@@ -69,22 +69,18 @@ pub(super) async fn apply_tag(
         Some(m) => return Err(moved(&m.digest)),
         None => {}
     }
-    let manifest = cx
-        .client
-        .get_manifest(dst)
-        .await?
-        .ok_or_else(|| Error::Registry {
-            registry: dst.registry.clone(),
-            message: format!("{dst} vanished before tagging"),
-        })?;
+    let manifest = cx.client.get_manifest(dst).await?.ok_or_else(|| {
+        RegistryError::not_found(&dst.registry, format!("{dst} vanished before tagging"))
+    })?;
     cx.client.put_manifest(&tag_ref, &manifest).await?;
     match cx.client.get_manifest(&tag_ref).await? {
         Some(m) if m.digest == prepared.digest => Ok(true),
         Some(m) => Err(moved(&m.digest)),
-        None => Err(Error::Registry {
-            registry: dst.registry.clone(),
-            message: format!("{tag_ref} is missing right after it was written"),
-        }),
+        None => Err(RegistryError::protocol(
+            &dst.registry,
+            format!("{tag_ref} is missing right after it was written"),
+        )
+        .into()),
     }
 }
 

@@ -4,7 +4,7 @@
 //! vouch for a vulnerable `linux/arm64`. Every platform is scanned instead,
 //! and the verdict is the union of theirs.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use crate::registry::manifest::{Content, Descriptor};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::tools::trivy::Report;
@@ -32,10 +32,7 @@ pub async fn scan_targets(
     let manifest = client
         .get_manifest(&pinned)
         .await?
-        .ok_or_else(|| Error::Registry {
-            registry: image.registry.clone(),
-            message: format!("{pinned} not found"),
-        })?;
+        .ok_or_else(|| RegistryError::not_found(&image.registry, format!("{pinned} not found")))?;
     let Content::Index { manifests } = manifest.content else {
         return Ok(vec![ScanTarget {
             digest: digest.to_string(),
@@ -52,13 +49,10 @@ pub async fn scan_targets(
         let nested = client
             .get_manifest(&child)
             .await?
-            .ok_or_else(|| Error::Registry {
-                registry: image.registry.clone(),
-                message: format!(
+            .ok_or_else(|| RegistryError::not_found(&image.registry, format!(
                     "platform {platform} of {pinned} ({}) is not in the registry, so it cannot be scanned",
                     entry.digest
-                ),
-            })?;
+                )))?;
         if matches!(nested.content, Content::Index { .. }) {
             return Err(Error::Policy(format!(
                 "{pinned} holds an index inside an index ({}); vimes cannot scan every platform of it",

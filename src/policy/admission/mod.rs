@@ -23,7 +23,7 @@ pub use kyverno::{kyverno_policy, KyvernoVersion};
 pub use policy_controller::policy_controller_policy;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use crate::signing::keys::PublicKey;
 use crate::signing::AttestationType;
 use serde_json::Value;
@@ -142,10 +142,7 @@ fn attestation_clause(required: &[AttestationType]) -> String {
 }
 
 fn config_error(message: impl Into<String>) -> Error {
-    Error::Config {
-        location: None,
-        message: message.into(),
-    }
+    ConfigError::new(message.into()).into()
 }
 
 #[cfg(test)]

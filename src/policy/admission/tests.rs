@@ -50,7 +50,7 @@ fn lf(pem: &str) -> String {
 
 fn config_message(err: Error) -> String {
     match err {
-        Error::Config { message, .. } => message,
+        Error::Config(e) => e.message,
         other => panic!("expected a configuration error, got {other:?}"),
     }
 }

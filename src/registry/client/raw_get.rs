@@ -4,7 +4,7 @@
 //! body, error answers included, stops at its limit while it arrives.
 
 use super::{is_not_found, registry_error, RegistryClient, MANIFEST_MEDIA_TYPES};
-use crate::error::{Error, Result};
+use crate::error::{RegistryError, Result};
 use crate::registry::bounded::{read_response, BoundedError};
 use crate::registry::ImageRef;
 use oci_client::errors::{OciDistributionError, OciEnvelope};
@@ -79,12 +79,13 @@ impl RegistryClient {
             .await;
         match outcome {
             Ok(Ok(found)) => Ok(Some(found)),
-            Ok(Err(TooLarge(limit))) => Err(Error::Registry {
-                registry: image.registry.clone(),
-                message: format!(
+            Ok(Err(TooLarge(limit))) => Err(RegistryError::protocol(
+                &image.registry,
+                format!(
                     "{what}: the answer is larger than {limit} bytes; reading stopped at the limit"
                 ),
-            }),
+            )
+            .into()),
             Err((err, _)) if is_not_found(&err) => Ok(None),
             Err((err, attempts)) => Err(registry_error(image, what, &err, attempts)),
         }
@@ -119,12 +120,13 @@ impl RegistryClient {
             // Only sha256 is computed; another algorithm is left to the
             // digest the caller asked for.
             if header.starts_with("sha256:") && header != actual {
-                return Err(Error::DigestMismatch {
-                    registry: image.registry.clone(),
-                    what: format!("manifest {image} (Docker-Content-Digest)"),
-                    expected: header,
-                    actual,
-                });
+                return Err(RegistryError::digest_mismatch(
+                    &image.registry,
+                    &format!("manifest {image} (Docker-Content-Digest)"),
+                    &header,
+                    &actual,
+                )
+                .into());
             }
         }
         Ok(Some(bytes))
@@ -141,18 +143,21 @@ impl RegistryClient {
         let (bytes, _) = self
             .get_bounded(image, "blobs", digest, None, max_size, &what)
             .await?
-            .ok_or_else(|| Error::Registry {
-                registry: image.registry.clone(),
-                message: format!("{what}: blob unknown to the registry"),
+            .ok_or_else(|| {
+                RegistryError::not_found(
+                    &image.registry,
+                    format!("{what}: blob unknown to the registry"),
+                )
             })?;
         let actual = sha256(&bytes);
         if actual != digest {
-            return Err(Error::DigestMismatch {
-                registry: image.registry.clone(),
-                what: format!("blob in {}", image.repository_name()),
-                expected: digest.to_string(),
-                actual,
-            });
+            return Err(RegistryError::digest_mismatch(
+                &image.registry,
+                &format!("blob in {}", image.repository_name()),
+                digest,
+                &actual,
+            )
+            .into());
         }
         Ok(bytes)
     }

@@ -17,7 +17,7 @@ mod http;
 
 use super::RegistryClient;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, Result};
 use crate::registry::manifest::{Manifest, OCI_INDEX, OCI_MANIFEST};
 use crate::registry::ImageRef;
 use http::{http_error, next_link, read_limited};
@@ -149,9 +149,11 @@ impl RegistryClient {
             out.api = true;
             url = next_link(&response, &next).filter(|_| pages < MAX_PAGES);
             let body = read_limited(repository, &what, response).await?;
-            let doc: Value = serde_json::from_slice(&body).map_err(|e| Error::Registry {
-                registry: repository.registry.clone(),
-                message: format!("{what}: the registry's answer is not an index: {e}"),
+            let doc: Value = serde_json::from_slice(&body).map_err(|e| {
+                RegistryError::protocol(
+                    &repository.registry,
+                    format!("{what}: the registry's answer is not an index: {e}"),
+                )
             })?;
             merge(&mut out.descriptors, &doc);
         }
@@ -173,9 +175,11 @@ impl RegistryClient {
         repository: &ImageRef,
         manifest: &Manifest,
     ) -> Result<ReferrerPush> {
-        let invalid = |why: &str| Error::Registry {
-            registry: repository.registry.clone(),
-            message: format!("referrer manifest {}: {why}", manifest.digest),
+        let invalid = |why: &str| {
+            RegistryError::protocol(
+                &repository.registry,
+                format!("referrer manifest {}: {why}", manifest.digest),
+            )
         };
         let doc: Value =
             serde_json::from_slice(&manifest.bytes).map_err(|_| invalid("not JSON"))?;
@@ -247,18 +251,18 @@ impl RegistryClient {
         for _ in 0..TAG_ROUNDS {
             let mut doc = match self.get_manifest(&tagged).await? {
                 Some(m) if m.media_type == OCI_INDEX => serde_json::from_slice::<Value>(&m.bytes)
-                    .map_err(|e| Error::Registry {
-                    registry: repository.registry.clone(),
-                    message: format!("{tag} is not JSON: {e}"),
+                    .map_err(|e| {
+                    RegistryError::protocol(&repository.registry, format!("{tag} is not JSON: {e}"))
                 })?,
                 Some(m) => {
-                    return Err(Error::Registry {
-                        registry: repository.registry.clone(),
-                        message: format!(
+                    return Err(RegistryError::protocol(
+                        &repository.registry,
+                        format!(
                         "tag {tag} holds a {} rather than a referrers index; not overwriting it",
                         m.media_type
                     ),
-                    })
+                    )
+                    .into())
                 }
                 None => json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": []}),
             };
@@ -275,27 +279,26 @@ impl RegistryClient {
             }
             settled = false;
             let Some(entries) = doc.get_mut("manifests").and_then(Value::as_array_mut) else {
-                return Err(Error::Registry {
-                    registry: repository.registry.clone(),
-                    message: format!("tag {tag} is an index without a manifests list"),
-                });
+                return Err(RegistryError::protocol(
+                    &repository.registry,
+                    format!("tag {tag} is an index without a manifests list"),
+                )
+                .into());
             };
             entries.push(descriptor.to_value());
-            let bytes = serde_json::to_vec(&doc).map_err(|e| Error::Registry {
-                registry: repository.registry.clone(),
-                message: format!("cannot serialise the referrers index: {e}"),
+            let bytes = serde_json::to_vec(&doc).map_err(|e| {
+                Error::internal(format!("cannot serialise the referrers index: {e}"))
             })?;
-            let index = Manifest::from_bytes(bytes).map_err(|e| Error::Registry {
-                registry: repository.registry.clone(),
-                message: format!("built an invalid referrers index: {e}"),
-            })?;
+            let index = Manifest::from_bytes(bytes)
+                .map_err(|e| Error::internal(format!("built an invalid referrers index: {e}")))?;
             self.put_manifest(&tagged, &index).await?;
             wrote = true;
         }
-        Err(Error::Registry {
-            registry: repository.registry.clone(),
-            message: format!("the referrers index {tag} kept changing under concurrent writers"),
-        })
+        Err(RegistryError::transient(
+            &repository.registry,
+            format!("the referrers index {tag} kept changing under concurrent writers"),
+        )
+        .into())
     }
 }
 

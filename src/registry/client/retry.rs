@@ -2,7 +2,7 @@
 //! oci-client errors are transient, how long to wait, when to give up, and the
 //! one-line, credential-free messages that name the registry.
 
-use crate::error::Error;
+use crate::error::{Error, RegistryError, RegistryErrorKind};
 use crate::registry::reference::ImageRef;
 use oci_client::errors::{OciDistributionError, OciErrorCode};
 use std::time::Duration;
@@ -211,6 +211,23 @@ pub(super) fn describe(err: &OciDistributionError) -> String {
     }
 }
 
+/// Which kind of registry failure an oci-client error is, once the retries
+/// have run out.
+fn kind_of(err: &OciDistributionError) -> RegistryErrorKind {
+    match err {
+        OciDistributionError::UnauthorizedError { .. }
+        | OciDistributionError::AuthenticationFailure(_) => RegistryErrorKind::Auth,
+        OciDistributionError::RequestError(e) => match e.status() {
+            Some(status) => RegistryErrorKind::of_status(status.as_u16()),
+            None => RegistryErrorKind::of_unanswered(&chain_text(e)),
+        },
+        OciDistributionError::ServerError { code, .. } => RegistryErrorKind::of_status(*code),
+        _ if is_not_found(err) => RegistryErrorKind::NotFound,
+        _ if is_transient(err) => RegistryErrorKind::Transient,
+        _ => RegistryErrorKind::Protocol,
+    }
+}
+
 pub(super) fn registry_error(
     image: &ImageRef,
     what: &str,
@@ -227,22 +244,19 @@ pub(super) fn registry_error(
                 format!("unverifiable ({other})"),
             ),
         };
-        return Error::DigestMismatch {
-            registry: image.registry.clone(),
-            what: what.to_string(),
-            expected,
-            actual,
-        };
+        return RegistryError::digest_mismatch(&image.registry, what, &expected, &actual).into();
     }
     let retried = if attempts > 1 {
         format!(" (after {attempts} attempts)")
     } else {
         String::new()
     };
-    Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("{what}: {}{retried}", describe(err)),
-    }
+    RegistryError::new(
+        kind_of(err),
+        image.registry.clone(),
+        format!("{what}: {}{retried}", describe(err)),
+    )
+    .into()
 }
 
 #[cfg(test)]

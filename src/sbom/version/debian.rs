@@ -3,6 +3,7 @@
 //! upstream and revision with dpkg's character ordering, in which `~` sorts
 //! before everything, even the end of the string (so `1.0~rc1 < 1.0`).
 
+use super::VersionError;
 use std::cmp::Ordering;
 
 /// A parsed Debian version.
@@ -17,19 +18,20 @@ impl DebVersion {
     /// Parses `[epoch:]upstream[-revision]`. The epoch must be a number and the
     /// upstream part must start with a digit (deb-version(7)); anything else is
     /// refused rather than compared by guesswork.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, VersionError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("empty Debian version".into());
+            return Err(VersionError::DebianEmpty);
         }
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!("Debian version {text:?} contains whitespace"));
+            return Err(VersionError::DebianWhitespace(text.to_string()));
         }
         let (epoch, rest) = match text.split_once(':') {
             Some((e, rest)) => {
-                let epoch = e
-                    .parse::<u64>()
-                    .map_err(|_| format!("Debian version {text:?}: epoch {e:?} is not a number"))?;
+                let epoch = e.parse::<u64>().map_err(|_| VersionError::DebianEpoch {
+                    text: text.to_string(),
+                    epoch: e.to_string(),
+                })?;
                 (epoch, rest)
             }
             None => (0, text),
@@ -40,15 +42,11 @@ impl DebVersion {
             None => (rest, ""),
         };
         if !upstream.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(format!(
-                "Debian version {text:?}: upstream version must start with a digit"
-            ));
+            return Err(VersionError::DebianUpstream(text.to_string()));
         }
         let allowed = |c: char| c.is_ascii_alphanumeric() || ".+~-:".contains(c);
         if !upstream.chars().all(allowed) || !revision.chars().all(allowed) {
-            return Err(format!(
-                "Debian version {text:?} contains characters dpkg does not allow"
-            ));
+            return Err(VersionError::DebianCharacters(text.to_string()));
         }
         Ok(DebVersion {
             epoch,

@@ -13,6 +13,70 @@ pub use semantic::SemVersion;
 
 use std::cmp::Ordering;
 
+/// Why a version string is refused rather than compared by guesswork.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    /// Nothing where a Debian version belongs.
+    #[error("empty Debian version")]
+    DebianEmpty,
+    /// Whitespace or control characters in a Debian version.
+    #[error("Debian version {0:?} contains whitespace")]
+    DebianWhitespace(String),
+    /// An epoch that is not a number.
+    #[error("Debian version {text:?}: epoch {epoch:?} is not a number")]
+    DebianEpoch {
+        /// The version.
+        text: String,
+        /// Its epoch part.
+        epoch: String,
+    },
+    /// An upstream version not starting with a digit (deb-version(7)).
+    #[error("Debian version {0:?}: upstream version must start with a digit")]
+    DebianUpstream(String),
+    /// Characters dpkg refuses.
+    #[error("Debian version {0:?} contains characters dpkg does not allow")]
+    DebianCharacters(String),
+    /// Not a PEP 440 version.
+    #[error("{text:?} is not a PEP 440 version: {why}")]
+    Pep440 {
+        /// The version.
+        text: String,
+        /// What in it is not PEP 440.
+        why: Pep440Reason,
+    },
+    /// Not a semantic version.
+    #[error("{text:?} is not a semantic version: {why}")]
+    Semver {
+        /// The version.
+        text: String,
+        /// The semver crate's reason.
+        why: String,
+    },
+}
+
+/// What in a string is not PEP 440.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Pep440Reason {
+    /// A number over 64 bits.
+    #[error("number {0} is too large")]
+    NumberTooLarge(String),
+    /// No leading release number.
+    #[error("no release number")]
+    NoRelease,
+    /// `N!` not followed by a release.
+    #[error("no release after the epoch")]
+    NoReleaseAfterEpoch,
+    /// A local label with an empty or non-alphanumeric segment.
+    #[error("malformed local version label")]
+    MalformedLocal,
+    /// A numeric local segment over 64 bits.
+    #[error("local number too large")]
+    LocalTooLarge,
+    /// Text left over after the version.
+    #[error("unexpected {0:?}")]
+    Unexpected(String),
+}
+
 /// A version ordering vimes implements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ecosystem {
@@ -39,7 +103,7 @@ impl Ecosystem {
     }
 
     /// Parses `text` as a version of this ecosystem.
-    pub fn parse(self, text: &str) -> Result<Version, String> {
+    pub fn parse(self, text: &str) -> Result<Version, VersionError> {
         match self {
             Ecosystem::Debian => DebVersion::parse(text).map(Version::Debian),
             Ecosystem::Pep440 => Pep440::parse(text).map(Version::Pep440),

@@ -4,6 +4,7 @@
 //! rules: `1.0.dev0 < 1.0a1 < 1.0rc1 < 1.0 < 1.0.post1`, trailing zeros of the
 //! release ignored, local versions after their public version.
 
+use super::{Pep440Reason, VersionError};
 use std::cmp::Ordering;
 
 /// A value that can also sort below or above every value (the spec's
@@ -54,7 +55,7 @@ impl<'a> Cursor<'a> {
     fn eat_separator(&mut self) -> bool {
         self.eat(".") || self.eat("-") || self.eat("_")
     }
-    fn number(&mut self) -> Option<Result<u64, String>> {
+    fn number(&mut self) -> Option<Result<u64, Pep440Reason>> {
         let digits = self.rest().bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
@@ -63,11 +64,11 @@ impl<'a> Cursor<'a> {
         self.pos += digits;
         Some(
             text.parse::<u64>()
-                .map_err(|_| format!("number {text} is too large")),
+                .map_err(|_| Pep440Reason::NumberTooLarge(text.to_string())),
         )
     }
     /// Tries `[sep]word[sep][N]` for any of `words`; restores the position when absent.
-    fn tagged(&mut self, words: &[&str]) -> Result<Option<(String, u64)>, String> {
+    fn tagged(&mut self, words: &[&str]) -> Result<Option<(String, u64)>, Pep440Reason> {
         let start = self.pos;
         self.eat_separator();
         // Longest spelling first, so `preview` is not read as `pre` + `view`.
@@ -94,27 +95,30 @@ impl<'a> Cursor<'a> {
 
 impl Pep440 {
     /// Parses a version with PEP 440's normalisation; refuses anything else.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, VersionError> {
         let lower = text.trim().to_ascii_lowercase();
-        let bad = |why: &str| format!("{text:?} is not a PEP 440 version: {why}");
+        let bad = |why: Pep440Reason| VersionError::Pep440 {
+            text: text.to_string(),
+            why,
+        };
         let mut c = Cursor { s: &lower, pos: 0 };
         c.eat("v");
-        let first = c.number().ok_or_else(|| bad("no release number"))?;
-        let mut first = first.map_err(|e| bad(&e))?;
+        let first = c.number().ok_or_else(|| bad(Pep440Reason::NoRelease))?;
+        let mut first = first.map_err(bad)?;
         let mut epoch = 0;
         if c.eat("!") {
             epoch = first;
             first = c
                 .number()
-                .ok_or_else(|| bad("no release after the epoch"))?
-                .map_err(|e| bad(&e))?;
+                .ok_or_else(|| bad(Pep440Reason::NoReleaseAfterEpoch))?
+                .map_err(bad)?;
         }
         let mut release = vec![first];
         loop {
             let save = c.pos;
             if c.eat(".") {
                 if let Some(n) = c.number() {
-                    release.push(n.map_err(|e| bad(&e))?);
+                    release.push(n.map_err(bad)?);
                     continue;
                 }
             }
@@ -123,7 +127,7 @@ impl Pep440 {
         }
         let pre = c
             .tagged(&["alpha", "beta", "preview", "pre", "rc", "a", "b", "c"])
-            .map_err(|e| bad(&e))?
+            .map_err(bad)?
             .map(|(word, n)| {
                 let phase = match word.as_str() {
                     "a" | "alpha" => 0,
@@ -137,17 +141,17 @@ impl Pep440 {
         if c.eat("-") {
             // `1.0-1` is the implicit spelling of `1.0.post1`.
             match c.number() {
-                Some(n) => post = Some(n.map_err(|e| bad(&e))?),
+                Some(n) => post = Some(n.map_err(bad)?),
                 None => c.pos = save,
             }
         }
         if post.is_none() {
             post = c
                 .tagged(&["post", "rev", "r"])
-                .map_err(|e| bad(&e))?
+                .map_err(bad)?
                 .map(|(_, n)| n);
         }
-        let dev = c.tagged(&["dev"]).map_err(|e| bad(&e))?.map(|(_, n)| n);
+        let dev = c.tagged(&["dev"]).map_err(bad)?.map(|(_, n)| n);
         let mut local = None;
         if c.eat("+") {
             let label = c.rest();
@@ -155,11 +159,11 @@ impl Pep440 {
                 .split(['.', '-', '_'])
                 .map(|seg| {
                     if seg.is_empty() || !seg.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                        Err(bad("malformed local version label"))
+                        Err(bad(Pep440Reason::MalformedLocal))
                     } else if seg.bytes().all(|b| b.is_ascii_digit()) {
                         seg.parse()
                             .map(Local::Number)
-                            .map_err(|_| bad("local number too large"))
+                            .map_err(|_| bad(Pep440Reason::LocalTooLarge))
                     } else {
                         Ok(Local::Text(seg.to_string()))
                     }
@@ -169,7 +173,7 @@ impl Pep440 {
             local = Some(segments);
         }
         if !c.rest().is_empty() {
-            return Err(bad(&format!("unexpected {:?}", c.rest())));
+            return Err(bad(Pep440Reason::Unexpected(c.rest().to_string())));
         }
         Ok(Pep440 {
             epoch,

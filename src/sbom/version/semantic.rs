@@ -3,6 +3,7 @@
 //! `go1.22.1` stdlib, `1.2` in ranges), and ordered by SemVer 2.0 precedence,
 //! which ignores build metadata (`+incompatible` in Go).
 
+use super::VersionError;
 use std::cmp::Ordering;
 
 /// A parsed semantic version.
@@ -12,7 +13,7 @@ pub struct SemVersion(semver::Version);
 impl SemVersion {
     /// Parses `[v|go]MAJOR[.MINOR[.PATCH]][-PRE][+BUILD]`; missing minor and
     /// patch numbers are 0, as ranges like `<2.0` mean.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, VersionError> {
         let trimmed = text.trim();
         let body = trimmed
             .strip_prefix("go")
@@ -28,7 +29,10 @@ impl SemVersion {
         };
         semver::Version::parse(&padded)
             .map(SemVersion)
-            .map_err(|e| format!("{text:?} is not a semantic version: {e}"))
+            .map_err(|e| VersionError::Semver {
+                text: text.to_string(),
+                why: e.to_string(),
+            })
     }
 }
 

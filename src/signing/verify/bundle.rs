@@ -6,7 +6,7 @@
 //! cannot be checked offline and never count on their own.
 
 use super::check::{concurrently, Format, LayerCheck, RegistryFailure, Verdict, VerifyPolicy};
-use crate::error::Result;
+use crate::error::{Result, VerifyError};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::bundle::{self, Bundle, IN_TOTO_STATEMENT_V1};
 use crate::signing::keys::PublicKey;
@@ -121,10 +121,10 @@ fn rejected(
 fn verified<'k>(
     keys: &'k [PublicKey],
     bundle: &Bundle,
-) -> std::result::Result<(&'k PublicKey, bundle::Opened), String> {
+) -> std::result::Result<(&'k PublicKey, bundle::Opened), VerifyError> {
     let opened = bundle::open(bundle)?;
     if opened.signatures.is_empty() {
-        return Err("the DSSE envelope has no decodable signature".into());
+        return Err(VerifyError::NoSignature);
     }
     let key = opened
         .signatures
@@ -133,13 +133,14 @@ fn verified<'k>(
     match key {
         Some(k) => Ok((k, opened)),
         None if bundle.verification_material.certificate.is_some()
-            || bundle.verification_material.x509_certificate_chain.is_some() =>
+            || bundle
+                .verification_material
+                .x509_certificate_chain
+                .is_some() =>
         {
-            Err("signed with a certificate (keyless); vimes trusts keys only, and no trusted key verifies it".into())
+            Err(VerifyError::Keyless)
         }
-        None => Err(
-            "signature does not verify with any trusted key (wrong key or tampered bundle)".into(),
-        ),
+        None => Err(VerifyError::UntrustedKey),
     }
 }
 
@@ -153,14 +154,11 @@ struct AnyStatement {
     subject: Vec<bundle::ResourceDescriptor>,
 }
 
-fn parse_statement(bytes: &[u8]) -> std::result::Result<AnyStatement, String> {
-    let statement: AnyStatement = serde_json::from_slice(bytes)
-        .map_err(|e| format!("payload is not an in-toto statement: {e}"))?;
+fn parse_statement(bytes: &[u8]) -> std::result::Result<AnyStatement, VerifyError> {
+    let statement: AnyStatement =
+        serde_json::from_slice(bytes).map_err(|e| VerifyError::NotAStatement(e.to_string()))?;
     if statement.kind != IN_TOTO_STATEMENT_V1 && statement.kind != IN_TOTO_STATEMENT_V01 {
-        return Err(format!(
-            "statement type {:?} is not in-toto",
-            statement.kind
-        ));
+        return Err(VerifyError::StatementType(statement.kind));
     }
     Ok(statement)
 }
@@ -186,15 +184,15 @@ fn check_signature(
 ) -> LayerCheck {
     let bundle = match &fetched.bundle {
         Ok(b) => b,
-        Err(reason) => return rejected(image, fetched, None, reason.clone()),
+        Err(reason) => return rejected(image, fetched, None, reason.to_string()),
     };
     let (key, opened) = match verified(keys, bundle) {
         Ok(v) => v,
-        Err(reason) => return rejected(image, fetched, None, reason),
+        Err(reason) => return rejected(image, fetched, None, reason.to_string()),
     };
     let statement = match parse_statement(&opened.statement) {
         Ok(s) => s,
-        Err(reason) => return rejected(image, fetched, None, reason),
+        Err(reason) => return rejected(image, fetched, None, reason.to_string()),
     };
     if statement.predicate_type != bundle::COSIGN_SIGN_PREDICATE_TYPE {
         return rejected(
@@ -271,11 +269,11 @@ fn check_attestation(
 ) -> (LayerCheck, Option<Vec<u8>>) {
     let bundle = match &fetched.bundle {
         Ok(b) => b,
-        Err(reason) => return (rejected(image, fetched, hinted, reason.clone()), None),
+        Err(reason) => return (rejected(image, fetched, hinted, reason.to_string()), None),
     };
     let (key, opened) = match verified(keys, bundle) {
         Ok(v) => v,
-        Err(reason) => return (rejected(image, fetched, hinted, reason), None),
+        Err(reason) => return (rejected(image, fetched, hinted, reason.to_string()), None),
     };
     let bound = match statement::check(
         &opened.statement,

@@ -4,7 +4,7 @@
 //! this; nothing here knows a format's layout.
 
 use super::super::AttestationType;
-use crate::error::Error;
+use crate::error::{Error, RegistryError};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,10 +63,7 @@ pub struct RegistryFailure {
 impl RegistryFailure {
     /// The crate error (exit 4) for this failure.
     pub fn into_error(self) -> Error {
-        Error::Registry {
-            registry: self.registry,
-            message: self.message,
-        }
+        RegistryError::protocol(self.registry, self.message).into()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::super::{registry_error, RegistryClient};
 use super::MAX_INDEX_BYTES;
-use crate::error::{Error, Result};
+use crate::error::{Error, RegistryError, RegistryErrorKind, Result};
 use crate::registry::identity::same_registry;
 use crate::registry::ImageRef;
 use base64::Engine;
@@ -45,9 +45,8 @@ impl RegistryClient {
             .read_timeout(Duration::from_secs(120))
             .user_agent(concat!("vimes/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Registry {
-                registry: "(all)".into(),
-                message: format!("cannot set up the HTTP client: {e}"),
+            .map_err(|e| {
+                RegistryError::tls("(all)", format!("cannot set up the HTTP client: {e}")).into()
             })
     }
 
@@ -192,10 +191,12 @@ pub(super) fn http_error(image: &ImageRef, what: &str, status: reqwest::StatusCo
         403 => "access denied (HTTP 403)".to_string(),
         code => format!("HTTP {code}"),
     };
-    Error::Registry {
-        registry: image.registry.clone(),
-        message: format!("{what}: {detail}"),
-    }
+    RegistryError::new(
+        RegistryErrorKind::of_status(status.as_u16()),
+        image.registry.clone(),
+        format!("{what}: {detail}"),
+    )
+    .into()
 }
 
 pub(super) async fn read_limited(
@@ -209,10 +210,11 @@ pub(super) async fn read_limited(
             Ok(Some(chunk)) => {
                 body.extend_from_slice(&chunk);
                 if body.len() > MAX_INDEX_BYTES {
-                    return Err(Error::Registry {
-                        registry: image.registry.clone(),
-                        message: format!("{what}: answer larger than {MAX_INDEX_BYTES} bytes"),
-                    });
+                    return Err(RegistryError::protocol(
+                        &image.registry,
+                        format!("{what}: answer larger than {MAX_INDEX_BYTES} bytes"),
+                    )
+                    .into());
                 }
             }
             Ok(None) => return Ok(body),

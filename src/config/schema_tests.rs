@@ -162,6 +162,9 @@ fn fully_populated() -> Config {
             },
             syft: tool("syft"),
             builder: Builder::Buildah,
+            pkcs11: Pkcs11Config {
+                module: Some("/usr/lib/softhsm/libsofthsm2.so".into()),
+            },
         },
         sbom: SbomConfig {
             format: SbomFormat::SpdxJson,

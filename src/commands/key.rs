@@ -61,7 +61,8 @@ pub fn run(ctx: &Ctx, cmd: KeyCommand) -> anyhow::Result<Exit> {
 fn generate_in_token(ctx: &Ctx, args: KeyGenerateArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
     let text = args.pkcs11.as_deref().unwrap_or_default();
-    let uri = Pkcs11Uri::parse(text).map_err(Pkcs11Error::from)?;
+    // Through the crate error: its kind decides the exit code.
+    let uri = Pkcs11Uri::parse(text).map_err(|e| Error::from(Pkcs11Error::from(e)))?;
     let public_path = PathBuf::from(format!("{}.pub", args.output_prefix));
     if public_path.exists() && !args.force {
         return Err(Error::Usage(format!(
@@ -71,7 +72,8 @@ fn generate_in_token(ctx: &Ctx, args: KeyGenerateArgs) -> anyhow::Result<Exit> {
         .into());
     }
     let pin = pin(ctx, uri.token.as_deref())?;
-    let made = pkcs11::generate(&uri, loaded.config.tools.pkcs11.module.as_deref(), &pin)?;
+    let made = pkcs11::generate(&uri, loaded.config.tools.pkcs11.module.as_deref(), &pin)
+        .map_err(Error::from)?;
     let public_pem = pkcs11::public_key_pem(&made.spki);
     write_file(&public_path, public_pem.as_bytes(), 0o644)?;
     let fingerprint = keys::fingerprint(&made.spki);
@@ -100,7 +102,7 @@ fn list(ctx: &Ctx, args: KeyListArgs) -> anyhow::Result<Exit> {
     };
     // Listing never prompts: without the PIN the public keys still show.
     let pin = std::env::var(PIN_ENV).ok().map(zeroize::Zeroizing::new);
-    let tokens = pkcs11::list(&module, pin.as_ref().map(|p| p.as_str()))?;
+    let tokens = pkcs11::list(&module, pin.as_ref().map(|p| p.as_str())).map_err(Error::from)?;
     let mut text = String::new();
     for token in &tokens {
         text.push_str(&format!(

@@ -15,6 +15,7 @@ mod fail_closed;
 mod faults;
 mod harbor;
 mod hook;
+mod pkcs11;
 mod promote;
 mod quickstart;
 mod registry_trust;

@@ -9,11 +9,13 @@
 //! blocks; async callers go through [`crate::signing::keys::SigningKey::sign_async`].
 
 mod der;
+mod list;
 mod token;
 
 pub use crate::config::pkcs11_uri::{Pkcs11Uri, UriError};
 pub use der::public_key_pem;
-pub use token::{generate, list, open, TokenKey};
+pub use list::list;
+pub use token::{generate, open, TokenKey};
 
 use crate::error::Error;
 use crate::exit::Exit;

@@ -57,7 +57,7 @@ fn module_of<'a>(uri: &'a Pkcs11Uri, default: Option<&'a str>) -> Result<&'a str
 }
 
 /// Loads and initialises a PKCS#11 library.
-fn load(path: &str) -> Result<Pkcs11, Pkcs11Error> {
+pub(super) fn load(path: &str) -> Result<Pkcs11, Pkcs11Error> {
     let module = |reason: String| Pkcs11Error::Module {
         path: path.to_string(),
         reason,
@@ -80,15 +80,15 @@ fn load(path: &str) -> Result<Pkcs11, Pkcs11Error> {
 }
 
 /// A token the module offers, as messages and `key list` show it.
-struct Token {
+pub(super) struct Token {
     slot: Slot,
-    label: String,
-    serial: String,
+    pub(super) label: String,
+    pub(super) serial: String,
     manufacturer: String,
     model: String,
 }
 
-fn tokens(context: &Pkcs11, module: &str) -> Result<Vec<Token>, Pkcs11Error> {
+pub(super) fn tokens(context: &Pkcs11, module: &str) -> Result<Vec<Token>, Pkcs11Error> {
     let slots = context
         .get_slots_with_initialized_token()
         .map_err(|e| device(module, "listing the tokens", &e))?;
@@ -146,7 +146,7 @@ fn select(context: &Pkcs11, uri: &Pkcs11Uri, module: &str) -> Result<Token, Pkcs
     }
 }
 
-fn login(session: &Session, token: &Token, pin: &str) -> Result<(), Pkcs11Error> {
+pub(super) fn login(session: &Session, token: &Token, pin: &str) -> Result<(), Pkcs11Error> {
     let pin = AuthPin::from(pin.to_string());
     let refused = |reason| Pkcs11Error::Pin {
         token: token.label.clone(),
@@ -164,21 +164,21 @@ fn login(session: &Session, token: &Token, pin: &str) -> Result<(), Pkcs11Error>
 }
 
 /// What one key object says about itself.
-struct Object {
+pub(super) struct Object {
     handle: ObjectHandle,
-    label: String,
-    id: Vec<u8>,
+    pub(super) label: String,
+    pub(super) id: Vec<u8>,
     key_type: Option<KeyType>,
     params: Option<Vec<u8>>,
     point: Option<Vec<u8>>,
 }
 
 impl Object {
-    fn is_p256(&self) -> bool {
+    pub(super) fn is_p256(&self) -> bool {
         self.key_type == Some(KeyType::EC) && self.params.as_deref() == Some(der::P256_PARAMS)
     }
 
-    fn kind(&self) -> String {
+    pub(super) fn kind(&self) -> String {
         match (self.key_type, self.is_p256()) {
             (_, true) => "EC P-256".into(),
             (Some(KeyType::EC), false) => "EC (another curve)".into(),
@@ -197,7 +197,7 @@ impl Object {
     }
 }
 
-fn objects(
+pub(super) fn objects(
     session: &Session,
     token: &str,
     class: ObjectClass,
@@ -256,7 +256,11 @@ fn key_filter(uri: &Pkcs11Uri) -> Vec<Attribute> {
     filter
 }
 
-fn open_session(context: &Pkcs11, token: &Token, read_write: bool) -> Result<Session, Pkcs11Error> {
+pub(super) fn open_session(
+    context: &Pkcs11,
+    token: &Token,
+    read_write: bool,
+) -> Result<Session, Pkcs11Error> {
     let session = if read_write {
         context.open_rw_session(token.slot)
     } else {
@@ -454,98 +458,6 @@ pub fn generate(
     })
 }
 
-/// One token's keys, as `key list` shows them.
-#[derive(Debug, serde::Serialize)]
-pub struct TokenListing {
-    /// The token's label.
-    pub token: String,
-    /// Its serial number.
-    pub serial: String,
-    /// Whether vimes logged in (private keys are only visible then).
-    pub logged_in: bool,
-    /// Its keys, one entry per label and id.
-    pub keys: Vec<KeyListing>,
-}
-
-/// One key (pair) in a token.
-#[derive(Debug, serde::Serialize)]
-pub struct KeyListing {
-    /// CKA_LABEL: `object=` in the URI.
-    pub object: String,
-    /// CKA_ID in hex: `id=` in the URI.
-    pub id: String,
-    /// Key type and curve.
-    pub kind: String,
-    /// Whether the private half is there (and visible).
-    pub private: bool,
-    /// Whether the public half is there.
-    pub public: bool,
-    /// Whether vimes can sign with it (P-256 private key).
-    pub usable: bool,
-    /// The URI to pass to `--key` or put into `signing.key`.
-    pub uri: String,
-}
-
-/// Lists the keys of every token of `module`; logs in with `pin` when one
-/// is given (private keys are only visible then).
-pub fn list(module: &str, pin: Option<&str>) -> Result<Vec<TokenListing>, Pkcs11Error> {
-    let context = load(module)?;
-    let mut listings = Vec::new();
-    for token in tokens(&context, module)? {
-        let session = open_session(&context, &token, false)?;
-        if let Some(pin) = pin {
-            login(&session, &token, pin)?;
-        }
-        let mut keys: Vec<KeyListing> = Vec::new();
-        for (class, private) in [
-            (ObjectClass::PRIVATE_KEY, true),
-            (ObjectClass::PUBLIC_KEY, false),
-        ] {
-            for object in objects(&session, &token.label, class, &[])? {
-                let id = hex::encode(&object.id);
-                let entry = match keys
-                    .iter_mut()
-                    .find(|k| k.object == object.label && k.id == id)
-                {
-                    Some(entry) => entry,
-                    None => {
-                        keys.push(KeyListing {
-                            uri: Pkcs11Uri::for_key(
-                                &token.label,
-                                &object.label,
-                                &object.id,
-                                Some(module),
-                            ),
-                            object: object.label.clone(),
-                            id,
-                            kind: object.kind(),
-                            private: false,
-                            public: false,
-                            usable: false,
-                        });
-                        let last = keys.len() - 1;
-                        &mut keys[last]
-                    }
-                };
-                if private {
-                    entry.private = true;
-                    entry.usable = object.is_p256();
-                } else {
-                    entry.public = true;
-                }
-            }
-        }
-        keys.sort_by(|a, b| (&a.object, &a.id).cmp(&(&b.object, &b.id)));
-        listings.push(TokenListing {
-            token: token.label,
-            serial: token.serial,
-            logged_in: pin.is_some(),
-            keys,
-        });
-    }
-    Ok(listings)
-}
-
 /// The PKCS#11 return value's name (`DeviceRemoved`, `PinIncorrect`): the
 /// library's own sentences run to paragraphs.
 fn rv_name(err: &CkError) -> String {
@@ -555,7 +467,7 @@ fn rv_name(err: &CkError) -> String {
     }
 }
 
-fn device(token: &str, what: &'static str, err: &CkError) -> Pkcs11Error {
+pub(super) fn device(token: &str, what: &'static str, err: &CkError) -> Pkcs11Error {
     Pkcs11Error::Device {
         token: token.to_string(),
         what,

@@ -233,6 +233,7 @@ fn bed_available() -> bool {
         && require_tool("syft")
         && require_tool("skopeo")
         && require_tool("bash")
+        && crate::support::softhsm::available()
 }
 
 /// A port that was free on 127.0.0.1 a moment ago.

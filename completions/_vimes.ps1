@@ -174,12 +174,14 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the keys of a PKCS#11 token, with the URIs --key takes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'vimes;key;generate' {
             [CompletionResult]::new('--output-prefix', '--output-prefix', [CompletionResultType]::ParameterName, 'File name prefix of the key pair')
+            [CompletionResult]::new('--pkcs11', '--pkcs11', [CompletionResultType]::ParameterName, 'Create the key pair inside the PKCS#11 token this URI names (`pkcs11:token=LABEL;object=NAME[;id=%NN][?module-path=LIB]`); the PIN comes from COSIGN_PKCS11_PIN or a prompt, never from the URI')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files')
@@ -196,19 +198,39 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'vimes;key;list' {
+            [CompletionResult]::new('--pkcs11', '--pkcs11', [CompletionResultType]::ParameterName, 'PKCS#11 library (e.g. /usr/lib/softhsm/libsofthsm2.so); default: tools.pkcs11.module. Private keys are listed when COSIGN_PKCS11_PIN is set')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'vimes;key;help' {
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the keys of a PKCS#11 token, with the URIs --key takes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'vimes;key;help;generate' {
             break
         }
+        'vimes;key;help;list' {
+            break
+        }
         'vimes;key;help;help' {
             break
         }
         'vimes;sign' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path or env://VAR); default: signing.key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path, env://VAR or pkcs11: URI); default: signing.key')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Annotation put into the signed payload (repeatable)')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Annotation put into the signed payload (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
@@ -228,7 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         'vimes;attest' {
             [CompletionResult]::new('--predicate', '--predicate', [CompletionResultType]::ParameterName, 'The predicate document (JSON)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path or env://VAR); default: signing.key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path, env://VAR or pkcs11: URI); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -265,7 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         'vimes;promote' {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Production tag (default: the source tag)')
             [CompletionResult]::new('--reviewer', '--reviewer', [CompletionResultType]::ParameterName, 'Who reviews (default: git user.email, else $USER)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path or env://VAR); default: signing.key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (path, env://VAR or pkcs11: URI); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Resolve and scan only; write nothing')
@@ -282,7 +304,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;scan' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --attach (path or env://VAR); default: signing.key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Run Trivy even when a report for this digest, Trivy version and DB is cached')
@@ -363,7 +385,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         }
         'vimes;exceptions;sign' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The exceptions file')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The approver''s private key (path or env://VAR); password from COSIGN_PASSWORD')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The approver''s private key (path, env://VAR or pkcs11: URI); password from COSIGN_PASSWORD, a token''s PIN from COSIGN_PKCS11_PIN')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -555,7 +577,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'SBOM format (default: sbom.format)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the SBOM to FILE instead of stdout')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the SBOM to FILE instead of stdout')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --attach (path or env://VAR); default: signing.key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Sign the SBOM, attach it to the image as an attestation and add it to the inventory')
@@ -814,10 +836,14 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;help;key' {
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the keys of a PKCS#11 token, with the URIs --key takes')
             break
         }
         'vimes;help;key;generate' {
+            break
+        }
+        'vimes;help;key;list' {
             break
         }
         'vimes;help;sign' {

@@ -265,6 +265,9 @@ _vimes() {
             vimes__subcmd__help__subcmd__key,generate)
                 cmd="vimes__subcmd__help__subcmd__key__subcmd__generate"
                 ;;
+            vimes__subcmd__help__subcmd__key,list)
+                cmd="vimes__subcmd__help__subcmd__key__subcmd__list"
+                ;;
             vimes__subcmd__help__subcmd__sbom,index)
                 cmd="vimes__subcmd__help__subcmd__sbom__subcmd__index"
                 ;;
@@ -289,11 +292,17 @@ _vimes() {
             vimes__subcmd__key,help)
                 cmd="vimes__subcmd__key__subcmd__help"
                 ;;
+            vimes__subcmd__key,list)
+                cmd="vimes__subcmd__key__subcmd__list"
+                ;;
             vimes__subcmd__key__subcmd__help,generate)
                 cmd="vimes__subcmd__key__subcmd__help__subcmd__generate"
                 ;;
             vimes__subcmd__key__subcmd__help,help)
                 cmd="vimes__subcmd__key__subcmd__help__subcmd__help"
+                ;;
+            vimes__subcmd__key__subcmd__help,list)
+                cmd="vimes__subcmd__key__subcmd__help__subcmd__list"
                 ;;
             vimes__subcmd__sbom,help)
                 cmd="vimes__subcmd__sbom__subcmd__help"
@@ -1546,7 +1555,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help__subcmd__key)
-            opts="generate"
+            opts="generate list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1560,6 +1569,20 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help__subcmd__key__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__help__subcmd__key__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1826,7 +1849,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__key)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version generate help"
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version generate list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1848,13 +1871,17 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__key__subcmd__generate)
-            opts="-q -v -h -V --output-prefix --force --allow-empty-password --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --output-prefix --force --allow-empty-password --pkcs11 --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1874,7 +1901,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__key__subcmd__help)
-            opts="generate help"
+            opts="generate list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1908,6 +1935,46 @@ _vimes() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__key__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__key__subcmd__list)
+            opts="-q -v -h -V --pkcs11 --config --output --quiet --verbose --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pkcs11)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

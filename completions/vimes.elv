@@ -161,11 +161,13 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
+            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+            cand list 'List the keys of a PKCS#11 token, with the URIs --key takes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vimes;key;generate'= {
             cand --output-prefix 'File name prefix of the key pair'
+            cand --pkcs11 'Create the key pair inside the PKCS#11 token this URI names (`pkcs11:token=LABEL;object=NAME[;id=%NN][?module-path=LIB]`); the PIN comes from COSIGN_PKCS11_PIN or a prompt, never from the URI'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --force 'Overwrite existing files'
@@ -181,16 +183,34 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vimes;key;list'= {
+            cand --pkcs11 'PKCS#11 library (e.g. /usr/lib/softhsm/libsofthsm2.so); default: tools.pkcs11.module. Private keys are listed when COSIGN_PKCS11_PIN is set'
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vimes;key;help'= {
-            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
+            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+            cand list 'List the keys of a PKCS#11 token, with the URIs --key takes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vimes;key;help;generate'= {
         }
+        &'vimes;key;help;list'= {
+        }
         &'vimes;key;help;help'= {
         }
         &'vimes;sign'= {
-            cand --key 'Private key (path or env://VAR); default: signing.key'
+            cand --key 'Private key (path, env://VAR or pkcs11: URI); default: signing.key'
             cand -a 'Annotation put into the signed payload (repeatable)'
             cand --annotation 'Annotation put into the signed payload (repeatable)'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
@@ -209,7 +229,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;attest'= {
             cand --predicate 'The predicate document (JSON)'
             cand --type 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom'
-            cand --key 'Private key (path or env://VAR); default: signing.key'
+            cand --key 'Private key (path, env://VAR or pkcs11: URI); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand -q 'Print only results and errors'
@@ -244,7 +264,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;promote'= {
             cand --tag 'Production tag (default: the source tag)'
             cand --reviewer 'Who reviews (default: git user.email, else $USER)'
-            cand --key 'Private key (path or env://VAR); default: signing.key'
+            cand --key 'Private key (path, env://VAR or pkcs11: URI); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --dry-run 'Resolve and scan only; write nothing'
@@ -260,7 +280,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --version 'Print version'
         }
         &'vimes;scan'= {
-            cand --key 'Private key for --attach (path or env://VAR); default: signing.key'
+            cand --key 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --no-cache 'Run Trivy even when a report for this digest, Trivy version and DB is cached'
@@ -337,7 +357,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         }
         &'vimes;exceptions;sign'= {
             cand --file 'The exceptions file'
-            cand --key 'The approver''s private key (path or env://VAR); password from COSIGN_PASSWORD'
+            cand --key 'The approver''s private key (path, env://VAR or pkcs11: URI); password from COSIGN_PASSWORD, a token''s PIN from COSIGN_PKCS11_PIN'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand -q 'Print only results and errors'
@@ -509,7 +529,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --format 'SBOM format (default: sbom.format)'
             cand -o 'Write the SBOM to FILE instead of stdout'
             cand --output-file 'Write the SBOM to FILE instead of stdout'
-            cand --key 'Private key for --attach (path or env://VAR); default: signing.key'
+            cand --key 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand --attach 'Sign the SBOM, attach it to the image as an attestation and add it to the inventory'
@@ -741,9 +761,12 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;help;copy'= {
         }
         &'vimes;help;key'= {
-            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
+            cand generate 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+            cand list 'List the keys of a PKCS#11 token, with the URIs --key takes'
         }
         &'vimes;help;key;generate'= {
+        }
+        &'vimes;help;key;list'= {
         }
         &'vimes;help;sign'= {
         }

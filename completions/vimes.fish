@@ -124,19 +124,21 @@ complete -c vimes -n "__fish_vimes_using_subcommand copy" -l no-color -d 'No col
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -l yes -d 'Answer yes to confirmations; never prompt'
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand copy" -s V -l version -d 'Print version'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 sarif\t'SARIF 2.1.0 (commands that report findings)'"
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -s q -l quiet -d 'Print only results and errors'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -s v -l verbose -d 'More logging on stderr (repeat for more)'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -l yes -d 'Answer yes to confirmations; never prompt'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -s V -l version -d 'Print version'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -s q -l quiet -d 'Print only results and errors'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -s v -l verbose -d 'More logging on stderr (repeat for more)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -l yes -d 'Answer yes to confirmations; never prompt'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -s V -l version -d 'Print version'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -f -a "list" -d 'List the keys of a PKCS#11 token, with the URIs --key takes'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and not __fish_seen_subcommand_from generate list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -l output-prefix -d 'File name prefix of the key pair' -r
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -l pkcs11 -d 'Create the key pair inside the PKCS#11 token this URI names (`pkcs11:token=LABEL;object=NAME[;id=%NN][?module-path=LIB]`); the PIN comes from COSIGN_PKCS11_PIN or a prompt, never from the URI' -r
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -149,9 +151,21 @@ complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcomm
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -l yes -d 'Answer yes to confirmations; never prompt'
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
-complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -l pkcs11 -d 'PKCS#11 library (e.g. /usr/lib/softhsm/libsofthsm2.so); default: tools.pkcs11.module. Private keys are listed when COSIGN_PKCS11_PIN is set' -r
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+sarif\t'SARIF 2.1.0 (commands that report findings)'"
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging on stderr (repeat for more)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -l yes -d 'Answer yes to confirmations; never prompt'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the keys of a PKCS#11 token, with the URIs --key takes'
 complete -c vimes -n "__fish_vimes_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vimes -n "__fish_vimes_using_subcommand sign" -l key -d 'Private key (path or env://VAR); default: signing.key' -r
+complete -c vimes -n "__fish_vimes_using_subcommand sign" -l key -d 'Private key (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -s a -l annotation -d 'Annotation put into the signed payload (repeatable)' -r
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
@@ -165,7 +179,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand sign" -s h -l help -d 'Print
 complete -c vimes -n "__fish_vimes_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l predicate -d 'The predicate document (JSON)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l type -d 'Predicate type, as cosign names it: cyclonedx, spdx, spdxjson, vuln, slsaprovenance (SLSA v0.2), slsaprovenance02, slsaprovenance1 (SLSA v1), link, openvex, custom' -r
-complete -c vimes -n "__fish_vimes_using_subcommand attest" -l key -d 'Private key (path or env://VAR); default: signing.key' -r
+complete -c vimes -n "__fish_vimes_using_subcommand attest" -l key -d 'Private key (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -191,7 +205,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand verify" -s h -l help -d 'Pri
 complete -c vimes -n "__fish_vimes_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l tag -d 'Production tag (default: the source tag)' -r
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l reviewer -d 'Who reviews (default: git user.email, else $USER)' -r
-complete -c vimes -n "__fish_vimes_using_subcommand promote" -l key -d 'Private key (path or env://VAR); default: signing.key' -r
+complete -c vimes -n "__fish_vimes_using_subcommand promote" -l key -d 'Private key (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -203,7 +217,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand promote" -l no-color -d 'No 
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -l yes -d 'Answer yes to confirmations; never prompt'
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand promote" -s V -l version -d 'Print version'
-complete -c vimes -n "__fish_vimes_using_subcommand scan" -l key -d 'Private key for --attach (path or env://VAR); default: signing.key' -r
+complete -c vimes -n "__fish_vimes_using_subcommand scan" -l key -d 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand scan" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -263,7 +277,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from sign" -l file -d 'The exceptions file' -r -F
-complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from sign" -l key -d 'The approver\'s private key (path or env://VAR); password from COSIGN_PASSWORD' -r
+complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from sign" -l key -d 'The approver\'s private key (path, env://VAR or pkcs11: URI); password from COSIGN_PASSWORD, a token\'s PIN from COSIGN_PKCS11_PIN' -r
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from sign" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand exceptions; and __fish_seen_subcommand_from sign" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -378,7 +392,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_s
 complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -l format -d 'SBOM format (default: sbom.format)' -r -f -a "cyclonedx-json\t'CycloneDX JSON'
 spdx-json\t'SPDX 2.3 JSON'"
 complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -s o -l output-file -d 'Write the SBOM to FILE instead of stdout' -r -F
-complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -l key -d 'Private key for --attach (path or env://VAR); default: signing.key' -r
+complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -l key -d 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand sbom; and not __fish_seen_subcommand_from index query help" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
@@ -537,7 +551,8 @@ complete -c vimes -n "__fish_vimes_using_subcommand help; and not __fish_seen_su
 complete -c vimes -n "__fish_vimes_using_subcommand help; and not __fish_seen_subcommand_from init config copy key sign attest verify promote scan review exceptions completions generate-man admission sbom harbor check hook build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of vimes.yaml'
 complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the resolved configuration, secrets redacted'
-complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub)'
+complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Generate an encrypted P-256 key pair (NAME.key, mode 0600, and NAME.pub), or with --pkcs11 a key pair inside a token (only NAME.pub is written)'
+complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List the keys of a PKCS#11 token, with the URIs --key takes'
 complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from exceptions" -f -a "add" -d 'Add an exception (the file must then be signed again)'
 complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from exceptions" -f -a "sign" -d 'Sign the exceptions file with an approver\'s key (writes FILE.sig)'
 complete -c vimes -n "__fish_vimes_using_subcommand help; and __fish_seen_subcommand_from exceptions" -f -a "verify" -d 'Check the file\'s signature against policy.approvers (exit 1 if it does not count)'

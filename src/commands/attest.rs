@@ -50,7 +50,7 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         &now_rfc3339(),
     )?;
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
-    let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
+    let key = signing_key(ctx, &loaded, args.signing.key.as_deref()).await?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = client.resolve_digest(&image, Error::Usage).await?;
     let outcome = attest_image(

@@ -1,6 +1,6 @@
 //! `vimes exceptions add|sign|verify|list|export`.
 
-use super::signing_args::{password, read_private_key};
+use super::signing_args::key_input;
 use super::Ctx;
 use crate::config::LoadedConfig;
 use crate::error::Error;
@@ -10,7 +10,7 @@ use crate::pipeline::scan::load_exceptions;
 use crate::policy::exceptions::{self, Exception, ExceptionsFile, SignatureStatus};
 use crate::policy::export;
 use crate::registry::reference::{ImageRef, Side};
-use crate::signing::keys::{load_signing_key, resolve_path};
+use crate::signing::keys::resolve_path;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -67,7 +67,8 @@ pub struct ExceptionAddArgs {
 pub struct ExceptionSignArgs {
     #[command(flatten)]
     pub file: ExceptionFileArgs,
-    /// The approver's private key (path or env://VAR); password from COSIGN_PASSWORD.
+    /// The approver's private key (path, env://VAR or pkcs11: URI); password from
+    /// COSIGN_PASSWORD, a token's PIN from COSIGN_PKCS11_PIN.
     #[arg(long, value_name = "KEY")]
     pub key: String,
 }
@@ -146,8 +147,8 @@ pub fn run(ctx: &Ctx, cmd: ExceptionsCommand) -> anyhow::Result<Exit> {
         }
         ExceptionsCommand::Sign(args) => {
             let path = file_path(&loaded, &args.file)?;
-            let pem = read_private_key(&ctx.ui, &args.key, None)?;
-            let key = load_signing_key(&pem, password(ctx, false)?.as_bytes(), &args.key)?;
+            // A sync command: opening a token here blocks nothing else.
+            let key = key_input(ctx, &loaded, args.key.clone(), None)?.open()?;
             let sig = exceptions::sign(&path, &key, ctx.clock.today())?;
             ctx.ui.result(
                 &format!("Signed {} ({})\nSignature written to {}", path.display(), key.fingerprint, sig.display()),

@@ -51,7 +51,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
             .into());
         }
         (
-            Some(tokio::task::spawn_blocking(move || input.decrypt())),
+            Some(tokio::task::spawn_blocking(move || input.open())),
             trusted,
         )
     };

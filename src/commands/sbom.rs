@@ -44,7 +44,7 @@ pub struct SbomGenerateArgs {
     /// Sign the SBOM, attach it to the image as an attestation and add it to the inventory.
     #[arg(long)]
     pub attach: bool,
-    /// Private key for --attach (path or env://VAR); default: signing.key.
+    /// Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key.
     #[arg(long, value_name = "KEY", requires = "attach")]
     pub key: Option<String>,
 }
@@ -103,7 +103,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     // a wrong password must not cost a scan.
     let attach = match args.attach {
         true => Some((
-            signing_key(ctx, &loaded, args.key.as_deref())?,
+            signing_key(ctx, &loaded, args.key.as_deref()).await?,
             Inventory::open(&inventory_path(&loaded)?)?,
         )),
         false => None,

@@ -26,7 +26,7 @@ pub struct ScanArgs {
     /// attestation (a blocked image gets none).
     #[arg(long)]
     pub attach: bool,
-    /// Private key for --attach (path or env://VAR); default: signing.key.
+    /// Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key.
     #[arg(long, value_name = "KEY", requires = "attach")]
     pub key: Option<String>,
 }
@@ -38,7 +38,7 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
     let image = ImageRef::resolve(config, &args.image, Side::Source)?;
     // The key (and its password) is checked before Trivy runs.
     let key = match args.attach {
-        true => Some(signing_key(ctx, &loaded, args.key.as_deref())?),
+        true => Some(signing_key(ctx, &loaded, args.key.as_deref()).await?),
         false => None,
     };
     let client = RegistryClient::new(config)?;

@@ -27,7 +27,7 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
     let annotations = annotations(&args.annotations)?;
     let image = ImageRef::resolve(&loaded.config, &args.image, Side::Source)?;
     // The key is checked before the registry is touched.
-    let key = signing_key(ctx, &loaded, args.signing.key.as_deref())?;
+    let key = signing_key(ctx, &loaded, args.signing.key.as_deref()).await?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = client.resolve_digest(&image, Error::Usage).await?;
     let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;

@@ -1,18 +1,20 @@
 //! What the signing commands share at the CLI edge: the key password (from
-//! `COSIGN_PASSWORD` or a hidden prompt on a TTY), key loading, annotations,
+//! `COSIGN_PASSWORD` or a hidden prompt on a TTY) or token PIN (from
+//! `COSIGN_PKCS11_PIN` or a hidden prompt), key loading, annotations,
 //! and resolving an image to its digest.
 
 use super::Ctx;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::signing::keys::{self, SigningKey, PASSWORD_ENV};
+use crate::signing::pkcs11::{self, Pkcs11Error, Pkcs11Uri, PIN_ENV};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
 /// `--key` of the commands that sign (sign, attest, promote), declared once.
 #[derive(Debug, clap::Args)]
 pub struct SigningKeyArgs {
-    /// Private key (path or env://VAR); default: signing.key.
+    /// Private key (path, env://VAR or pkcs11: URI); default: signing.key.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
 }
@@ -37,29 +39,64 @@ pub fn password(ctx: &Ctx, confirm: bool) -> Result<Zeroizing<String>> {
         .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))
 }
 
-/// Loads the signing key named by `--key` or `signing.key`, decrypting it.
-pub fn signing_key(ctx: &Ctx, loaded: &LoadedConfig, explicit: Option<&str>) -> Result<SigningKey> {
-    signing_key_input(ctx, loaded, explicit)?.decrypt()
+/// Loads the signing key named by `--key` or `signing.key`: decrypts a key
+/// file, or logs in to the token a `pkcs11:` URI names (on a blocking
+/// thread: a token answers at its own pace).
+pub async fn signing_key(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    explicit: Option<&str>,
+) -> Result<SigningKey> {
+    let input = signing_key_input(ctx, loaded, explicit)?;
+    tokio::task::spawn_blocking(move || input.open())
+        .await
+        .map_err(|e| Error::Internal(format!("opening the signing key failed: {e}")))?
 }
 
-/// A signing key read (and its password obtained) but not yet decrypted:
-/// decryption is scrypt with cosign's parameters (~70 ms), which promote runs
-/// while the scan runs.
+/// A signing key read (and its password or PIN obtained) but not yet
+/// opened: decryption is scrypt with cosign's parameters (~70 ms) and a token
+/// login can take as long, which promote runs while the scan runs.
 pub struct SigningKeyInput {
-    pem: Zeroizing<Vec<u8>>,
-    password: Zeroizing<String>,
+    source: KeySource,
     reference: String,
 }
 
+enum KeySource {
+    File {
+        pem: Zeroizing<Vec<u8>>,
+        password: Zeroizing<String>,
+    },
+    Token {
+        // Boxed: the URI's fields dwarf a file key's two buffers.
+        uri: Box<Pkcs11Uri>,
+        default_module: Option<String>,
+        pin: Zeroizing<String>,
+    },
+}
+
 impl SigningKeyInput {
-    /// Decrypts the key (a wrong password is a usage error, exit 2).
-    pub fn decrypt(self) -> Result<SigningKey> {
-        keys::load_signing_key(&self.pem, self.password.as_bytes(), &self.reference)
+    /// Decrypts the key file or logs in to the token (blocking). A wrong
+    /// password or PIN, a missing token or key is a usage error (exit 2).
+    pub fn open(self) -> Result<SigningKey> {
+        match self.source {
+            KeySource::File { pem, password } => {
+                keys::load_signing_key(&pem, password.as_bytes(), &self.reference)
+            }
+            KeySource::Token {
+                uri,
+                default_module,
+                pin,
+            } => {
+                let key = pkcs11::open(&uri, default_module.as_deref(), &pin)?;
+                SigningKey::from_token(key)
+            }
+        }
     }
 }
 
-/// Reads the key named by `--key` or `signing.key` and its password, so that a
-/// missing key or password stops a command before anything runs.
+/// Reads the key named by `--key` or `signing.key` and its password (or a
+/// token key's PIN), so that a missing key, password or PIN stops a command
+/// before anything runs.
 pub fn signing_key_input(
     ctx: &Ctx,
     loaded: &LoadedConfig,
@@ -76,13 +113,55 @@ pub fn signing_key_input(
             }
         },
     };
+    key_input(ctx, loaded, reference, base)
+}
+
+/// [`signing_key_input`] for a reference given directly (`exceptions sign --key`).
+pub fn key_input(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    reference: String,
+    base: Option<&std::path::Path>,
+) -> Result<SigningKeyInput> {
+    if Pkcs11Uri::is_pkcs11(&reference) {
+        let uri = Pkcs11Uri::parse(&reference).map_err(Pkcs11Error::from)?;
+        let pin = pin(ctx, uri.token.as_deref())?;
+        return Ok(SigningKeyInput {
+            source: KeySource::Token {
+                uri: Box::new(uri),
+                default_module: loaded.config.tools.pkcs11.module.clone(),
+                pin,
+            },
+            reference,
+        });
+    }
     let pem = read_private_key(&ctx.ui, &reference, base)?;
     let password = password(ctx, false)?;
     Ok(SigningKeyInput {
-        pem,
-        password,
+        source: KeySource::File { pem, password },
         reference,
     })
+}
+
+/// A token's PIN: `COSIGN_PKCS11_PIN` if set, else a hidden prompt on a TTY.
+pub fn pin(ctx: &Ctx, token: Option<&str>) -> Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(PIN_ENV) {
+        return Ok(Zeroizing::new(value));
+    }
+    if !ctx.ui.interactive || ctx.global.yes {
+        return Err(Error::Usage(format!(
+            "no PIN for the PKCS#11 token: set {PIN_ENV} (no terminal to ask on)"
+        )));
+    }
+    let prompt = match token {
+        Some(label) => format!("PIN of token {label:?}"),
+        None => "PIN of the token".to_string(),
+    };
+    dialoguer::Password::new()
+        .with_prompt(prompt)
+        .interact()
+        .map(Zeroizing::new)
+        .map_err(|e| Error::Usage(format!("cannot read the PIN: {e}")))
 }
 
 /// Reads a private key reference, warning on stderr (always, as cosign

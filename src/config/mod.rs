@@ -7,6 +7,7 @@ mod load;
 pub(crate) mod lookup;
 mod model;
 mod parse;
+pub mod pkcs11_uri;
 mod redact;
 mod schema;
 mod shapes;

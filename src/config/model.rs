@@ -183,7 +183,8 @@ pub enum Severity {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SigningConfig {
-    /// Private key: a path or `env://VAR`; password from `COSIGN_PASSWORD`.
+    /// Private key: a path, `env://VAR` (password from `COSIGN_PASSWORD`), or a
+    /// `pkcs11:` URI (PIN from `COSIGN_PKCS11_PIN`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Public keys trusted by `verify`.
@@ -227,6 +228,18 @@ pub struct ToolsConfig {
     /// Refuse to run a tool whose binary has no pinned SHA-256.
     #[serde(default)]
     pub require_pinned: bool,
+    /// PKCS#11 settings (token keys).
+    #[serde(default)]
+    pub pkcs11: Pkcs11Config,
+}
+
+/// `tools.pkcs11:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pkcs11Config {
+    /// The PKCS#11 library a `pkcs11:` key URI without `module-path` uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
 }
 
 impl Default for ToolsConfig {
@@ -237,6 +250,7 @@ impl Default for ToolsConfig {
             builder: Builder::Auto,
             builder_sha256: None,
             require_pinned: false,
+            pkcs11: Pkcs11Config::default(),
         }
     }
 }

@@ -121,7 +121,7 @@ pub fn json_schema() -> Value {
                 "default": {},
                 "properties": {
                     "key": {
-                        "description": "Private key: a path, or env://VAR; its password comes from COSIGN_PASSWORD.",
+                        "description": "Private key: a path, or env://VAR (its password comes from COSIGN_PASSWORD), or an RFC 7512 pkcs11: URI of a key in a token (its PIN comes from COSIGN_PKCS11_PIN; never pin-value in the URI).",
                         "type": ["string", "null"]
                     },
                     "public_keys": {
@@ -172,6 +172,18 @@ pub fn json_schema() -> Value {
                         "description": "Refuse to run Trivy, Syft or the builder unless its sha256 is set (exit 2).",
                         "type": "boolean",
                         "default": false
+                    },
+                    "pkcs11": {
+                        "description": "PKCS#11 tokens (hardware keys, HSMs) for pkcs11: key URIs.",
+                        "type": "object",
+                        "additionalProperties": false,
+                        "default": {},
+                        "properties": {
+                            "module": {
+                                "description": "Path of the PKCS#11 library used when a pkcs11: URI has no module-path, e.g. /usr/lib/softhsm/libsofthsm2.so.",
+                                "type": ["string", "null"]
+                            }
+                        }
                     }
                 }
             },

@@ -166,6 +166,9 @@ fn fully_populated() -> Config {
             builder: Builder::Buildah,
             builder_sha256: Some("c".repeat(64)),
             require_pinned: true,
+            pkcs11: Pkcs11Config {
+                module: Some("/usr/lib/softhsm/libsofthsm2.so".into()),
+            },
         },
         sbom: SbomConfig {
             format: SbomFormat::SpdxJson,

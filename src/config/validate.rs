@@ -98,6 +98,14 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
             }
         }
     }
+    if let Some(module) = &config.tools.pkcs11.module {
+        if module.trim().is_empty() {
+            p.at_value(
+                &["tools", "pkcs11", "module"],
+                "tools.pkcs11.module is empty; give the path of a PKCS#11 library".into(),
+            );
+        }
+    }
     if let Some(server) = &config.tools.syft.server {
         // Accepted for symmetry with tools.trivy, but a value would silently do nothing.
         p.at_value(
@@ -287,6 +295,11 @@ fn check_signing(config: &Config, p: &mut Problems) {
                     format!("signing.key {key:?}: {var:?} is not an environment variable name"),
                 );
             }
+        } else if super::pkcs11_uri::Pkcs11Uri::is_pkcs11(key) {
+            // The message never repeats the URI: a refused one may hold a PIN.
+            if let Err(why) = super::pkcs11_uri::Pkcs11Uri::parse(key) {
+                p.at_value(&["signing", "key"], format!("signing.key: {why}"));
+            }
         } else if key.trim().is_empty() {
             p.at_value(
                 &["signing", "key"],
@@ -350,6 +363,29 @@ mod tests {
             e.starts_with("vimes.yaml:10:19: tools.builder_sha256"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn pkcs11_key_uris_are_checked_and_a_pin_in_them_refused() {
+        let ok = check(
+            "version: 1\nsigning:\n  key: 'pkcs11:token=release;object=signing?module-path=/m.so'\ntools:\n  pkcs11: {module: /usr/lib/softhsm/libsofthsm2.so}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.tools.pkcs11.module.as_deref(),
+            Some("/usr/lib/softhsm/libsofthsm2.so")
+        );
+        let e = check("version: 1\nsigning:\n  key: 'pkcs11:token=t;object=o?pin-value=hunter2'\n")
+            .unwrap_err();
+        assert!(
+            e.starts_with("vimes.yaml:3:8: signing.key: the PKCS#11 URI carries pin-value"),
+            "{e}"
+        );
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = check("version: 1\nsigning:\n  key: 'pkcs11:tokn=t'\n").unwrap_err();
+        assert!(e.contains("unknown attribute \"tokn\""), "{e}");
+        let e = check("version: 1\ntools:\n  pkcs11: {module: ''}\n").unwrap_err();
+        assert!(e.contains("tools.pkcs11.module is empty"), "{e}");
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! cosign-compatible keys: encrypted P-256 private keys (scrypt + secretbox,
 //! labels `ENCRYPTED SIGSTORE PRIVATE KEY` and `ENCRYPTED COSIGN PRIVATE KEY`),
-//! PEM public keys, and key references (a path or `env://VAR`).
+//! PEM public keys, key references (a path or `env://VAR`), and the one
+//! [`SigningKey`] that file keys and PKCS#11 token keys both are.
 
+use super::pkcs11::TokenKey;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use sigstore::crypto::signing_key::ecdsa::{ECDSAKeys, EllipticCurve};
 use sigstore::crypto::signing_key::SigStoreKeyPair;
 use sigstore::crypto::{CosignVerificationKey, SigStoreSigner, Signature, SigningScheme};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The environment variable cosign reads the key password from.
@@ -38,25 +41,85 @@ pub fn generate(password: &[u8]) -> Result<GeneratedKeyPair> {
     })
 }
 
-/// A private key ready to sign, with the fingerprint of its public half.
+/// A private key ready to sign, with the fingerprint of its public half: a
+/// decrypted key file or a key inside a PKCS#11 token. Both sign the same
+/// way (ECDSA P-256, SHA-256, ASN.1 DER signature), so everything that signs
+/// takes a `SigningKey` and never asks which it is.
 pub struct SigningKey {
-    signer: SigStoreSigner,
+    signer: Signer,
     /// `sha256:<hex>` of the DER public key (SubjectPublicKeyInfo).
     pub fingerprint: String,
     /// The public key PEM.
     pub public_pem: String,
 }
 
+enum Signer {
+    File(SigStoreSigner),
+    // The public key checks every signature the token returns: a token
+    // whose public object belongs to another key would otherwise publish
+    // signatures nobody can verify.
+    Token(Arc<TokenKey>, PublicKey),
+}
+
 impl SigningKey {
-    /// Signs `message` (ECDSA P-256, SHA-256, ASN.1 DER signature).
+    /// Wraps a key inside a token.
+    pub fn from_token(key: TokenKey) -> Result<Self> {
+        let public_pem = super::pkcs11::public_key_pem(&key.spki);
+        let public = PublicKey::from_pem(public_pem.as_bytes(), &key.name)?;
+        Ok(SigningKey {
+            fingerprint: public.fingerprint.clone(),
+            public_pem,
+            signer: Signer::Token(Arc::new(key), public),
+        })
+    }
+
+    /// Signs `message` (ECDSA P-256, SHA-256, ASN.1 DER signature). A token
+    /// key blocks on the token: async code calls [`Self::sign_async`].
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        self.signer.sign(message).map_err(|e| key_error("sign", &e))
+        match &self.signer {
+            Signer::File(signer) => signer.sign(message).map_err(|e| key_error("sign", &e)),
+            Signer::Token(token, public) => {
+                let digest: [u8; 32] = Sha256::digest(message).into();
+                checked(token.sign_digest(&digest)?, public, message)
+            }
+        }
+    }
+
+    /// [`Self::sign`] without blocking the async runtime: a token signs on
+    /// a blocking thread (a hardware token takes tens of milliseconds).
+    pub async fn sign_async(&self, message: &[u8]) -> Result<Vec<u8>> {
+        match &self.signer {
+            Signer::File(_) => self.sign(message),
+            Signer::Token(token, public) => {
+                let digest: [u8; 32] = Sha256::digest(message).into();
+                let token = Arc::clone(token);
+                let signature = tokio::task::spawn_blocking(move || token.sign_digest(&digest))
+                    .await
+                    .map_err(|e| {
+                        Error::Internal(format!("the token signing task failed: {e}"))
+                    })??;
+                checked(signature, public, message)
+            }
+        }
     }
 
     /// The public half, to recognise what this key signed before.
     pub fn public_key(&self) -> Result<PublicKey> {
         PublicKey::from_pem(self.public_pem.as_bytes(), "signing key")
     }
+}
+
+fn checked(signature: Vec<u8>, public: &PublicKey, message: &[u8]) -> Result<Vec<u8>> {
+    if public.verifies(&signature, message) {
+        return Ok(signature);
+    }
+    Err(Error::Tool {
+        tool: "pkcs11".into(),
+        message: format!(
+            "the token's signature does not verify with {}'s public key object; nothing was signed",
+            public.name
+        ),
+    })
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -142,7 +205,7 @@ pub fn load_signing_key(pem: &[u8], password: &[u8], name: &str) -> Result<Signi
         .public_key_to_pem()
         .map_err(|e| key_error("export the public key", &e))?;
     Ok(SigningKey {
-        signer,
+        signer: Signer::File(signer),
         fingerprint: fingerprint(&der),
         public_pem,
     })

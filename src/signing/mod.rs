@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod keys;
 pub mod payload;
+pub mod pkcs11;
 pub mod predicate;
 pub mod referrer;
 pub mod sign;

@@ -50,7 +50,9 @@ async fn sign_bundle(
     let statement = serde_json::to_vec(&statement).map_err(|e| {
         crate::error::Error::Internal(format!("cannot serialise the statement: {e}"))
     })?;
-    let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
+    let signature = key
+        .sign_async(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))
+        .await?;
     let made = bundle::Bundle::dsse(&statement, &signature, &key.fingerprint);
     let public = key.public_key()?;
     let same = async |existing: &bundle::Bundle| -> bool {
@@ -77,7 +79,7 @@ async fn sign_legacy(
     annotations: &BTreeMap<String, String>,
 ) -> Result<AppendOutcome> {
     let payload = SimpleSigning::new(&image.repository_name(), digest, annotations).to_bytes();
-    let signature = key.sign(&payload)?;
+    let signature = key.sign_async(&payload).await?;
     let public = key.public_key()?;
     let annotations = BTreeMap::from([(SIGNATURE_ANNOTATION.to_string(), b64(&signature))]);
     let payload_digest = crate::registry::manifest::sha256_digest(&payload);
@@ -211,7 +213,9 @@ async fn attest_all(
         let statement = serde_json::to_vec(&statement).map_err(|e| {
             crate::error::Error::Internal(format!("cannot serialise the statement: {e}"))
         })?;
-        let signature = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))?;
+        let signature = key
+            .sign_async(&pae(IN_TOTO_PAYLOAD_TYPE, &statement))
+            .await?;
         signed.push(SignedStatement {
             predicate_type,
             statement,

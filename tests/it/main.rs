@@ -16,6 +16,7 @@ mod faults;
 mod harbor;
 mod hook;
 mod pins;
+mod pkcs11;
 mod promote;
 mod quickstart;
 mod registry_trust;

@@ -10,6 +10,7 @@ pub mod harbor_fake;
 pub mod oci;
 pub mod registry;
 pub mod rootfs;
+pub mod softhsm;
 pub mod trivy;
 
 mod selftest;

@@ -4,9 +4,7 @@
 //! properties it reads), using the real Trivy on a real image.
 
 use super::schema::{assert_valid, json_schema};
-use crate::scan::scan_env;
-use crate::support::trivy::build_fixture_image;
-use crate::support::TestBed;
+use crate::scan::scan_bed;
 use crate::support::TestEnv;
 use serde_json::Value;
 
@@ -162,17 +160,14 @@ fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
 
 #[test]
 fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let env = scan_env(reg, "");
+    let digest = bed.digests["staging/vuln:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     env.run(&[
         "exceptions",
         "add",

@@ -3,7 +3,7 @@
 //! referrers API (fake Harbor) and the tag-schema fallback (docker-registry);
 //! bundles vimes did not make, verified or refused with the reason.
 
-use super::{signing_env, PASSWORD};
+use super::{signing_bed, PASSWORD};
 use crate::cosign_compat::bundle::{self as cb, BUNDLE, SIGN_PREDICATE};
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
 use crate::support::harbor_fake::HarborFake;
@@ -412,13 +412,15 @@ fn verify_accepts_cosign_bundles_and_says_why_bad_ones_fail() {
 
 #[test]
 fn legacy_format_writes_no_referrers() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(65, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(65, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     env.run(&["sign", &format!("{}/prod/app:1", reg.host())])
         .assert_code(0);
     assert!(cc::read_attachment(reg, "prod/app", &digest, "sig").is_some());

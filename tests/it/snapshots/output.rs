@@ -2,6 +2,7 @@
 //! it without a TTY (stdout and stderr), on the test bed's fixture images.
 
 use super::{assert_snapshot, transcript, Normaliser};
+use crate::scan::scan_bed;
 use crate::support::trivy::{build_fixture_image, trivy_db_cache};
 use crate::support::TestBed;
 use crate::support::{TestEnv, TestImage};
@@ -39,19 +40,17 @@ fn key_fingerprint(env: &TestEnv, rel: &str) -> String {
 
 #[test]
 fn scan_of_a_clean_image_passes_and_of_a_vulnerable_one_is_blocked() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/clean", "1")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let clean = build_fixture_image(reg, "clean", "staging/clean", "1");
-    let vuln = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let env = crate::scan::scan_env(reg, "");
-    let n = normaliser(&env)
+    let clean = bed.digests["staging/clean:1"].clone();
+    let vuln = bed.digests["staging/vuln:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
+    let n = normaliser(env)
         .known(reg.host(), "127.0.0.1:[registry-port]")
         .known(&clean, "[clean-digest]")
         .known(&vuln, "[vulnerable-digest]");

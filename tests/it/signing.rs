@@ -18,6 +18,23 @@ pub fn signing_bed() -> TestBedBuilder {
         .signing_key("cosign")
 }
 
+/// Staging and production (immutable) for `vimes promote`, with the test
+/// Trivy DB and a vimes key pair (`cosign.key`/`.pub`) that signs and must
+/// attest cyclonedx and vuln; `extra` follows under `signing:`.
+pub fn promotion_bed(extra: &str) -> TestBedBuilder {
+    TestBed::builder()
+        .registries(["staging", "production"])
+        .tools(["buildah", "syft"])
+        .trivy_cache()
+        .xdg()
+        .password(PASSWORD)
+        .user("ci-bot")
+        .signing_key("cosign")
+        .promotion(&format!(
+            "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n{extra}"
+        ))
+}
+
 #[test]
 fn key_generate_writes_a_private_key_only_its_owner_reads() {
     use std::os::unix::fs::PermissionsExt;

@@ -38,7 +38,7 @@ pub fn promotion_bed(extra: &str) -> TestBedBuilder {
 #[test]
 fn key_generate_writes_a_private_key_only_its_owner_reads() {
     use std::os::unix::fs::PermissionsExt;
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     env.env("COSIGN_PASSWORD", PASSWORD);
     env.run(&["key", "generate", "--output-prefix", "team"])
         .assert_code(0);

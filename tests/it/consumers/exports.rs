@@ -7,7 +7,7 @@ use super::schema::{assert_valid, json_schema};
 use crate::scan::scan_bed;
 use crate::support::dates::{real_day, real_today};
 use crate::support::trivy::{findings, fresh_cache_dir, run_trivy_raw};
-use crate::support::TestEnv;
+use crate::support::{TestBed, TestEnv};
 use std::collections::BTreeSet;
 
 /// The exceptions of the scenario, signed by the approver:
@@ -165,14 +165,15 @@ fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
 
 #[test]
 fn harbor_allowlist_says_what_it_widens() {
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", "approver")
-        .env("VIMES_TODAY", "2026-11-29");
-    env.config_yaml(
-        "version: 1\npolicy:\n  exceptions: exceptions.yaml\n  approvers: [team.pub]\n",
-    );
-    env.run(&["key", "generate", "--output-prefix", "team"])
-        .assert_code(0);
+    let mut env = TestBed::builder()
+        .password("approver")
+        .env("VIMES_TODAY", "2026-11-29")
+        .config_text(
+            "version: 1\npolicy:\n  exceptions: exceptions.yaml\n  approvers: [team.pub]\n",
+        )
+        .signing_key("team")
+        .ready()
+        .env;
     env.write(
         "exceptions.yaml",
         "version: 1\nexceptions:\n- id: CVE-2099-0001\n  reason: r\n  expires: 2027-01-01\n  approved_by: a@example.com\n\

@@ -5,7 +5,7 @@
 
 use super::schema::{assert_valid, json_schema};
 use crate::scan::scan_bed;
-use crate::support::TestEnv;
+use crate::support::TestBed;
 use serde_json::Value;
 
 /// GitHub's documented requirements that the schema does not state.
@@ -118,18 +118,20 @@ fn assert_valid_for_schemas_and_github(sarif: &Value) {
 /// move), relative URIs for awkward file names.
 #[test]
 fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
-    let mut env = TestEnv::new();
-    env.config_yaml(
+    let mut env = TestBed::builder()
+        .config_text(
         "version: 1\npolicy:\n  allowed_registries: [registry.example.com/prod]\n  require_digest: true\n",
     )
-    .write(
+    .file(
         "svc:a/Dockerfile",
         "FROM alpine:latest\nFROM alpine:latest\nFROM registry.example.com/prod/base:1\n",
     )
-    .write(
+    .file(
         "k8s/app.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
-    );
+    )
+        .ready()
+        .env;
     let out = env.run(&["--output", "sarif", "check", "svc:a", "k8s"]);
     out.assert_code(1);
     let sarif = out.json();

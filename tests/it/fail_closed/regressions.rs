@@ -2,7 +2,7 @@
 //! regression tests: each states the behaviour the security model asks for.
 
 use super::Bed;
-use crate::support::{push_image, TestImage};
+use crate::support::{push_image, TestBed, TestImage};
 
 /// A human rejected this digest (`vimes review --reject`); `promote --yes`
 /// must not approve it anyway (once, `--yes` recorded a fresh approval over
@@ -187,7 +187,7 @@ fn an_older_signed_exceptions_file_restored_after_a_withdrawal_is_refused() {
 /// exceptions file).
 #[test]
 fn exceptions_with_far_expiry_loose_dates_or_merge_keys_are_invalid() {
-    let mut env = crate::support::TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     let add = |expires: &str| {
         env.run(&[
             "exceptions",

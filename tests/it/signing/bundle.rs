@@ -14,13 +14,14 @@ use sha2::Digest as _;
 
 /// vimes.yaml for one registry at `host`, bundle format, vimes key pair.
 pub(super) fn bundle_env(host: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{host}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n"
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+    TestBed::builder()
+        .config_text(&format!(
+            "version: 1\nregistries:\n  local:\n    url: \"{host}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n"
+        ))
+        .password(PASSWORD)
+        .signing_key("cosign")
+        .ready()
+        .env
 }
 
 /// base64(sha256(DER)) of a PEM public key: sigstore-go's key hint.

@@ -119,25 +119,27 @@ fn promote_of_the_clean_image_shows_each_step_and_the_summary() {
 
 #[test]
 fn check_of_a_small_tree_names_each_finding() {
-    let mut env = TestEnv::new();
-    env.config_yaml(
+    let env = TestBed::builder()
+        .config_text(
         "version: 1\npolicy:\n  allowed_registries: [harbor.example.com/base, harbor.example.com/production]\n  require_digest: true\n",
     )
-    .write(
+    .file(
         "Dockerfile",
         "FROM harbor.example.com/base/debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS build\n\
          RUN make\n\
          FROM definitely-legitimate-source/totally-not-malware:latest\n\
          COPY --from=build /out /app\n",
     )
-    .write(
+    .file(
         "k8s/deploy.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: harbor.example.com/production/web:1.4\n        - name: sidecar\n          image: nginx\n",
     )
-    .write(
+    .file(
         "compose.yaml",
         "services:\n  db:\n    image: harbor.example.com/base/postgres:16@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
-    );
+    )
+        .ready()
+        .env;
     let n = normaliser(&env);
     let out = env.run(&["check", "Dockerfile", "k8s", "compose.yaml"]);
     out.assert_code(1);

@@ -3,39 +3,30 @@
 //! the push to staging by digest and tag, a base whose tag moved, a base too
 //! old for the policy, a disallowed base, and a failing build.
 
+use crate::support::bed::{promotion_yaml, TestBedBuilder};
 use crate::support::TestBed;
 use crate::support::{Registry, TestEnv, TestImage};
 use serde_json::Value;
 use std::process::Command;
 
-/// A TestEnv with buildah pointed at private storage under its HOME, and a
-/// vimes.yaml with staging/production on `reg` and bases allowed from
-/// `reg/base`; `extra_policy` is appended under `policy:`.
-fn env_for(reg: &Registry, extra_policy: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.env(
-        "VIMES_BUILDAH_ROOT",
-        env.path("buildah").display().to_string(),
-    )
-    .env("VIMES_BUILDAH_STORAGE_DRIVER", "vfs")
-    .env("VIMES_BUILDAH_ISOLATION", "chroot");
-    env.config_yaml(&format!(
-        "version: 1
-registries:
-  staging:
-    url: \"{host}\"
-    project: staging
-    type: oci
-    insecure: true
-  production:
-    url: \"{host}\"
-    project: production
-    type: oci
-    insecure: true
-promotion:
-  from: staging
-  to: production
-images:
+/// A bed with buildah pointed at private storage under its HOME, and a
+/// vimes.yaml with staging/production on the registry `reg` and bases allowed
+/// from `reg/base`; `extra_policy` is appended under `policy:`.
+fn build_bed(extra_policy: &str) -> TestBedBuilder {
+    let extra_policy = extra_policy.to_string();
+    TestBed::builder()
+        .registry("reg")
+        .env_home_path("VIMES_BUILDAH_ROOT", "buildah")
+        .env("VIMES_BUILDAH_STORAGE_DRIVER", "vfs")
+        .env("VIMES_BUILDAH_ISOLATION", "chroot")
+        .config(move |e| {
+            let host = e.host("reg");
+            promotion_yaml(
+                (&host, false),
+                (&host, false),
+                false,
+                &format!(
+                    "images:
   app:
     repository: team/app
     context: app
@@ -43,11 +34,11 @@ images:
 policy:
   allowed_registries: [\"{host}/base\"]
   require_digest: true
-{extra_policy}",
-        host = reg.host()
-    ))
-    .write("app/hello.txt", "hello from vimes build\n");
-    env
+{extra_policy}"
+                ),
+            )
+        })
+        .file("app/hello.txt", "hello from vimes build\n")
 }
 
 fn git(env: &TestEnv, args: &[&str]) -> String {
@@ -78,23 +69,17 @@ fn config_of(reg: &Registry, repo: &str, reference: &str) -> Value {
 
 #[test]
 fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
-    let Some(bed) = TestBed::builder()
-        .tool("buildah")
-        .tool("git")
-        .registry("reg")
-        .build()
-    else {
+    let Some(mut bed) = build_bed("").tool("buildah").tool("git").build() else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let mut env = env_for(reg, "");
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "app/Containerfile",
         "FROM scratch\nCOPY hello.txt /hello.txt\n",
     );
-    git(&env, &["init", "-q", "-b", "main"]);
+    git(env, &["init", "-q", "-b", "main"]);
     git(
-        &env,
+        env,
         &[
             "remote",
             "add",
@@ -102,10 +87,10 @@ fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
             "https://bob:s3cret@git.example.com/acme/app.git",
         ],
     );
-    git(&env, &["add", "-A"]);
-    git(&env, &["commit", "-q", "-m", "app"]);
-    let revision = git(&env, &["rev-parse", "HEAD"]);
-    let short = git(&env, &["describe", "--tags", "--always"]);
+    git(env, &["add", "-A"]);
+    git(env, &["commit", "-q", "-m", "app"]);
+    let revision = git(env, &["rev-parse", "HEAD"]);
+    let short = git(env, &["describe", "--tags", "--always"]);
 
     let out = env.run(&["--output", "json", "build"]);
     out.assert_success();
@@ -157,18 +142,17 @@ fn from_scratch_is_built_labelled_and_pushed_to_staging_by_digest() {
 
 #[test]
 fn from_a_fixture_base_in_the_local_registry() {
-    let Some(bed) = TestBed::builder()
+    let base = TestImage::random(701, 2, 2048);
+    let Some(mut bed) = build_bed("")
         .tool("buildah")
         .tool("git")
-        .registry("reg")
+        .image("reg", "base/debian", Some("12"), base.clone())
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let base = TestImage::random(701, 2, 2048);
-    let base_digest = reg.push("base/debian", Some("12"), &base);
-    let mut env = env_for(reg, "");
+    let base_digest = bed.digests["base/debian:12"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "app/Containerfile",
         format!(
@@ -196,17 +180,21 @@ fn from_a_fixture_base_in_the_local_registry() {
 
 #[test]
 fn a_base_whose_tag_moved_is_reported() {
-    let Some(bed) = TestBed::builder()
+    let Some(mut bed) = build_bed("")
         .tool("buildah")
         .tool("git")
-        .registry("reg")
+        .image(
+            "reg",
+            "base/debian",
+            Some("12"),
+            TestImage::random(711, 1, 1024),
+        )
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let v1 = reg.push("base/debian", Some("12"), &TestImage::random(711, 1, 1024));
-    let mut env = env_for(reg, "");
+    let v1 = bed.digests["base/debian:12"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "app/Containerfile",
         format!(
@@ -243,18 +231,17 @@ fn a_base_whose_tag_moved_is_reported() {
 
 #[test]
 fn a_base_older_than_the_policy_allows_is_refused() {
-    let Some(bed) = TestBed::builder()
+    // TestImage configs say `created: 1970-01-01T00:00:00Z`.
+    let Some(mut bed) = build_bed("  max_base_age_days: 30\n")
         .tool("buildah")
         .tool("git")
-        .registry("reg")
+        .image("reg", "base/old", Some("1"), TestImage::random(721, 1, 512))
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    // TestImage configs say `created: 1970-01-01T00:00:00Z`.
-    let old = reg.push("base/old", Some("1"), &TestImage::random(721, 1, 512));
-    let mut env = env_for(reg, "  max_base_age_days: 30\n");
+    let old = bed.digests["base/old:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "app/Containerfile",
         format!(
@@ -281,11 +268,10 @@ fn a_base_older_than_the_policy_allows_is_refused() {
 
 #[test]
 fn a_disallowed_base_stops_everything_before_the_build() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let Some(mut bed) = build_bed("").build() else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let mut env = env_for(reg, "");
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     // No builder reachable: the policy must refuse before one is looked for.
     env.env("PATH", "/nonexistent");
     env.write(
@@ -307,16 +293,10 @@ fn a_disallowed_base_stops_everything_before_the_build() {
 
 #[test]
 fn a_failing_build_is_exit_3_with_the_builders_last_lines() {
-    let Some(bed) = TestBed::builder()
-        .tool("buildah")
-        .tool("git")
-        .registry("reg")
-        .build()
-    else {
+    let Some(mut bed) = build_bed("").tool("buildah").tool("git").build() else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let mut env = env_for(reg, "");
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "app/Containerfile",
         "FROM scratch\nCOPY hello.txt /hello.txt\nCOPY does-not-exist.txt /x\n",
@@ -408,11 +388,10 @@ fn tls_and_auth_registries_use_a_private_auth_file_and_the_ca() {
 
 #[test]
 fn an_invalid_tag_is_refused_before_anything_is_built() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let Some(mut bed) = build_bed("").build() else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let mut env = env_for(reg, "");
+    let env = &mut bed.env;
     env.env("PATH", "/nonexistent");
     env.write("app/Containerfile", "FROM scratch\nCOPY hello.txt /\n");
     env.run(&["build", "--tag", "not a tag!"])
@@ -426,18 +405,17 @@ fn an_invalid_tag_is_refused_before_anything_is_built() {
 /// refuse it before anything is built.
 #[test]
 fn a_stage_hidden_in_a_heredoc_is_refused_before_the_builder_builds_it() {
-    let Some(bed) = TestBed::builder()
+    let vuln = TestImage::random(702, 1, 1024);
+    let Some(mut bed) = build_bed("")
         .tool("buildah")
         .tool("git")
-        .registry("reg")
+        .image("reg", "staging/vuln", Some("1.0"), vuln.clone())
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let vuln = TestImage::random(702, 1, 1024);
-    let vuln_digest = reg.push("staging/vuln", Some("1.0"), &vuln);
-    let mut env = env_for(reg, "");
+    let vuln_digest = bed.digests["staging/vuln:1.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let hidden = format!("{}/staging/vuln:1.0@{vuln_digest}", reg.host());
     env.write(
         "app/Containerfile",

@@ -52,11 +52,14 @@ fn rules_of(report: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn seed_case_fails_naming_file_line_and_both_rules() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY).write(
-        "Dockerfile",
-        "FROM definitely-legitimate-source/totally-not-malware:latest\nRUN ./install.sh\n",
-    );
+    let env = TestBed::builder()
+        .config_text(POLICY)
+        .file(
+            "Dockerfile",
+            "FROM definitely-legitimate-source/totally-not-malware:latest\nRUN ./install.sh\n",
+        )
+        .ready()
+        .env;
     let out = env.run(&["check", "Dockerfile"]);
     out.assert_code(1)
         .assert_stdout_contains(
@@ -81,11 +84,12 @@ fn seed_case_fails_naming_file_line_and_both_rules() {
 
 #[test]
 fn each_rule_has_its_own_id_and_a_hint() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY).write(
-        "Dockerfile",
-        format!(
-            "FROM harbor.example.com/base/debian:12@{D} AS ok\n\
+    let env = TestBed::builder()
+        .config_text(POLICY)
+        .file(
+            "Dockerfile",
+            format!(
+                "FROM harbor.example.com/base/debian:12@{D} AS ok\n\
              FROM ghcr.io/acme/tool:1@{D} AS disallowed\n\
              FROM harbor.example.com/base/debian:12 AS unpinned\n\
              FROM harbor.example.com/base/debian:latest@{D} AS latest\n\
@@ -93,8 +97,10 @@ fn each_rule_has_its_own_id_and_a_hint() {
              FROM harbor.example.com/base/debian AS untagged\n\
              FROM harbor.example.com/base/debian:${{NOPE}} AS unresolvable\n\
              FROM Harbor.example.com/base/Debian:12 AS invalid\n"
-        ),
-    );
+            ),
+        )
+        .ready()
+        .env;
     let out = env.run(&["--output", "json", "check", "Dockerfile"]);
     out.assert_code(1);
     let report = out.json();
@@ -123,14 +129,16 @@ fn each_rule_has_its_own_id_and_a_hint() {
 
 #[test]
 fn json_and_sarif_structure() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY)
-        .write("svc/Dockerfile", "FROM alpine:latest\n")
-        .write(
+    let env = TestBed::builder()
+        .config_text(POLICY)
+        .file("svc/Dockerfile", "FROM alpine:latest\n")
+        .file(
             "k8s/app.yaml",
             "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: \"nginx\"\n",
         )
-        .write("broken.yaml", "image: [unclosed\n");
+        .file("broken.yaml", "image: [unclosed\n")
+        .ready()
+        .env;
     let out = env.run(&["--output", "json", "check", "svc", "k8s", "broken.yaml"]);
     out.assert_code(1);
     let report = out.json();
@@ -237,8 +245,7 @@ fn default_is_the_files_git_tracks_and_clean_is_exit_0() {
 
 #[test]
 fn outside_git_without_paths_is_a_usage_error() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY);
+    let mut env = TestBed::builder().config_text(POLICY).ready().env;
     env.env(
         "GIT_CEILING_DIRECTORIES",
         env.home().parent().unwrap().display().to_string(),
@@ -250,9 +257,11 @@ fn outside_git_without_paths_is_a_usage_error() {
 
 #[test]
 fn build_args_feed_arg_defaults() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY)
-        .write("Dockerfile", "ARG BASE\nFROM ${BASE}\n");
+    let env = TestBed::builder()
+        .config_text(POLICY)
+        .file("Dockerfile", "ARG BASE\nFROM ${BASE}\n")
+        .ready()
+        .env;
     env.run(&["check", "Dockerfile"])
         .assert_code(1)
         .assert_stdout_contains("unresolvable-reference");
@@ -268,14 +277,16 @@ fn build_args_feed_arg_defaults() {
 #[test]
 fn hostile_input_is_skipped_with_reasons_and_never_crashes() {
     use std::os::unix::fs::symlink;
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY)
-        .write("bad/latin1.Dockerfile", b"# caf\xe9\nFROM alpine:latest\n".as_slice())
-        .write("bad/binary.Dockerfile", b"FROM \0\x01\x02 binary".as_slice())
-        .write(
+    let mut env = TestBed::builder()
+        .config_text(POLICY)
+        .file("bad/latin1.Dockerfile", b"# caf\xe9\nFROM alpine:latest\n".as_slice())
+        .file("bad/binary.Dockerfile", b"FROM \0\x01\x02 binary".as_slice())
+        .file(
             "bad/helm/templates/deploy.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: {{ .Values.image }}\n      {{- toYaml .Values.x | nindent 8 }}\n",
-        );
+        )
+        .ready()
+        .env;
     let mut bomb = String::from(
         "apiVersion: v1\nkind: Pod\nimage: x\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
     );

@@ -3,7 +3,7 @@
 //! opened, and references hidden from one builder's reading of a file are
 //! still found.
 
-use crate::support::TestEnv;
+use crate::support::TestBed;
 use std::time::{Duration, Instant};
 
 const POLICY: &str = "version: 1
@@ -31,11 +31,14 @@ fn skipped_files(report: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn a_fifo_in_the_directory_fails_promptly_naming_it() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY).write(
-        "repo/Dockerfile",
-        "FROM harbor.example.com/base/debian:12\n",
-    );
+    let mut env = TestBed::builder()
+        .config_text(POLICY)
+        .file(
+            "repo/Dockerfile",
+            "FROM harbor.example.com/base/debian:12\n",
+        )
+        .ready()
+        .env;
     mkfifo(&env.path("repo/deploy.yaml"));
     // On a FIFO the old code blocked in open() for ever.
     env.timeout(Duration::from_secs(20));
@@ -57,13 +60,15 @@ fn a_fifo_in_the_directory_fails_promptly_naming_it() {
 
 #[test]
 fn a_file_check_cannot_read_fails_unless_excluded() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY)
-        .write("app/Dockerfile", "FROM harbor.example.com/base/debian:12\n")
-        .write(
+    let mut env = TestBed::builder()
+        .config_text(POLICY)
+        .file("app/Dockerfile", "FROM harbor.example.com/base/debian:12\n")
+        .file(
             "app/odd.Dockerfile",
             b"FROM evil.example.com/x:1\n\0".as_slice(),
-        );
+        )
+        .ready()
+        .env;
     let mut huge = String::from("FROM evil.example.com/huge:1\n");
     while huge.len() <= 5 * 1024 * 1024 {
         huge.push_str("# padding padding padding padding padding padding padding padding\n");
@@ -122,11 +127,14 @@ fn a_file_check_cannot_read_fails_unless_excluded() {
 
 #[test]
 fn a_stage_hidden_in_a_heredoc_is_found() {
-    let mut env = TestEnv::new();
-    env.config_yaml(POLICY).write(
-        "Dockerfile",
-        "FROM harbor.example.com/base/debian:12\nCOPY <<CMD /x\nFROM staging/vuln:1.0\nCMD\n",
-    );
+    let env = TestBed::builder()
+        .config_text(POLICY)
+        .file(
+            "Dockerfile",
+            "FROM harbor.example.com/base/debian:12\nCOPY <<CMD /x\nFROM staging/vuln:1.0\nCMD\n",
+        )
+        .ready()
+        .env;
     env.run(&["check", "Dockerfile"])
         .assert_code(1)
         .assert_stdout_contains("Dockerfile:3:6: staging/vuln:1.0")
@@ -135,7 +143,7 @@ fn a_stage_hidden_in_a_heredoc_is_found() {
 
 #[test]
 fn references_written_in_other_shapes_are_found() {
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     let digest = format!("sha256:{}", "0".repeat(64));
     env.config_yaml(POLICY)
         // No literal "image" in the file: the key is an escape.

@@ -1,14 +1,14 @@
 //! The committed completions/ and man/ are what the binary generates: a CLI
 //! change without `scripts/gen-docs` fails here.
 
-use crate::support::TestEnv;
+use crate::support::TestBed;
 use std::path::Path;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn committed_completions_match_the_binary() {
-    let env = TestEnv::new();
+    let env = TestBed::builder().ready().env;
     for (shell, file) in [
         ("bash", "vimes.bash"),
         ("zsh", "_vimes"),
@@ -29,7 +29,7 @@ fn committed_completions_match_the_binary() {
 
 #[test]
 fn committed_man_pages_match_the_binary() {
-    let env = TestEnv::new();
+    let env = TestBed::builder().ready().env;
     env.run(&["generate-man", "generated"]).assert_code(0);
     let generated = env.path("generated");
     let committed = Path::new(ROOT).join("man");
@@ -151,7 +151,7 @@ fn yaml_paths(
 
 #[test]
 fn readme_configuration_reference_matches_the_schema() {
-    let env = TestEnv::new();
+    let env = TestBed::builder().ready().env;
     let out = env.run(&["config", "schema"]);
     out.assert_code(0);
     let schema = out.json();

@@ -7,12 +7,11 @@
 
 mod regressions;
 
-use crate::support::TestBed;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
+use crate::support::bed::TestBedBuilder;
 use crate::support::trivy::build_fixture_image;
-use crate::support::trivy::trivy_db_cache;
-use crate::support::{push_image, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{push_image, Registry, RunOutput, TestBed, TestEnv, TestImage};
 
 pub const PASSWORD: &str = "fail closed password";
 
@@ -38,42 +37,64 @@ const PROMOTED: [&str; 6] = ["app", "nosyft", "nokey", "noreview", "unreach", "r
 /// - production `signed:1`, signed by `cosign.key`;
 /// - production `other:1`, whose `.sig` is a copy of `signed`'s.
 pub struct Bed {
-    pub staging: Registry,
-    pub production: Registry,
+    bed: TestBed,
     seed: Vec<(String, Vec<u8>)>,
 }
 
 impl Bed {
-    /// Made once per test process.
-    pub fn get() -> &'static Bed {
+    /// Made once per test process; None when a tool is missing (see
+    /// [`TestBedBuilder::build`]).
+    pub fn get() -> Option<&'static Bed> {
         static BED: OnceLock<Bed> = OnceLock::new();
-        BED.get_or_init(Bed::make)
+        static MAKING: Mutex<()> = Mutex::new(());
+        let _making = MAKING.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bed) = BED.get() {
+            return Some(bed);
+        }
+        let bed = Bed::make()?;
+        Some(BED.get_or_init(|| bed))
     }
 
-    fn make() -> Bed {
-        let staging = Registry::plain();
-        let production = Registry::plain();
-        staging.stop_at_exit();
-        production.stop_at_exit();
+    pub fn staging(&self) -> &Registry {
+        self.bed.reg("staging")
+    }
+
+    pub fn production(&self) -> &Registry {
+        self.bed.reg("production")
+    }
+
+    fn make() -> Option<Bed> {
         let clean = TestImage::random(9201, 1, 2048);
+        let signed = TestImage::random(9202, 1, 1024);
+        let other = TestImage::random(9203, 1, 1024);
+        let mut builder = base_bed()
+            .tool("syft")
+            .signing_key("cosign")
+            .signing_key("security/team")
+            .signing_key("mallory");
         // One staging repository per promoting row, so each row's production
         // side can be checked on its own.
         for repo in PROMOTED {
-            staging.push(&format!("staging/{repo}"), Some("1"), &clean);
+            builder = builder.image(
+                "staging",
+                &format!("staging/{repo}"),
+                Some("1"),
+                clean.clone(),
+            );
         }
-        build_fixture_image(&staging, "unfixed-only", "staging/tiff", "1");
-        push_two_platform_index(&staging, &clean);
-        let signed = TestImage::random(9202, 1, 1024);
-        let other = TestImage::random(9203, 1, 1024);
-        production.push("production/signed", Some("1"), &signed);
-        production.push("production/other", Some("1"), &other);
+        let bed = builder
+            .fixture("staging", "unfixed-only", "staging/tiff", "1")
+            .push_with("staging", "staging/multi:1", move |staging| {
+                push_two_platform_index(staging, &clean)
+            })
+            .image("production", "production/signed", Some("1"), signed.clone())
+            .image("production", "production/other", Some("1"), other.clone())
+            .build()?;
+        let production = bed.reg("production");
+        bed.reg("staging").stop_at_exit();
+        production.stop_at_exit();
 
-        let env = base_env(&staging, &production);
-        env.run(&["key", "generate"]).assert_code(0);
-        env.run(&["key", "generate", "--output-prefix", "security/team"])
-            .assert_code(0);
-        env.run(&["key", "generate", "--output-prefix", "mallory"])
-            .assert_code(0);
+        let env = &bed.env;
         env.run(&[
             "exceptions",
             "add",
@@ -126,16 +147,16 @@ impl Bed {
             .iter()
             .map(|f| (f.to_string(), std::fs::read(env.path(f)).unwrap()))
             .collect();
-        Bed {
-            staging,
-            production,
-            seed,
-        }
+        // The bed lives in a static, which is never dropped: its HOME goes
+        // now that the seed files are read (rows get envs of their own).
+        std::fs::remove_dir_all(bed.env.home())
+            .unwrap_or_else(|e| panic!("remove {}: {e}", bed.env.home().display()));
+        Some(Bed { bed, seed })
     }
 
     /// A fresh env with the shared keys and the signed exceptions file.
     pub fn env(&self) -> TestEnv {
-        let mut env = base_env(&self.staging, &self.production);
+        let mut env = self.bed.sibling(base_bed());
         for (name, bytes) in &self.seed {
             env.write(name, bytes);
         }
@@ -143,14 +164,14 @@ impl Bed {
     }
 
     pub fn production_ref(&self, repo_tag: &str) -> String {
-        format!("{}/production/{repo_tag}", self.production.host())
+        format!("{}/production/{repo_tag}", self.production().host())
     }
 }
 
 /// `staging/multi:1`: an index of the clean image as `linux/amd64` and the
 /// tiff fixture (HIGH, unfixed) as `linux/arm64`; Trivy handed the index
 /// alone would scan only the host's amd64.
-fn push_two_platform_index(staging: &Registry, clean: &TestImage) {
+fn push_two_platform_index(staging: &Registry, clean: &TestImage) -> String {
     build_fixture_image(staging, "unfixed-only", "staging/multi", "arm64");
     push_image(staging, "staging/multi", Some("amd64"), clean);
     let client = staging.client();
@@ -164,27 +185,27 @@ fn push_two_platform_index(staging: &Registry, clean: &TestImage) {
         "mediaType": crate::support::oci::OCI_INDEX,
         "manifests": [entry("amd64", "amd64"), entry("arm64", "arm64")],
     });
-    client.push_manifest(
-        "staging/multi",
-        "1",
-        crate::support::oci::OCI_INDEX,
-        &serde_json::to_vec(&index).unwrap(),
-    );
+    let index = serde_json::to_vec(&index).unwrap();
+    client.push_manifest("staging/multi", "1", crate::support::oci::OCI_INDEX, &index);
+    crate::support::sha256_digest(&index)
 }
 
-fn base_env(staging: &Registry, production: &Registry) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", PASSWORD).env("USER", "ci-bot");
-    env.env("VIMES_TODAY", "2026-11-29");
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\npromotion:\n  from: staging\n  to: production\npolicy:\n  exceptions: security/exceptions.yaml\n  approvers: [security/team.pub]\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
-        staging.host(),
-        production.host()
-    ));
-    env
+/// What every env of the matrix has: staging and production (mutable), the
+/// test Trivy DB, approvers and exceptions in `security/`, signing with
+/// `cosign.key`.
+fn base_bed() -> TestBedBuilder {
+    TestBed::builder()
+        .tools(["trivy", "buildah"])
+        .registries(["staging", "production"])
+        .trivy_cache()
+        .xdg()
+        .password(PASSWORD)
+        .user("ci-bot")
+        .env("VIMES_TODAY", "2026-11-29")
+        .promotion_mutable(
+            "policy:\n  exceptions: security/exceptions.yaml\n  approvers: [security/team.pub]\n\
+             signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
+        )
 }
 
 /// Appends to vimes.yaml (e.g. a `tools:` section).
@@ -235,7 +256,7 @@ fn scan_tiff(_: &Bed) -> Vec<String> {
 
 /// Production holds nothing of `production/<repo>`, or at least no tag.
 fn no_production_tag(bed: &Bed, repo: &str) {
-    let client = bed.production.client();
+    let client = bed.production().client();
     assert!(
         !client.manifest_exists(&format!("production/{repo}"), "1"),
         "production/{repo}:1 must not exist"
@@ -471,7 +492,7 @@ fn rows() -> Vec<Row> {
             reason: "not found",
             after: |b, _| {
                 // Syft's failure is seen before the copy: production holds nothing of it.
-                let catalog = b.production.client().catalog();
+                let catalog = b.production().client().catalog();
                 assert!(
                     !catalog.iter().any(|r| r == "production/nosyft"),
                     "{catalog:?}"
@@ -485,7 +506,7 @@ fn rows() -> Vec<Row> {
                 args(&[
                     "copy",
                     "app:1",
-                    &format!("{}/production/copied:1", b.production.host()),
+                    &format!("{}/production/copied:1", b.production().host()),
                 ])
             },
             code: 1,
@@ -532,7 +553,7 @@ fn rows() -> Vec<Row> {
             code: 2,
             reason: "missing.key",
             after: |b, _| {
-                let client = b.production.client();
+                let client = b.production().client();
                 assert!(
                     !client.catalog().iter().any(|r| r == "production/nokey"),
                     "nothing may be copied before the key is loaded: {:?}",
@@ -585,16 +606,9 @@ fn rows() -> Vec<Row> {
 
 #[test]
 fn every_fault_ends_non_zero_with_its_reason() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .build()
-    else {
+    let Some(bed) = Bed::get() else {
         return;
     };
-    let bed = Bed::get();
     let mut failures = Vec::new();
     for row in rows() {
         let mut env = bed.env();

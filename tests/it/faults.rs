@@ -494,10 +494,12 @@ fn a_permanently_failing_registry_is_given_up_on_in_bounded_attempts_and_time() 
 fn a_registry_that_never_answers_is_given_up_on_in_bounded_time() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let host = silent.local_addr().unwrap().to_string();
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
+    let mut env = TestBed::builder()
+        .config_text(&format!(
         "version: 1\nregistries:\n  silent:\n    url: \"{host}\"\n    type: oci\n    insecure: true\n"
-    ));
+    ))
+        .ready()
+        .env;
     env.timeout(Duration::from_secs(240));
     let out = env.run(&["copy", &format!("{host}/a/b:1"), &format!("{host}/c/d:1")]);
     assert_eq!(out.code, 4, "{}", out.dump());

@@ -4,31 +4,20 @@
 
 mod contract;
 
+use crate::support::bed::TestBedBuilder;
 use crate::support::harbor_fake::{HarborFake, ADMIN};
 use crate::support::TestBed;
-use crate::support::{push_image_with, signature_tag, TestEnv, TestImage};
+use crate::support::{push_image_with, signature_tag, TestImage};
 use serde_json::{json, Value};
 
-const PASSWORD_VAR: &str = "HARBOR_PASSWORD";
-
-/// staging and production projects on the fake; production is the immutable
-/// promotion target.
-fn env_for(fake: &HarborFake, user: &str, password: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    let host = fake.host();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  staging:\n    url: \"{host}\"\n    project: staging\n    \
-         type: harbor\n    insecure: true\n    username_env: HARBOR_USER\n    password_env: {PASSWORD_VAR}\n  \
-         production:\n    url: \"{host}\"\n    project: production\n    type: harbor\n    \
-         insecure: true\n    immutable: true\n    username_env: HARBOR_USER\n    password_env: {PASSWORD_VAR}\n\
-         promotion:\n  from: staging\n  to: production\npolicy:\n  block: [CRITICAL, HIGH]\n"
-    ));
-    env.env("HARBOR_USER", user).env(PASSWORD_VAR, password);
-    env
+/// The fake Harbor with staging and production projects in vimes.yaml;
+/// production is the immutable promotion target; vimes signs in as `user`.
+fn harbor_bed(user: &str, password: &str) -> TestBedBuilder {
+    TestBed::builder().harbor_promotion(user, password, "policy:\n  block: [CRITICAL, HIGH]\n")
 }
 
-fn admin_env(fake: &HarborFake) -> TestEnv {
-    env_for(fake, ADMIN.0, ADMIN.1)
+fn admin_bed() -> TestBedBuilder {
+    harbor_bed(ADMIN.0, ADMIN.1)
 }
 
 /// Validates every API request vimes sent to `fake` against swagger.yaml
@@ -89,10 +78,10 @@ fn setting<'a>(status: &'a Value, project: &str, name: &str) -> &'a Value {
 
 #[test]
 fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(bed) = admin_bed().build() else {
         return;
     };
-    let fake = HarborFake::start();
+    let fake = bed.harbor();
     // production exists already with two unrelated rules; one item per page
     // makes vimes page through the rule list.
     fake.create_project("production");
@@ -105,7 +94,7 @@ fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
         );
     }
     fake.set_page_cap(1);
-    let env = admin_env(&fake);
+    let env = &bed.env;
 
     let out = env.run(&["harbor", "setup"]);
     out.assert_success()
@@ -135,14 +124,14 @@ fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
         json!([{"kind": "doublestar", "decoration": "repoMatches", "pattern": "**"}])
     );
     assert!(fake.rules("staging").is_empty());
-    assert_contract(&fake, "setup (first run)");
+    assert_contract(fake, "setup (first run)");
 
     fake.take_requests();
     let again = env.run(&["harbor", "setup"]);
     again
         .assert_success()
         .assert_stdout_contains("Harbor already matches vimes.yaml: nothing changed.");
-    assert_eq!(writes(&fake), Vec::<String>::new(), "the second run wrote");
+    assert_eq!(writes(fake), Vec::<String>::new(), "the second run wrote");
     assert!(
         fake.api_requests()
             .iter()
@@ -155,17 +144,17 @@ fn setup_creates_projects_settings_and_rule_and_a_second_run_writes_nothing() {
 
     let status = env.run(&["harbor", "status"]);
     status.assert_success().assert_stdout_contains("In sync");
-    assert_eq!(writes(&fake), Vec::<String>::new());
-    assert_contract(&fake, "setup (second run) and status");
+    assert_eq!(writes(fake), Vec::<String>::new());
+    assert_contract(fake, "setup (second run) and status");
 }
 
 #[test]
 fn status_reports_drift_with_exit_1_and_setup_repairs_it() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(bed) = admin_bed().build() else {
         return;
     };
-    let fake = HarborFake::start();
-    let env = admin_env(&fake);
+    let fake = bed.harbor();
+    let env = &bed.env;
     env.run(&["harbor", "setup"]).assert_success();
     let status = env.run(&["--output", "json", "harbor", "status"]);
     status.assert_success();
@@ -233,16 +222,16 @@ fn status_reports_drift_with_exit_1_and_setup_repairs_it() {
     env.run(&["harbor", "status"]).assert_code(1);
     fake.set_rules("staging", Vec::new());
     env.run(&["harbor", "status"]).assert_success();
-    assert_contract(&fake, "drift and repair");
+    assert_contract(fake, "drift and repair");
 }
 
 #[test]
 fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(mut bed) = admin_bed().build() else {
         return;
     };
-    let fake = HarborFake::start();
-    let mut env = admin_env(&fake);
+    let fake = bed.harbor.as_ref().expect("the Harbor fake");
+    let env = &mut bed.env;
 
     let out = env.run(&["-vv", "harbor", "setup", "--robot", "ci"]);
     out.assert_success();
@@ -281,7 +270,7 @@ fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
         .assert_success()
         .assert_stdout_contains("already exists");
     assert!(!again.stdout.contains(&secret));
-    assert_eq!(writes(&fake), Vec::<String>::new());
+    assert_eq!(writes(fake), Vec::<String>::new());
 
     // To a file: mode 0600, nothing on stdout or stderr.
     env.write("secrets/.keep", "");
@@ -315,7 +304,7 @@ fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
     );
     env.run(&["harbor", "setup", "--robot", "Bad Name"])
         .assert_code(2);
-    assert_contract(&fake, "robots");
+    assert_contract(fake, "robots");
 
     // The secret is real: the robot reads its project's API.
     let resp = reqwest::blocking::Client::new()
@@ -328,27 +317,27 @@ fn robot_secret_is_shown_once_or_written_private_and_never_logged() {
 
 #[test]
 fn harbor_auth_and_server_failures_exit_4_naming_harbors_code() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(bed) = harbor_bed(ADMIN.0, "not-the-password").build() else {
         return;
     };
-    let fake = HarborFake::start();
+    let fake = bed.harbor();
     fake.add_user("dev", "dev-password");
 
     // Wrong password: Harbor goes on as anonymous, and anonymous gets 401.
-    let wrong = env_for(&fake, ADMIN.0, "not-the-password");
+    let wrong = &bed.env;
     let out = wrong.run(&["harbor", "status"]);
     out.assert_code(4)
         .assert_stderr_contains("Harbor 401 UNAUTHORIZED");
     assert!(!out.stderr.contains("not-the-password"));
 
     // A user without rights: creating the missing projects is refused.
-    let dev = env_for(&fake, "dev", "dev-password");
+    let dev = bed.sibling(harbor_bed("dev", "dev-password"));
     dev.run(&["harbor", "setup"])
         .assert_code(4)
         .assert_stderr_contains("Harbor 403 FORBIDDEN");
     assert!(fake.project_names().is_empty());
     // ... and reading existing ones too (403, and the project does exist).
-    let admin = admin_env(&fake);
+    let admin = bed.sibling(admin_bed());
     admin.run(&["harbor", "setup"]).assert_success();
     dev.run(&["harbor", "status"])
         .assert_code(4)
@@ -365,7 +354,7 @@ fn harbor_auth_and_server_failures_exit_4_naming_harbors_code() {
         .assert_stderr_contains("after 5 attempts");
     assert_eq!(broken.json()["error"]["exit_code"], 4);
     fake.clear_faults();
-    assert_contract(&fake, "failures");
+    assert_contract(fake, "failures");
 }
 
 /// Pushes a one-layer cosign-shaped manifest under `tag`; returns the status.
@@ -423,11 +412,11 @@ fn get_manifest_status(fake: &HarborFake, repo: &str, reference: &str) -> (u16, 
 
 #[test]
 fn the_immutable_rule_freezes_release_tags_but_not_signature_tags() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(bed) = admin_bed().build() else {
         return;
     };
-    let fake = HarborFake::start();
-    admin_env(&fake).run(&["harbor", "setup"]).assert_success();
+    let fake = bed.harbor();
+    bed.env.run(&["harbor", "setup"]).assert_success();
     let repo = "production/payments/api";
     let client = fake.client();
     let a = TestImage::random(11, 1, 512);
@@ -435,20 +424,15 @@ fn the_immutable_rule_freezes_release_tags_but_not_signature_tags() {
 
     // cosign re-signs: the same sha256-*.sig tag is pushed twice.
     let sig = signature_tag(&digest);
-    assert_eq!(push_signature(&fake, repo, &sig, b"first signature"), 201);
-    assert_eq!(push_signature(&fake, repo, &sig, b"second signature"), 201);
+    assert_eq!(push_signature(fake, repo, &sig, b"first signature"), 201);
+    assert_eq!(push_signature(fake, repo, &sig, b"second signature"), 201);
 
     // The release tag cannot be moved, nor even re-pushed.
     let b = TestImage::random(12, 1, 512);
     push_image_with(&client, repo, None, &b);
     for (image, what) in [(&b, "another image"), (&a, "the same image")] {
-        let (status, body) = put_manifest(
-            &fake,
-            repo,
-            "1.0",
-            &image.media_type,
-            image.manifest.clone(),
-        );
+        let (status, body) =
+            put_manifest(fake, repo, "1.0", &image.media_type, image.manifest.clone());
         assert_eq!(status, 412, "{what}: {body}");
         assert!(
             body.contains("PRECONDITION") && body.contains("configured as immutable"),
@@ -457,13 +441,13 @@ fn the_immutable_rule_freezes_release_tags_but_not_signature_tags() {
     }
     // By digest nothing is checked.
     assert_eq!(
-        put_manifest(&fake, repo, &b.digest, &b.media_type, b.manifest.clone()).0,
+        put_manifest(fake, repo, &b.digest, &b.media_type, b.manifest.clone()).0,
         201
     );
 
     // Pull-time policy: signed and clean passes; unsigned, or vulnerable, is refused.
-    assert_eq!(get_manifest_status(&fake, repo, "1.0").0, 200);
-    let (status, body) = get_manifest_status(&fake, repo, &b.digest);
+    assert_eq!(get_manifest_status(fake, repo, "1.0").0, 200);
+    let (status, body) = get_manifest_status(fake, repo, &b.digest);
     assert_eq!(status, 412);
     assert!(
         body.contains("PROJECTPOLICYVIOLATION") && body.contains("not signed by cosign"),
@@ -473,9 +457,9 @@ fn the_immutable_rule_freezes_release_tags_but_not_signature_tags() {
         &digest,
         &[("CVE-2024-0001", "openssl", "3.0.1", "3.0.2", "Critical")],
     );
-    let (status, body) = get_manifest_status(&fake, repo, &digest);
+    let (status, body) = get_manifest_status(fake, repo, &digest);
     assert_eq!(status, 412);
     assert!(body.contains("vulnerabilities cannot be pulled"), "{body}");
     // The signature itself always stays readable.
-    assert_eq!(get_manifest_status(&fake, repo, &sig).0, 200);
+    assert_eq!(get_manifest_status(fake, repo, &sig).0, 200);
 }

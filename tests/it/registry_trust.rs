@@ -4,24 +4,20 @@
 //! their size limit, credentials go to no token realm but the registry's
 //! own, and `-v -v` never prints them.
 
+use crate::support::bed::TestBedBuilder;
 use crate::support::TestBed;
-use crate::support::{OciClient, Registry, RegistryOptions, TestEnv, TestImage};
+use crate::support::{OciClient, Registry, RegistryKind, RegistryOptions, TestEnv, TestImage};
 use base64::Engine;
 use std::sync::{Arc, Mutex};
 
 /// `production` is the registry configured as `127.0.0.1:P` (project
 /// `production`, immutable), with signing keys, so copies into it must verify.
-fn production_env(staging: &Registry, production: &Registry) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", "identity test");
-    env.run(&["key", "generate", "--output-prefix", "cosign"])
-        .assert_code(0);
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n    immutable: true\npromotion:\n  from: staging\n  to: production\nsigning:\n  public_keys: [cosign.pub]\n",
-        staging.host(),
-        production.host()
-    ));
-    env
+fn production_bed() -> TestBedBuilder {
+    TestBed::builder()
+        .registries(["staging", "production"])
+        .password("identity test")
+        .signing_key("cosign")
+        .promotion("signing:\n  public_keys: [cosign.pub]\n")
 }
 
 fn localhost(reg: &Registry) -> String {
@@ -30,17 +26,23 @@ fn localhost(reg: &Registry) -> String {
 
 #[test]
 fn production_under_the_localhost_spelling_is_still_production() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let Some(bed) = production_bed()
+        .image(
+            "staging",
+            "staging/app",
+            Some("1"),
+            TestImage::random(2001, 1, 1024),
+        )
+        .build()
+    else {
         return;
     };
-    let (staging, production) = (Registry::plain(), Registry::plain());
-    let image = TestImage::random(2001, 1, 1024);
-    let digest = staging.push("staging/app", Some("1"), &image);
-    let env = production_env(&staging, &production);
+    let digest = bed.digest("staging/app:1");
+    let (staging, production, env) = (bed.reg("staging"), bed.reg("production"), &bed.env);
     let out = env.run(&[
         "copy",
         &format!("{}/staging/app:1", staging.host()),
-        &format!("{}/production/app:1", localhost(&production)),
+        &format!("{}/production/app:1", localhost(production)),
     ]);
     out.assert_code(1);
     out.assert_stderr_contains(&format!("@{digest} does not verify in production"));
@@ -52,18 +54,24 @@ fn production_under_the_localhost_spelling_is_still_production() {
 
 #[test]
 fn an_immutable_tag_does_not_move_under_another_spelling_even_with_force() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
-        return;
-    };
-    let (staging, production) = (Registry::plain(), Registry::plain());
     let first = TestImage::random(2002, 1, 1024);
     let second = TestImage::random(2003, 1, 1024);
-    staging.push("staging/app", Some("2"), &second);
-    // The production tag as promotion left it.
-    production.push("production/app", Some("release"), &first);
-    let env = production_env(&staging, &production);
+    let Some(bed) = production_bed()
+        .image("staging", "staging/app", Some("2"), second.clone())
+        // The production tag as promotion left it.
+        .image(
+            "production",
+            "production/app",
+            Some("release"),
+            first.clone(),
+        )
+        .build()
+    else {
+        return;
+    };
+    let (staging, production, env) = (bed.reg("staging"), bed.reg("production"), &bed.env);
     for spelling in [
-        localhost(&production),
+        localhost(production),
         format!("[::1]:{}", production.port()),
     ] {
         for force in [false, true] {
@@ -224,26 +232,33 @@ impl Drop for Witness {
 const USER: &str = "ci-robot";
 const PASSWORD: &str = "Tr0ub4dor-and-3";
 
-fn token_registry(realm: String, tls: bool) -> Registry {
-    Registry::start(RegistryOptions {
-        tls,
-        token_realm: Some(realm),
-        ..Default::default()
-    })
-}
-
-fn credentials_env(reg: &Registry, extra: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.env("REG_USER", USER).env("REG_PASSWORD", PASSWORD);
-    let transport = match reg.ca_cert_path() {
-        Some(ca) => format!("    ca_file: \"{}\"\n", ca.display()),
-        None => "    insecure: true\n".to_string(),
-    };
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  private:\n    url: \"{}\"\n    type: oci\n{transport}    username_env: REG_USER\n    password_env: REG_PASSWORD\n{extra}",
-        reg.host()
-    ));
-    env
+/// The registry `private` sending clients to `realm` for tokens (over TLS
+/// when `tls`), and a vimes.yaml naming it with credentials from REG_USER
+/// and REG_PASSWORD; `extra` follows its entry.
+fn credentials_bed(realm: String, tls: bool, extra: &str) -> TestBedBuilder {
+    let extra = extra.to_string();
+    TestBed::builder()
+        .registry_of(
+            "private",
+            RegistryKind::Options(RegistryOptions {
+                tls,
+                token_realm: Some(realm),
+                ..Default::default()
+            }),
+        )
+        .env("REG_USER", USER)
+        .env("REG_PASSWORD", PASSWORD)
+        .config(move |e| {
+            let reg = e.registry("private");
+            let transport = match reg.ca_cert_path() {
+                Some(ca) => format!("    ca_file: \"{}\"\n", ca.display()),
+                None => "    insecure: true\n".to_string(),
+            };
+            format!(
+                "version: 1\nregistries:\n  private:\n    url: \"{}\"\n    type: oci\n{transport}    username_env: REG_USER\n    password_env: REG_PASSWORD\n{extra}",
+                reg.host()
+            )
+        })
 }
 
 fn basic() -> String {
@@ -252,12 +267,11 @@ fn basic() -> String {
 
 #[test]
 fn credentials_never_reach_a_token_realm_on_another_host() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let witness = Witness::start();
+    let Some(bed) = credentials_bed(witness.realm("http"), false, "").build() else {
         return;
     };
-    let witness = Witness::start();
-    let reg = token_registry(witness.realm("http"), false);
-    let env = credentials_env(&reg, "");
+    let (reg, env) = (bed.reg("private"), &bed.env);
     let target = format!("{}/team/app:1", reg.host());
     let out = env.run(&["copy", &target, &format!("{}/team/other:1", reg.host())]);
     out.assert_code(4);
@@ -268,16 +282,17 @@ fn credentials_never_reach_a_token_realm_on_another_host() {
 
 #[test]
 fn credentials_never_go_over_plain_http_from_a_tls_registry() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let witness = Witness::start();
+    // Even a host the registry names as its token service gets nothing in clear.
+    let Some(bed) = credentials_bed(
+        witness.realm("http"),
+        true,
+        &format!("    token_hosts: [\"{}\"]\n", witness.host()),
+    )
+    .build() else {
         return;
     };
-    let witness = Witness::start();
-    let reg = token_registry(witness.realm("http"), true);
-    // Even a host the registry names as its token service gets nothing in clear.
-    let env = credentials_env(
-        &reg,
-        &format!("    token_hosts: [\"{}\"]\n", witness.host()),
-    );
+    let (reg, env) = (bed.reg("private"), &bed.env);
     let out = env.run(&[
         "copy",
         &format!("{}/team/app:1", reg.host()),
@@ -293,15 +308,16 @@ fn credentials_never_go_over_plain_http_from_a_tls_registry() {
 /// and nothing of that reaches `-v -v` output or the error.
 #[test]
 fn a_token_endpoint_echoing_the_credential_is_withheld_from_debug_logs() {
-    let Some(_bed) = TestBed::builder().tool("docker-registry").build() else {
+    let witness = Witness::start();
+    let Some(bed) = credentials_bed(
+        witness.realm("http"),
+        false,
+        &format!("    token_hosts: [\"{}\"]\n", witness.host()),
+    )
+    .build() else {
         return;
     };
-    let witness = Witness::start();
-    let reg = token_registry(witness.realm("http"), false);
-    let env = credentials_env(
-        &reg,
-        &format!("    token_hosts: [\"{}\"]\n", witness.host()),
-    );
+    let (reg, env) = (bed.reg("private"), &bed.env);
     let out = env.run(&[
         "-v",
         "-v",

@@ -13,10 +13,10 @@
 //! `VIMES_RUNBOOKS_SHOW=1 cargo test --test it runbooks:: -- --nocapture`
 //! prints every block's output (to paste real output into a runbook).
 
-use crate::support::harbor_fake::{HarborFake, ADMIN};
-use crate::support::trivy::{build_fixture_image, trivy_db_cache};
+use crate::support::harbor_fake::ADMIN;
+use crate::support::trivy::trivy_db_cache;
 use crate::support::TestBed;
-use crate::support::{Registry, TestEnv, VIMES_BIN};
+use crate::support::VIMES_BIN;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -205,10 +205,7 @@ fn check_output(expected: &str, output: &str) -> Result<(), String> {
 
 /// The test bed one runbook runs against.
 struct Bed {
-    _staging: Registry,
-    _production: Registry,
-    _harbor: HarborFake,
-    env: TestEnv,
+    bed: TestBed,
     vars: Vec<(String, String)>,
     /// Process groups of the blocks run so far: what a block left running in
     /// the background (a Trivy server) is stopped when the runbook ends.
@@ -257,19 +254,19 @@ fn bed_config() -> String {
 }
 
 impl Bed {
-    fn start() -> Bed {
-        let staging = Registry::plain();
-        let production = Registry::plain();
-        let harbor = HarborFake::start();
-        for (fixture, repo, tag) in [
-            ("clean", "staging/hello", "1.0"),
-            ("vulnerable", "staging/legacy", "2.3"),
-            ("unfixed-only", "staging/batch", "1.0"),
-        ] {
-            build_fixture_image(&staging, fixture, repo, tag);
-        }
-        let mut env = TestEnv::new();
-        env.config_yaml(&bed_config());
+    /// The registries, the fake Harbor, the fixture images and the
+    /// documented vimes.yaml; None when a tool is missing.
+    fn start() -> Option<Bed> {
+        let bed = TestBed::builder()
+            .tools(["trivy", "buildah", "syft", "skopeo", "bash", "softhsm2-util"])
+            .registries(["staging", "production"])
+            .harbor()
+            .fixture("staging", "clean", "staging/hello", "1.0")
+            .fixture("staging", "vulnerable", "staging/legacy", "2.3")
+            .fixture("staging", "unfixed-only", "staging/batch", "1.0")
+            .config_text(&bed_config())
+            .build()?;
+        let env = &bed.env;
         let bin = env.bin_dir();
         std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("create {}: {e}", bin.display()));
         std::os::unix::fs::symlink(VIMES_BIN, bin.join("vimes"))
@@ -286,9 +283,9 @@ impl Bed {
             ("XDG_CONFIG_HOME", format!("{home}/.config")),
             ("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string()),
             ("COSIGN_PASSWORD", "runbook-test-password".to_string()),
-            ("STAGING", staging.host()),
-            ("PRODUCTION", production.host()),
-            ("HARBOR_URL", harbor.host()),
+            ("STAGING", bed.reg("staging").host()),
+            ("PRODUCTION", bed.reg("production").host()),
+            ("HARBOR_URL", bed.harbor().host()),
             ("HARBOR_USER", ADMIN.0.to_string()),
             ("HARBOR_PASSWORD", ADMIN.1.to_string()),
             ("HARBOR_INSECURE", "true".to_string()),
@@ -298,25 +295,22 @@ impl Bed {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        Bed {
-            _staging: staging,
-            _production: production,
-            _harbor: harbor,
-            env,
+        Some(Bed {
+            bed,
             vars,
             groups: std::cell::RefCell::new(Vec::new()),
-        }
+        })
     }
 
     /// Runs one script with bash in the working directory; returns the exit
     /// status and stdout+stderr interleaved.
     fn bash(&self, args: &[&str], script: &str) -> (i32, String) {
-        let file = self.env.path(".runbook-block.sh");
+        let file = self.bed.env.path(".runbook-block.sh");
         std::fs::write(&file, script).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
         let mut cmd = Command::new("bash");
         cmd.args(args)
             .arg(&file)
-            .current_dir(self.env.home())
+            .current_dir(self.bed.env.home())
             .env_clear()
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -382,25 +376,15 @@ fn run_runbook(name: &str) {
         "{}: no shell block that runs",
         path.display()
     );
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .tool("skopeo")
-        .tool("bash")
-        .tool("softhsm2-util")
-        .build()
-    else {
+    let Some(bed) = Bed::start() else {
         return;
     };
     // The cosign signing runbook signs with a SoftHSM2 token, for real.
     if !crate::support::softhsm::available() {
         return;
     }
-    let bed = Bed::start();
     let show = std::env::var_os("VIMES_RUNBOOKS_SHOW").is_some();
-    let state = bed.env.path(".runbook-state");
+    let state = bed.bed.env.path(".runbook-state");
     let state = state.display().to_string();
     let quoted_state = format!("'{}'", state.replace('\'', r"'\''"));
     for (i, block) in blocks.iter().enumerate() {

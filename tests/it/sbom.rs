@@ -7,9 +7,10 @@ mod hostile;
 mod queries;
 
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
+use crate::support::bed::TestBedBuilder;
 use crate::support::rootfs::{deb, py, RootfsImage};
 use crate::support::TestBed;
-use crate::support::{Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{RunOutput, TestEnv, TestImage};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -36,17 +37,15 @@ fn image(which: char) -> TestImage {
     )
 }
 
-/// A test env for `reg` (plain HTTP) with a vimes key pair; `extra` is appended to vimes.yaml.
-fn sbom_env(reg: &Registry, extra: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n\
-         signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{extra}",
-        reg.host()
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_success();
-    env
+/// A bed with the registry `reg` (plain HTTP, as `local` in vimes.yaml) and a
+/// vimes key pair; `extra` is appended to vimes.yaml.
+fn sbom_bed(extra: &str) -> TestBedBuilder {
+    TestBed::builder()
+        .tool("syft")
+        .registry("reg")
+        .password(PASSWORD)
+        .signing_config("reg", extra)
+        .signing_key("cosign")
 }
 
 fn json_file(env: &TestEnv, rel: &str) -> Value {
@@ -69,12 +68,14 @@ fn matches(out: &RunOutput) -> BTreeSet<(String, String, String, String)> {
 
 #[test]
 fn sboms_in_both_formats_list_the_packages() {
-    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
+    let Some(bed) = sbom_bed("")
+        .image("reg", "fixtures/app", Some("1.0"), image('A'))
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = reg.push("fixtures/app", Some("1.0"), &image('A'));
-    let env = sbom_env(reg, "");
+    let digest = bed.digests["fixtures/app:1.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let reference = format!("{}/fixtures/app:1.0", reg.host());
     env.run(&["sbom", "-o", "app.cdx.json", &reference])
         .assert_success()
@@ -97,7 +98,7 @@ fn sboms_in_both_formats_list_the_packages() {
     assert_eq!(summary["syft_version"], "1.18.1");
     assert_eq!(summary["format"], "spdx-json");
 
-    let cdx = json_file(&env, "app.cdx.json");
+    let cdx = json_file(env, "app.cdx.json");
     assert_eq!(cdx["bomFormat"], "CycloneDX");
     assert_eq!(cdx["metadata"]["component"]["version"], digest.as_str());
     let purls: BTreeSet<&str> = cdx["components"]
@@ -115,7 +116,7 @@ fn sboms_in_both_formats_list_the_packages() {
     ] {
         assert!(purls.contains(expected), "{expected} missing from {purls:?}");
     }
-    let spdx = json_file(&env, "app.spdx.json");
+    let spdx = json_file(env, "app.spdx.json");
     assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
     let packages: BTreeSet<(&str, &str)> = spdx["packages"]
         .as_array()
@@ -155,12 +156,14 @@ fn sboms_in_both_formats_list_the_packages() {
 
 #[test]
 fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
-    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
+    let Some(mut bed) = sbom_bed("")
+        .image("reg", "prod/app", Some("1.0"), image('A'))
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = reg.push("prod/app", Some("1.0"), &image('A'));
-    let env = sbom_env(reg, "");
+    let digest = bed.digests["prod/app:1.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let reference = format!("{}/prod/app:1.0", reg.host());
     env.run(&["sign", &reference]).assert_success();
     env.run(&["verify", "--require-attestation", "cyclonedx", &reference])
@@ -205,7 +208,7 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
     ));
     let statement: Value = serde_json::from_slice(&statement).unwrap();
     assert_eq!(statement["subject"][0]["digest"]["sha256"], &digest[7..]);
-    assert_eq!(statement["predicate"], json_file(&env, "app.cdx.json"));
+    assert_eq!(statement["predicate"], json_file(env, "app.cdx.json"));
 
     // --attach filed it in the default inventory (XDG data dir under HOME).
     assert!(env.path(".local/share/vimes/inventory.db").is_file());
@@ -265,7 +268,6 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
         .assert_code(1)
         .assert_stderr_contains("no envelope signature verifies with a trusted key");
     // With that key trusted, an attestation made outside vimes is read.
-    let mut env = env;
     env.write("foreign.pub", foreign.public_pem());
     env.run(&[
         "sbom",
@@ -282,12 +284,14 @@ fn attach_makes_an_attestation_that_verify_accepts_and_index_reads() {
 /// (and says where), and `sbom index` reads the SBOM back from it.
 #[test]
 fn bundle_format_sbom_attestations_are_indexed() {
-    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
+    let Some(bed) = sbom_bed("  format: bundle\n")
+        .image("reg", "prod/app", Some("1.0"), image('A'))
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = reg.push("prod/app", Some("1.0"), &image('A'));
-    let env = sbom_env(reg, "  format: bundle\n");
+    let digest = bed.digests["prod/app:1.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let reference = format!("{}/prod/app:1.0", reg.host());
     let attached = env
         .run(&[
@@ -325,7 +329,7 @@ fn bundle_format_sbom_attestations_are_indexed() {
         )])
     );
     // Another key's bundle does not count.
-    let stranger = sbom_env(reg, "  format: bundle\n");
+    let stranger = bed.sibling(sbom_bed("  format: bundle\n"));
     stranger
         .run(&["sbom", "index", "--rebuild", &reference])
         .assert_code(1)

@@ -2,27 +2,43 @@
 //! registry, checked by an independent cosign implementation (cosign_compat).
 
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
+use crate::support::bed::TestBedBuilder;
 use crate::support::TestBed;
-use crate::support::{push_index, Registry, TestEnv, TestImage};
+use crate::support::{push_index, registry_entry, TestEnv, TestImage};
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// A test env with vimes.yaml for `reg`, and a generated vimes key pair (`cosign.key`/`.pub`).
-fn signing_env(reg: &Registry) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n",
-        reg.host()
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+/// A bed with the registry `reg` (as `local` in vimes.yaml) and a generated
+/// vimes key pair (`cosign.key`/`.pub`) to sign with and trust.
+pub fn signing_bed() -> TestBedBuilder {
+    TestBed::builder()
+        .registry("reg")
+        .password(PASSWORD)
+        .signing_config("reg", "")
+        .signing_key("cosign")
+}
+
+/// Staging and production (immutable) for `vimes promote`, with the test
+/// Trivy DB and a vimes key pair (`cosign.key`/`.pub`) that signs and must
+/// attest cyclonedx and vuln; `extra` follows under `signing:`.
+pub fn promotion_bed(extra: &str) -> TestBedBuilder {
+    TestBed::builder()
+        .registries(["staging", "production"])
+        .tools(["buildah", "syft"])
+        .trivy_cache()
+        .xdg()
+        .password(PASSWORD)
+        .user("ci-bot")
+        .signing_key("cosign")
+        .promotion(&format!(
+            "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n{extra}"
+        ))
 }
 
 #[test]
 fn key_generate_writes_a_private_key_only_its_owner_reads() {
     use std::os::unix::fs::PermissionsExt;
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     env.env("COSIGN_PASSWORD", PASSWORD);
     env.run(&["key", "generate", "--output-prefix", "team"])
         .assert_code(0);
@@ -58,13 +74,15 @@ fn key_generate_writes_a_private_key_only_its_owner_reads() {
 
 #[test]
 fn signature_is_cosign_format_checked_by_an_independent_verifier() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(21, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1.0"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(21, 1, 512);
-    let digest = reg.push("prod/app", Some("1.0"), &image);
-    let env = signing_env(reg);
+    let digest = bed.digests["prod/app:1.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let out = env.run(&[
         "--output",
         "json",
@@ -111,13 +129,15 @@ fn signature_is_cosign_format_checked_by_an_independent_verifier() {
 
 #[test]
 fn a_second_signer_appends_and_re_signing_adds_nothing() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(22, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(22, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     env.run(&["key", "generate", "--output-prefix", "second"])
@@ -154,13 +174,23 @@ fn a_second_signer_appends_and_re_signing_adds_nothing() {
 
 #[test]
 fn verify_accepts_signatures_vimes_did_not_make() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let foreign = ForeignKey::from_seed(7);
+    let Some(bed) = TestBed::builder()
+        .registry("reg")
+        .config(|e| {
+            format!(
+                "version: 1\nregistries:\n{}",
+                registry_entry("local", &e.host("reg"), false, "")
+            )
+        })
+        .file("foreign.pub", foreign.public_pem())
+        .image("reg", "prod/app", Some("1"), TestImage::random(23, 1, 512))
+        .build()
+    else {
         return;
     };
+    let digest = bed.digest("prod/app:1").to_string();
     let reg = &bed.regs["reg"];
-    let image = TestImage::random(23, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let foreign = ForeignKey::from_seed(7);
     let repository = format!("{}/prod/app", reg.host());
     cc::push_attachment(
         reg,
@@ -172,12 +202,7 @@ fn verify_accepts_signatures_vimes_did_not_make() {
             cc::payload(&repository, &digest),
         )],
     );
-    let mut env = bed.env;
-    env.write("foreign.pub", foreign.public_pem());
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
-        reg.host()
-    ));
+    let env = &bed.env;
     let out = env.run(&[
         "--output",
         "json",
@@ -192,7 +217,7 @@ fn verify_accepts_signatures_vimes_did_not_make() {
     assert_eq!(report["signatures"][0]["valid"], true);
 
     // vimes appends to a foreign .sig manifest instead of replacing it.
-    let env2 = signing_env(reg);
+    let env2 = bed.sibling(signing_bed());
     env2.run(&["sign", &format!("{repository}:1")])
         .assert_code(0);
     let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "sig").unwrap();
@@ -340,13 +365,15 @@ fn verify_says_no_with_the_reason_for_every_bad_signature() {
 
 #[test]
 fn attestations_are_dsse_in_toto_and_required_types_are_enforced() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(26, 1, 512);
+    let Some(mut bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(26, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let mut env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     env.run(&["verify", "--require-attestation", "cyclonedx", &reference])
@@ -520,13 +547,15 @@ fn signatures_survive_a_copy_and_verify_there_for_an_index_too() {
 
 #[test]
 fn key_problems_are_found_before_anything_is_written() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(29, 1, 512);
+    let Some(mut bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(29, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let mut env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let reference = format!("{}/prod/app:1", reg.host());
     env.env("COSIGN_PASSWORD", "not-the-password-123");
     let out = env.run(&["sign", &reference]);

@@ -13,7 +13,6 @@ use crate::support::trivy::{
     build_fixture_image, captured_reports_dir, findings, fresh_cache_dir, run_trivy_raw,
     trivy_db_cache, Finding,
 };
-use crate::support::Registry;
 
 /// The stable registry address written into the captured reports.
 const CAPTURED_HOST: &str = "127.0.0.1:5000";
@@ -33,12 +32,22 @@ fn expected(rows: &[[&str; 6]]) -> Vec<Finding> {
     rows
 }
 
-/// Builds and pushes fixture image `name`, scans it with the real Trivy, and
-/// returns its report. Also checks it against the captured one.
-fn scan_fixture(name: &str) -> Value {
-    let registry = Registry::plain();
+/// A bed with fixture image `name` built and pushed as
+/// `vimes-fixtures/NAME:1` to the registry `reg`.
+fn fixture_bed(name: &str) -> Option<TestBed> {
+    TestBed::builder()
+        .tool("trivy")
+        .registry("reg")
+        .fixture("reg", name, &format!("vimes-fixtures/{name}"), "1")
+        .build()
+}
+
+/// Scans fixture image `name` of `bed` (see [`fixture_bed`]) with the real
+/// Trivy, and returns its report. Also checks it against the captured one.
+fn scan_fixture(bed: &TestBed, name: &str) -> Value {
+    let registry = bed.reg("reg");
     let repo = format!("vimes-fixtures/{name}");
-    let digest = build_fixture_image(&registry, name, &repo, "1");
+    let digest = bed.digest(&format!("{repo}:1"));
     let image_ref = format!("{}/{repo}:1", registry.host());
     let raw = run_trivy_raw(&fresh_cache_dir(), &image_ref, &[], &[]);
     let report: Value = serde_json::from_str(&raw)
@@ -178,15 +187,10 @@ fn db_is_built_with_trivy_metadata() {
 
 #[test]
 fn vulnerable_image_reports_exactly_the_designed_findings() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .build()
-    else {
+    let Some(bed) = fixture_bed("vulnerable") else {
         return;
     };
-    let report = scan_fixture("vulnerable");
+    let report = scan_fixture(&bed, "vulnerable");
     assert_eq!(
         findings(&report),
         expected(&[
@@ -280,15 +284,10 @@ fn vulnerable_image_reports_exactly_the_designed_findings() {
 
 #[test]
 fn clean_image_reports_nothing() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .build()
-    else {
+    let Some(bed) = fixture_bed("clean") else {
         return;
     };
-    let report = scan_fixture("clean");
+    let report = scan_fixture(&bed, "clean");
     assert_eq!(
         findings(&report),
         expected(&[]),
@@ -306,15 +305,10 @@ fn clean_image_reports_nothing() {
 
 #[test]
 fn unfixed_only_image_reports_the_unfixed_high_and_the_low() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .build()
-    else {
+    let Some(bed) = fixture_bed("unfixed-only") else {
         return;
     };
-    let report = scan_fixture("unfixed-only");
+    let report = scan_fixture(&bed, "unfixed-only");
     assert_eq!(
         findings(&report),
         expected(&[

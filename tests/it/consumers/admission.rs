@@ -4,17 +4,18 @@
 //! CRD, with full predicate-type URIs.
 
 use super::schema::{assert_valid, crd_schema, deprecated_fields, errors, shared_schema};
-use crate::support::TestEnv;
+use crate::support::{TestBed, TestEnv};
 use serde_json::Value;
 
 const CONFIG: &str = "version: 1\nregistries:\n  staging:\n    url: harbor.example.com\n    project: staging\n  production:\n    url: \"harbor.example.com:8443\"\n    project: production\npromotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln, slsaprovenance, spdx]\n";
 
 fn env() -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(CONFIG);
-    env.env("COSIGN_PASSWORD", "admission test");
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+    TestBed::builder()
+        .config_text(CONFIG)
+        .password("admission test")
+        .signing_key("cosign")
+        .ready()
+        .env
 }
 
 fn yaml_documents(stdout: &str) -> Vec<Value> {

@@ -8,10 +8,10 @@
 
 use super::schema::{assert_valid, json_schema};
 use crate::cosign_compat as cc;
-use crate::scan::scan_env;
-use crate::support::trivy::build_fixture_image;
+use crate::scan::scan_bed;
+use crate::support::bed::TestBedBuilder;
 use crate::support::TestBed;
-use crate::support::{Registry, TestEnv, TestImage};
+use crate::support::{Registry, TestImage};
 use serde_json::Value;
 
 const PASSWORD: &str = "cosign names password";
@@ -30,15 +30,14 @@ const COSIGN_TYPES: &[(&str, &str)] = &[
     ("custom", "https://cosign.sigstore.dev/attestation/v1"),
 ];
 
-fn env_for(reg: &Registry, require: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [{require}]\n",
-        reg.host()
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+/// The registry `reg` as `local`, a vimes key pair `cosign.key`/`.pub` to
+/// sign with, and `require` as the required attestations.
+fn attest_bed(require: &str) -> TestBedBuilder {
+    TestBed::builder()
+        .registry("reg")
+        .password(PASSWORD)
+        .signing_config("reg", &format!("  require_attestations: [{require}]\n"))
+        .signing_key("cosign")
 }
 
 /// The statements of the `.att` manifest of `repo@digest`, each checked with
@@ -94,12 +93,21 @@ fn is_rfc3339_utc(s: &str) -> bool {
 
 #[test]
 fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let Some(mut bed) = attest_bed("slsaprovenance02, spdxjson, link, openvex")
+        .image(
+            "reg",
+            "team/app",
+            Some("1"),
+            TestImage::random(1901, 1, 512),
+        )
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = reg.push("team/app", Some("1"), &TestImage::random(1901, 1, 512));
-    let mut env = env_for(reg, "slsaprovenance02, spdxjson, link, openvex");
+    let digest = bed.digest("team/app:1").to_string();
+    // A second environment on the registry, requiring no attestation.
+    let mut plain = bed.sibling(attest_bed(""));
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let reference = format!("{}/team/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     let custom_text = "build 1234 on ci.example.com\nnot JSON, as cosign allows\n";
@@ -175,7 +183,6 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
     assert_eq!(found[0].0, "https://slsa.dev/provenance/v1");
     // signing.require_attestations (v0.2, link, ...) still holds for it.
     env.run(&["verify", &v1_ref]).assert_code(1);
-    let mut plain = env_for(reg, "");
     plain.write("cosign.pub", env.read("cosign.pub"));
     plain
         .run(&[
@@ -204,16 +211,15 @@ fn attest_types_carry_cosigns_predicate_types_and_custom_is_wrapped() {
 
 #[test]
 fn vuln_predicate_of_a_scan_is_valid_against_cosigns_vuln_spec() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/clean0", "1")
+        .fixture("reg", "clean", "staging/clean1", "1")
         .build()
     else {
         return;
     };
     let schema = json_schema("cosign/cosign-vuln-predicate.schema.json");
-    let reg = Registry::plain();
+    let reg = &bed.regs["reg"];
     for (i, (extra, db_uri)) in [
         ("", "ghcr.io/aquasecurity/trivy-db:2"),
         (
@@ -225,16 +231,17 @@ fn vuln_predicate_of_a_scan_is_valid_against_cosigns_vuln_spec() {
     .enumerate()
     {
         let repo = format!("staging/clean{i}");
-        let digest = build_fixture_image(&reg, "clean", &repo, "1");
-        let env = scan_env(
-            &reg,
-            &format!("signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{extra}"),
+        let digest = bed.digest(&format!("{repo}:1"));
+        let env = bed.sibling(
+            scan_bed(&format!(
+                "signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{extra}"
+            ))
+            .signing_key("cosign"),
         );
-        env.run(&["key", "generate"]).assert_code(0);
         let image = format!("{}/{repo}:1", reg.host());
         env.run(&["scan", "--no-cache", "--attach", &image])
             .assert_code(0);
-        let found = statements(&reg, &repo, &digest, &env.read("cosign.pub"));
+        let found = statements(reg, &repo, digest, &env.read("cosign.pub"));
         let [(annotation, statement)] = &found[..] else {
             panic!("one attestation expected: {found:?}");
         };

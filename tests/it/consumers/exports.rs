@@ -4,11 +4,10 @@
 //! valid against the OpenVEX schema; Harbor's allowlist says what it widens.
 
 use super::schema::{assert_valid, json_schema};
-use crate::scan::scan_env;
+use crate::scan::scan_bed;
 use crate::support::dates::{real_day, real_today};
-use crate::support::trivy::{build_fixture_image, findings, fresh_cache_dir, run_trivy_raw};
-use crate::support::TestBed;
-use crate::support::TestEnv;
+use crate::support::trivy::{findings, fresh_cache_dir, run_trivy_raw};
+use crate::support::{TestBed, TestEnv};
 use std::collections::BTreeSet;
 
 /// The exceptions of the scenario, signed by the approver:
@@ -29,7 +28,7 @@ fn signed_exceptions(env: &mut TestEnv) {
          - id: CVE-2099-0005\n  reason: requests is not used at runtime\n  expires: {later}\n  approved_by: sec@example.com\n"
     );
     env.write("security/exceptions.yaml", yaml);
-    // vimes judges "today" by VIMES_TODAY in scan_env; make it the real day
+    // vimes judges "today" by VIMES_TODAY in scan_bed; make it the real day
     // so that vimes and Trivy agree on what is in force.
     env.env("VIMES_TODAY", &today);
     env.run(&["exceptions", "sign", "--key", "security/team.key"])
@@ -51,18 +50,15 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(mut bed) = scan_bed("")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(reg, "");
-    signed_exceptions(&mut env);
+    let digest = bed.digests["staging/vuln:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
+    signed_exceptions(env);
     let by_digest = format!("{}/staging/vuln@{digest}", reg.host());
     let cache = fresh_cache_dir();
     let baseline = trivy_report(&cache, &by_digest, &[]);
@@ -169,14 +165,15 @@ fn trivy_drops_exactly_the_excepted_findings_with_the_exported_files() {
 
 #[test]
 fn harbor_allowlist_says_what_it_widens() {
-    let mut env = TestEnv::new();
-    env.env("COSIGN_PASSWORD", "approver")
-        .env("VIMES_TODAY", "2026-11-29");
-    env.config_yaml(
-        "version: 1\npolicy:\n  exceptions: exceptions.yaml\n  approvers: [team.pub]\n",
-    );
-    env.run(&["key", "generate", "--output-prefix", "team"])
-        .assert_code(0);
+    let mut env = TestBed::builder()
+        .password("approver")
+        .env("VIMES_TODAY", "2026-11-29")
+        .config_text(
+            "version: 1\npolicy:\n  exceptions: exceptions.yaml\n  approvers: [team.pub]\n",
+        )
+        .signing_key("team")
+        .ready()
+        .env;
     env.write(
         "exceptions.yaml",
         "version: 1\nexceptions:\n- id: CVE-2099-0001\n  reason: r\n  expires: 2027-01-01\n  approved_by: a@example.com\n\

@@ -4,10 +4,8 @@
 //! properties it reads), using the real Trivy on a real image.
 
 use super::schema::{assert_valid, json_schema};
-use crate::scan::scan_env;
-use crate::support::trivy::build_fixture_image;
+use crate::scan::scan_bed;
 use crate::support::TestBed;
-use crate::support::TestEnv;
 use serde_json::Value;
 
 /// GitHub's documented requirements that the schema does not state.
@@ -120,18 +118,20 @@ fn assert_valid_for_schemas_and_github(sarif: &Value) {
 /// move), relative URIs for awkward file names.
 #[test]
 fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
-    let mut env = TestEnv::new();
-    env.config_yaml(
+    let mut env = TestBed::builder()
+        .config_text(
         "version: 1\npolicy:\n  allowed_registries: [registry.example.com/prod]\n  require_digest: true\n",
     )
-    .write(
+    .file(
         "svc:a/Dockerfile",
         "FROM alpine:latest\nFROM alpine:latest\nFROM registry.example.com/prod/base:1\n",
     )
-    .write(
+    .file(
         "k8s/app.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
-    );
+    )
+        .ready()
+        .env;
     let out = env.run(&["--output", "sarif", "check", "svc:a", "k8s"]);
     out.assert_code(1);
     let sarif = out.json();
@@ -162,17 +162,14 @@ fn check_sarif_is_valid_for_the_schema_and_github_and_stable_when_lines_move() {
 
 #[test]
 fn scan_sarif_is_valid_for_the_schema_and_github_and_stable_across_runs() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let env = scan_env(reg, "");
+    let digest = bed.digests["staging/vuln:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     env.run(&[
         "exceptions",
         "add",

@@ -2,30 +2,22 @@
 //! regression tests: each states the behaviour the security model asks for.
 
 use super::Bed;
-use crate::support::TestBed;
-use crate::support::{push_image, TestImage};
+use crate::support::{push_image, TestBed, TestImage};
 
 /// A human rejected this digest (`vimes review --reject`); `promote --yes`
 /// must not approve it anyway (once, `--yes` recorded a fresh approval over
 /// the saved rejection and the image was promoted).
 #[test]
 fn a_saved_rejection_is_not_overridden_by_yes() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .build()
-    else {
+    let Some(bed) = Bed::get() else {
         return;
     };
-    let bed = Bed::get();
     let env = bed.env();
     env.run(&["review", "--reject", "rejected:1"])
         .assert_code(1);
     let out = env.run(&["--yes", "promote", "rejected:1"]);
     let tagged = bed
-        .production
+        .production()
         .client()
         .manifest_exists("production/rejected", "1");
     assert!(
@@ -41,16 +33,9 @@ fn a_saved_rejection_is_not_overridden_by_yes() {
 /// would otherwise apply an exception that expired on 2027-01-31).
 #[test]
 fn a_malformed_vimes_today_is_an_error() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .build()
-    else {
+    let Some(bed) = Bed::get() else {
         return;
     };
-    let bed = Bed::get();
     let mut env = bed.env();
     env.env("VIMES_TODAY", "2027/02/01");
     let out = env.run(&["scan", "tiff:1"]);
@@ -64,16 +49,9 @@ fn a_malformed_vimes_today_is_an_error() {
 /// and the signed vuln and promotion attestations.
 #[test]
 fn vimes_today_is_named_in_output_audit_and_evidence() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .build()
-    else {
+    let Some(bed) = Bed::get() else {
         return;
     };
-    let bed = Bed::get();
     let mut env = bed.env();
     let today = "2026-11-29";
     env.env("VIMES_TODAY", today);
@@ -86,7 +64,7 @@ fn vimes_today_is_named_in_output_audit_and_evidence() {
     assert_eq!(out.json()["today_overridden"], today, "{}", out.dump());
 
     let digest = push_image(
-        &bed.staging,
+        bed.staging(),
         "staging/today",
         Some("1"),
         &TestImage::random(9209, 1, 1024),
@@ -143,7 +121,7 @@ fn vimes_today_is_named_in_output_audit_and_evidence() {
 /// (predicate type, predicate) of every attestation of `repo@digest` in production.
 fn attested_predicates(bed: &Bed, repo: &str, digest: &str) -> Vec<(String, serde_json::Value)> {
     use base64::Engine as _;
-    let client = bed.production.client();
+    let client = bed.production().client();
     let (_, bytes, _) = client
         .get_manifest(repo, &crate::support::attestation_tag(digest))
         .expect(".att manifest");
@@ -178,16 +156,9 @@ fn attested_predicates(bed: &Bed, repo: &str, digest: &str) -> Vec<(String, serd
 /// gives it away once vimes has seen the newer one.
 #[test]
 fn an_older_signed_exceptions_file_restored_after_a_withdrawal_is_refused() {
-    let Some(_bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
-        .build()
-    else {
+    let Some(bed) = Bed::get() else {
         return;
     };
-    let bed = Bed::get();
     let mut env = bed.env();
     let (file, sig) = ("security/exceptions.yaml", "security/exceptions.yaml.sig");
     let (old, old_sig) = (env.read(file), env.read(sig));
@@ -216,7 +187,7 @@ fn an_older_signed_exceptions_file_restored_after_a_withdrawal_is_refused() {
 /// exceptions file).
 #[test]
 fn exceptions_with_far_expiry_loose_dates_or_merge_keys_are_invalid() {
-    let mut env = crate::support::TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     let add = |expires: &str| {
         env.run(&[
             "exceptions",

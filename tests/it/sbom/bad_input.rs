@@ -9,12 +9,13 @@ use serde_json::json;
 
 /// A vimes.yaml for `reg` (plain HTTP) with `extra` appended; no keys.
 fn plain_env(reg: &Registry, extra: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n{extra}",
-        reg.host()
-    ));
-    env
+    TestBed::builder()
+        .config_text(&format!(
+            "version: 1\nregistries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n{extra}",
+            reg.host()
+        ))
+        .ready()
+        .env
 }
 
 /// A stand-in for Syft: `version` answers as Syft 1.18.1 does; otherwise
@@ -176,7 +177,7 @@ fn credentials_reach_syft_only_through_its_environment() {
 
 #[test]
 fn bad_sboms_advisories_ranges_and_inventories_are_usage_errors() {
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     env.run(&["sbom", "query", "--package", "zlib1g"])
         .assert_code(2)
         .assert_stderr_contains("index SBOMs first");
@@ -337,7 +338,7 @@ fn peak_rss(env: &TestEnv, args: &[&str]) -> (i32, u64) {
 
 #[test]
 fn a_100_mb_sbom_is_indexed_in_bounded_memory() {
-    let env = TestEnv::new();
+    let env = TestBed::builder().ready().env;
     let size = 100 * 1024 * 1024;
     let packages = write_big_sbom(&env.path("big.cdx.json"), size);
     let (code, peak) = peak_rss(&env, &["sbom", "index", "big.cdx.json"]);

@@ -2,7 +2,7 @@
 //! image's own files that are 70,000 characters long (item 6), and input
 //! files that are FIFOs or devices, which used to block forever (item 13).
 
-use crate::support::TestEnv;
+use crate::support::{TestBed, TestEnv};
 use serde_json::json;
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ fn sbom_with(components: serde_json::Value) -> String {
 fn a_70000_character_version_or_name_is_listed_not_a_panic() {
     let long_version = format!("1:{}", "9".repeat(70_000));
     let long_name = format!("lib{}", "x".repeat(70_000));
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     env.write(
         "evil.cdx.json",
         sbom_with(json!([
@@ -72,7 +72,7 @@ fn mkfifo(env: &TestEnv, rel: &str) -> String {
 
 #[test]
 fn fifos_and_devices_given_as_input_are_refused_at_once() {
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     // A hang is the bug: it must not cost the default two minutes per case.
     env.timeout(Duration::from_secs(30));
     let fifo = mkfifo(&env, "advisory.json");

@@ -1,21 +1,23 @@
 //! `sbom index --repository` with package, range and PURL queries, and OSV
 //! advisories that must return exactly the affected digests.
 
-use super::{image, matches, sbom_env};
-use crate::support::TestBed;
+use super::{image, matches, sbom_bed};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 #[test]
 fn repository_index_and_package_queries() {
-    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
+    let Some(bed) = sbom_bed("sbom:\n  inventory: state/sbom.db\n")
+        .image("reg", "team/api", Some("1.0"), image('A'))
+        .image("reg", "team/api", Some("latest"), image('A'))
+        .image("reg", "team/api", Some("2.0"), image('B'))
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let a = reg.push("team/api", Some("1.0"), &image('A'));
-    reg.push("team/api", Some("latest"), &image('A'));
-    let b = reg.push("team/api", Some("2.0"), &image('B'));
-    let env = sbom_env(reg, "sbom:\n  inventory: state/sbom.db\n");
+    let a = bed.digests["team/api:1.0"].clone();
+    let b = bed.digests["team/api:2.0"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     for tag in ["1.0", "2.0"] {
         env.run(&[
             "-q",
@@ -153,11 +155,10 @@ const UNRELATED_ADVISORY: &str = r#"{
 
 #[test]
 fn osv_advisory_returns_exactly_the_affected_digests() {
-    let Some(bed) = TestBed::builder().tool("syft").registry("reg").build() else {
+    let Some(mut bed) = sbom_bed("").build() else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let mut env = sbom_env(reg, "");
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.write(
         "sboms/README",
         "SBOM files of the advisory test; only *.json is indexed",

@@ -4,12 +4,10 @@
 //! is reused only while it is recent, so a promotion never attests a scan
 //! the policy already refuses.
 
-use super::scan_env;
+use super::scan_bed;
 use crate::cosign_compat as cc;
 use crate::support::dates::unix_seconds;
-use crate::support::trivy::build_fixture_image;
 use crate::support::Registry;
-use crate::support::TestBed;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
@@ -83,20 +81,15 @@ fn policy_admits(policy: &Value, statements: &[Value]) -> bool {
 
 #[test]
 fn a_re_scan_replaces_this_keys_stale_vuln_attestation_and_the_policy_admits() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
-        .build()
+    let Some(mut bed) =
+        scan_bed("signing:\n  public_keys: [security/team.pub]\n  require_attestations: [vuln]\n")
+            .fixture("reg", "clean", "staging/app", "1")
+            .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let digest = build_fixture_image(reg, "clean", "staging/app", "1");
-    let mut env = scan_env(
-        reg,
-        "signing:\n  public_keys: [security/team.pub]\n  require_attestations: [vuln]\n",
-    );
+    let digest = bed.digests["staging/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     env.run(&["key", "generate", "--output-prefix", "other"])
         .assert_code(0);
     // Nine days old, by the key the cluster trusts and by another key.
@@ -153,17 +146,13 @@ fn serde_yaml_like(text: &str) -> Value {
 
 #[test]
 fn a_cached_report_older_than_a_day_is_not_reused() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/app", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    build_fixture_image(reg, "clean", "staging/app", "1");
-    let env = scan_env(reg, "");
+    let env = &bed.env;
     let first = env.run(&["--output", "json", "scan", "app:1"]);
     first.assert_code(0);
     assert_eq!(first.json()["cached"], false);
@@ -204,17 +193,13 @@ fn a_cached_report_older_than_a_day_is_not_reused() {
 /// is not trusted as recent: Trivy runs again.
 #[test]
 fn a_cached_report_from_the_future_is_not_reused() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/app", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    build_fixture_image(reg, "clean", "staging/app", "1");
-    let env = scan_env(reg, "");
+    let env = &bed.env;
     env.run(&["--output", "json", "scan", "app:1"])
         .assert_code(0);
     let scans = env.path(".cache/vimes/scans");

@@ -2,9 +2,7 @@
 //! files next to vimes.yaml, variables in the environment and the user's
 //! home never change what Trivy reports or what Syft catalogues.
 
-use super::scan_env;
-use crate::support::trivy::build_fixture_image;
-use crate::support::TestBed;
+use super::scan_bed;
 
 const IDS: [&str; 3] = ["CVE-2099-0001", "CVE-2099-0002", "CVE-2099-0004"];
 
@@ -20,17 +18,13 @@ fn blocked_ids(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn trivy_ignore_and_config_files_and_variables_waive_nothing() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(mut bed) = scan_bed("")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(reg, "");
+    let env = &mut bed.env;
     let ignores = IDS.join("\n") + "\n";
     env.write(".trivyignore", &ignores);
     env.write(
@@ -68,18 +62,14 @@ fn trivy_ignore_and_config_files_and_variables_waive_nothing() {
 
 #[test]
 fn syft_config_files_and_variables_drop_no_package() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
+    let Some(mut bed) = scan_bed("")
         .tool("syft")
-        .registry("reg")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let mut env = scan_env(reg, "");
+    let (reg, env) = (&bed.regs["reg"], &mut bed.env);
     let drop_dpkg = "select-catalogers:\n  - \"-dpkg-db-cataloger\"\n";
     env.write(".syft.yaml", drop_dpkg);
     env.write(".config/syft/config.yaml", drop_dpkg);

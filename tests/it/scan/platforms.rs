@@ -2,11 +2,10 @@
 //! index is scanned and the verdict is their union, so a clean `linux/amd64`
 //! never vouches for a vulnerable `linux/arm64`.
 
-use super::scan_env;
+use super::scan_bed;
 use crate::support::oci::{sha256_digest, OCI_INDEX};
 use crate::support::trivy::build_fixture_image;
 use crate::support::Registry;
-use crate::support::TestBed;
 use serde_json::json;
 
 /// Pushes `staging/multi:1`, an OCI index of the clean fixture as
@@ -71,21 +70,19 @@ pub fn cyclonedx_platforms_of(doc: &serde_json::Value, name: &str) -> Vec<String
 
 #[test]
 fn a_vulnerable_platform_blocks_the_whole_index_and_is_named() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .push_with("reg", "staging/multi:1", |reg| {
+            push_two_platform_index(reg, &[])
+        })
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let index = push_two_platform_index(reg, &[]);
-    let env = scan_env(reg, "");
+    let (index, env) = (bed.digest("staging/multi:1"), &bed.env);
     let out = env.run(&["--output", "json", "scan", "multi:1"]);
     out.assert_code(1);
     let doc = out.json();
-    assert_eq!(doc["digest"], index.as_str(), "{}", out.dump());
+    assert_eq!(doc["digest"], index, "{}", out.dump());
     assert_eq!(doc["platforms"], json!(["linux/amd64", "linux/arm64"]));
     let blocked: Vec<(&str, &str)> = doc["verdict"]["findings"]
         .as_array()
@@ -128,17 +125,29 @@ fn a_vulnerable_platform_blocks_the_whole_index_and_is_named() {
 
 #[test]
 fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/single", "amd64")
+        .fixture("reg", "vulnerable", "staging/single", "att")
+        .push_with("reg", "staging/single:1", index_with_an_attestation_entry)
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    build_fixture_image(reg, "clean", "staging/single", "amd64");
-    build_fixture_image(reg, "vulnerable", "staging/single", "att");
+    let env = &bed.env;
+    let out = env.run(&["--output", "json", "scan", "single:1"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.json()["platforms"],
+        json!(["linux/amd64"]),
+        "{}",
+        out.dump()
+    );
+}
+
+/// Pushes `staging/single:1`, an index of `staging/single:amd64` as
+/// `linux/amd64` and of `staging/single:att` as a BuildKit attestation
+/// manifest; returns its digest.
+fn index_with_an_attestation_entry(reg: &Registry) -> String {
     let client = reg.client();
     let (clean_type, clean, clean_digest) = client.get_manifest("staging/single", "amd64").unwrap();
     let (att_type, att, att_digest) = client.get_manifest("staging/single", "att").unwrap();
@@ -157,15 +166,7 @@ fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
     }))
     .unwrap();
     client.push_manifest("staging/single", "1", OCI_INDEX, &index);
-    let env = scan_env(reg, "");
-    let out = env.run(&["--output", "json", "scan", "single:1"]);
-    out.assert_code(0);
-    assert_eq!(
-        out.json()["platforms"],
-        json!(["linux/amd64"]),
-        "{}",
-        out.dump()
-    );
+    sha256_digest(&index)
 }
 
 /// The SBOM half of item 1: `vimes sbom` of an index catalogues every
@@ -174,23 +175,21 @@ fn the_clean_platform_alone_passes_and_attestation_entries_are_not_images() {
 /// only the `linux/arm64` image holds.
 #[test]
 fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
+    let Some(bed) = scan_bed("")
         .tool("syft")
-        .registry("reg")
+        .push_with("reg", "staging/multi:1", |reg| {
+            push_index(
+                reg,
+                "staging/multi",
+                &[("clean", "amd64"), ("unfixed-only", "arm64")],
+                &[],
+            )
+        })
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let index = push_index(
-        reg,
-        "staging/multi",
-        &[("clean", "amd64"), ("unfixed-only", "arm64")],
-        &[],
-    );
-    let env = scan_env(reg, "");
+    let (index, env) = (bed.digest("staging/multi:1"), &bed.env);
     for (format, file) in [
         ("cyclonedx-json", "multi.cdx.json"),
         ("spdx-json", "multi.spdx.json"),
@@ -248,7 +247,7 @@ fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
     out.assert_code(0);
     let text = out.stdout.clone();
     assert!(
-        text.contains(&index),
+        text.contains(index),
         "the index digest is the subject: {}",
         out.dump()
     );
@@ -259,29 +258,27 @@ fn the_sbom_of_an_index_lists_every_platform_and_the_inventory_finds_them() {
 /// runs the real Syft for every platform but `linux/arm64`'s manifest.
 #[test]
 fn a_platform_syft_cannot_catalogue_fails_the_whole_sbom_naming_it() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
+    // Found on the test's PATH, where the stand-in is written.
+    let Some(mut bed) = scan_bed("tools:\n  syft:\n    path: syft-but-arm64\n")
         .tool("syft")
-        .registry("reg")
+        .push_with("reg", "staging/multi:1", |reg| {
+            push_index(
+                reg,
+                "staging/multi",
+                &[("clean", "amd64"), ("unfixed-only", "arm64")],
+                &[],
+            )
+        })
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    push_index(
-        reg,
-        "staging/multi",
-        &[("clean", "amd64"), ("unfixed-only", "arm64")],
-        &[],
-    );
-    let (_, _, arm64) = reg
+    let (_, _, arm64) = bed.regs["reg"]
         .client()
         .get_manifest("staging/multi", "arm64")
         .expect("the arm64 image");
     let real = crate::support::find_on_path("syft").expect("syft");
-    // Found on the test's PATH, where the stand-in is written.
-    let mut env = scan_env(reg, "tools:\n  syft:\n    path: syft-but-arm64\n");
+    let env = &mut bed.env;
     env.write_executable(
         "syft-but-arm64",
         &format!(

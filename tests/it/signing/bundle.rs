@@ -3,7 +3,7 @@
 //! referrers API (fake Harbor) and the tag-schema fallback (docker-registry);
 //! bundles vimes did not make, verified or refused with the reason.
 
-use super::{signing_env, PASSWORD};
+use super::{signing_bed, PASSWORD};
 use crate::cosign_compat::bundle::{self as cb, BUNDLE, SIGN_PREDICATE};
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
 use crate::support::harbor_fake::HarborFake;
@@ -14,13 +14,14 @@ use sha2::Digest as _;
 
 /// vimes.yaml for one registry at `host`, bundle format, vimes key pair.
 pub(super) fn bundle_env(host: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  local:\n    url: \"{host}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n"
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_code(0);
-    env
+    TestBed::builder()
+        .config_text(&format!(
+            "version: 1\nregistries:\n  local:\n    url: \"{host}\"\n    type: oci\n    insecure: true\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n"
+        ))
+        .password(PASSWORD)
+        .signing_key("cosign")
+        .ready()
+        .env
 }
 
 /// base64(sha256(DER)) of a PEM public key: sigstore-go's key hint.
@@ -412,13 +413,15 @@ fn verify_accepts_cosign_bundles_and_says_why_bad_ones_fail() {
 
 #[test]
 fn legacy_format_writes_no_referrers() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(65, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(65, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     env.run(&["sign", &format!("{}/prod/app:1", reg.host())])
         .assert_code(0);
     assert!(cc::read_attachment(reg, "prod/app", &digest, "sig").is_some());

@@ -5,41 +5,49 @@
 use super::PASSWORD;
 use crate::cosign_compat::bundle::{self as cb, SIGN_PREDICATE};
 use crate::cosign_compat::ForeignKey;
-use crate::support::harbor_fake::HarborFake;
 use crate::support::TestBed;
-use crate::support::{push_index, Registry, TestImage};
+use crate::support::{registry_entry, TestImage};
 use serde_json::json;
 
 #[test]
 fn bundle_referrers_survive_a_copy_and_verify_there_for_an_index_too() {
-    let Some(bed) = TestBed::builder().tool("docker-registry").build() else {
-        return;
-    };
-    let (a, b) = (Registry::plain(), Registry::plain());
-    let fake = HarborFake::start();
-    fake.create_project("staging");
     let amd = TestImage::random_platform(71, "linux", "amd64", 1, 512);
     let arm = TestImage::random_platform(72, "linux", "arm64", 1, 512);
-    let index = push_index(
-        &a,
-        "staging/multi",
-        Some("1"),
-        &[("linux", "amd64", &amd), ("linux", "arm64", &arm)],
-    );
-    let mut env = bed.env;
-    let registry = |name: &str, host: String| {
-        format!("  {name}:\n    url: \"{host}\"\n    type: oci\n    insecure: true\n")
-    };
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n{}{}{}signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n",
-        registry("a", a.host()),
-        registry("b", b.host()),
-        registry("h", fake.host()),
-    ));
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.run(&["key", "generate"]).assert_code(0);
     let foreign = ForeignKey::from_seed(51);
-    env.write("foreign.pub", foreign.public_pem());
+    let Some(bed) = TestBed::builder()
+        .registries(["a", "b"])
+        .harbor()
+        .password(PASSWORD)
+        .signing_key("cosign")
+        .config(|e| {
+            format!(
+                "version: 1\nregistries:\n{}{}{}signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  format: bundle\n",
+                registry_entry("a", &e.host("a"), false, ""),
+                registry_entry("b", &e.host("b"), false, ""),
+                registry_entry("h", &e.harbor().host(), false, ""),
+            )
+        })
+        .file("foreign.pub", foreign.public_pem())
+        .index(
+            "a",
+            "staging/multi",
+            Some("1"),
+            vec![("linux", "amd64", amd.clone()), ("linux", "arm64", arm.clone())],
+        )
+        .build()
+    else {
+        return;
+    };
+    let index = bed.digest("staging/multi:1").to_string();
+    let TestBed {
+        env, regs, harbor, ..
+    } = bed;
+    let (a, b, fake) = (
+        &regs["a"],
+        &regs["b"],
+        harbor.as_ref().expect("the Harbor fake"),
+    );
+    fake.create_project("staging");
     let at = |host: String| format!("{host}/staging/multi");
 
     // vimes signs the index; cosign (here: the test) signed the amd64 manifest.

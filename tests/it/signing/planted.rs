@@ -4,37 +4,20 @@
 //! added", then a verification failure on every attempt). Real registries,
 //! Trivy, Syft and buildah, in both signature formats' legacy layout.
 
-use super::PASSWORD;
+use super::promotion_bed;
 use crate::cosign_compat as cc;
-use crate::support::trivy::{build_fixture_image, trivy_db_cache};
-use crate::support::TestBed;
-use crate::support::{Registry, TestImage};
+use crate::support::TestImage;
 
 #[test]
 fn a_planted_attestation_for_another_digest_is_not_already_attested() {
-    let Some(bed) = TestBed::builder()
-        .tool("docker-registry")
-        .tool("trivy")
-        .tool("buildah")
-        .tool("syft")
+    let Some(mut bed) = promotion_bed("")
+        .fixture("staging", "clean", "staging/web", "1.0")
         .build()
     else {
         return;
     };
-    let (staging, production) = (Registry::plain(), Registry::plain());
-    let mut env = bed.env;
-    env.env("TRIVY_CACHE_DIR", trivy_db_cache().display().to_string());
-    env.env("XDG_CACHE_HOME", env.path(".cache").display().to_string());
-    env.env("XDG_DATA_HOME", env.path(".data").display().to_string());
-    env.env("COSIGN_PASSWORD", PASSWORD);
-    env.env("USER", "ci-bot");
-    env.config_yaml(&format!(
-        "version: 1\nregistries:\n  staging:\n    url: \"{}\"\n    project: staging\n    type: oci\n    insecure: true\n  production:\n    url: \"{}\"\n    project: production\n    type: oci\n    insecure: true\n    immutable: true\npromotion:\n  from: staging\n  to: production\nsigning:\n  key: cosign.key\n  public_keys: [cosign.pub]\n  require_attestations: [cyclonedx, vuln]\n",
-        staging.host(),
-        production.host()
-    ));
-    env.run(&["key", "generate"]).assert_code(0);
-    let first = build_fixture_image(&staging, "clean", "staging/web", "1.0");
+    let first = bed.digest("staging/web:1.0").to_string();
+    let (staging, production, env) = (&bed.regs["staging"], &bed.regs["production"], &mut bed.env);
     env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
     let second = staging.push(
         "staging/web",
@@ -77,7 +60,7 @@ fn a_planted_attestation_for_another_digest_is_not_already_attested() {
     );
     // The planted layers stay (vimes appends), and count for nothing.
     let (_, manifest) =
-        cc::read_attachment(&production, "production/web", &second, "att").expect(".att");
+        cc::read_attachment(production, "production/web", &second, "att").expect(".att");
     assert_eq!(manifest["layers"].as_array().unwrap().len(), 8);
     let verify = env.run(&[
         "--output",

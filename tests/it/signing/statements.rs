@@ -5,7 +5,7 @@
 //! unverified strings only escaped. Also cosign's warning for a private key
 //! file others can read.
 
-use super::{signing_env, PASSWORD};
+use super::{signing_bed, PASSWORD};
 use crate::cosign_compat::{self as cc, ForeignKey, Layer};
 use crate::support::TestBed;
 use crate::support::TestImage;
@@ -199,13 +199,15 @@ fn attestations_count_only_with_an_in_toto_type_and_this_repository_on_the_match
 
 #[test]
 fn verify_text_output_cannot_be_forged_by_a_registry_writer() {
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(2014, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(2014, 1, 512);
-    let digest = reg.push("prod/app", Some("1"), &image);
-    let env = signing_env(reg);
+    let digest = bed.digests["prod/app:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let reference = format!("{}/prod/app:1", reg.host());
     env.run(&["sign", &reference]).assert_code(0);
     // Anyone who can push can annotate a layer; nothing here is signed.
@@ -255,13 +257,14 @@ fn verify_text_output_cannot_be_forged_by_a_registry_writer() {
 #[test]
 fn a_private_key_others_can_read_signs_with_a_warning() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(bed) = TestBed::builder().registry("reg").build() else {
+    let image = TestImage::random(2017, 1, 512);
+    let Some(bed) = signing_bed()
+        .image("reg", "prod/app", Some("1"), image.clone())
+        .build()
+    else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let image = TestImage::random(2017, 1, 512);
-    reg.push("prod/app", Some("1"), &image);
-    let env = signing_env(reg);
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
     let reference = format!("{}/prod/app:1", reg.host());
     let key = env.path("cosign.key");
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -3,7 +3,7 @@
 //! a snapshot, and a removed one fails until its stale snapshot goes.
 
 use super::{assert_snapshot, snapshot_dir, Normaliser};
-use crate::support::TestEnv;
+use crate::support::{TestBed, TestEnv};
 use std::collections::BTreeSet;
 
 const PREFIX: &str = "help__";
@@ -11,7 +11,7 @@ const PREFIX: &str = "help__";
 /// A sealed env whose help is laid out the same everywhere: clap wraps help
 /// to the terminal, and with no terminal to `COLUMNS`.
 fn help_env() -> TestEnv {
-    let mut env = TestEnv::new();
+    let mut env = TestBed::builder().ready().env;
     env.env("COLUMNS", "100");
     env
 }

@@ -2,6 +2,7 @@
 //! it without a TTY (stdout and stderr), on the test bed's fixture images.
 
 use super::{assert_snapshot, transcript, Normaliser};
+use crate::scan::scan_bed;
 use crate::support::trivy::{build_fixture_image, trivy_db_cache};
 use crate::support::TestBed;
 use crate::support::{TestEnv, TestImage};
@@ -39,19 +40,17 @@ fn key_fingerprint(env: &TestEnv, rel: &str) -> String {
 
 #[test]
 fn scan_of_a_clean_image_passes_and_of_a_vulnerable_one_is_blocked() {
-    let Some(bed) = TestBed::builder()
-        .tool("trivy")
-        .tool("buildah")
-        .registry("reg")
+    let Some(bed) = scan_bed("")
+        .fixture("reg", "clean", "staging/clean", "1")
+        .fixture("reg", "vulnerable", "staging/vuln", "1")
         .build()
     else {
         return;
     };
-    let reg = &bed.regs["reg"];
-    let clean = build_fixture_image(reg, "clean", "staging/clean", "1");
-    let vuln = build_fixture_image(reg, "vulnerable", "staging/vuln", "1");
-    let env = crate::scan::scan_env(reg, "");
-    let n = normaliser(&env)
+    let clean = bed.digests["staging/clean:1"].clone();
+    let vuln = bed.digests["staging/vuln:1"].clone();
+    let (reg, env) = (&bed.regs["reg"], &bed.env);
+    let n = normaliser(env)
         .known(reg.host(), "127.0.0.1:[registry-port]")
         .known(&clean, "[clean-digest]")
         .known(&vuln, "[vulnerable-digest]");
@@ -120,25 +119,27 @@ fn promote_of_the_clean_image_shows_each_step_and_the_summary() {
 
 #[test]
 fn check_of_a_small_tree_names_each_finding() {
-    let mut env = TestEnv::new();
-    env.config_yaml(
+    let env = TestBed::builder()
+        .config_text(
         "version: 1\npolicy:\n  allowed_registries: [harbor.example.com/base, harbor.example.com/production]\n  require_digest: true\n",
     )
-    .write(
+    .file(
         "Dockerfile",
         "FROM harbor.example.com/base/debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS build\n\
          RUN make\n\
          FROM definitely-legitimate-source/totally-not-malware:latest\n\
          COPY --from=build /out /app\n",
     )
-    .write(
+    .file(
         "k8s/deploy.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: harbor.example.com/production/web:1.4\n        - name: sidecar\n          image: nginx\n",
     )
-    .write(
+    .file(
         "compose.yaml",
         "services:\n  db:\n    image: harbor.example.com/base/postgres:16@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
-    );
+    )
+        .ready()
+        .env;
     let n = normaliser(&env);
     let out = env.run(&["check", "Dockerfile", "k8s", "compose.yaml"]);
     out.assert_code(1);

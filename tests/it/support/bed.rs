@@ -102,6 +102,8 @@ enum Config {
     Registries(Vec<(String, String)>),
     /// Whatever the closure makes of the started bed.
     With(Box<dyn FnOnce(&Endpoints) -> String>),
+    /// This text as it is.
+    Text(String),
 }
 
 enum Push {
@@ -123,6 +125,11 @@ enum Push {
         repo: String,
         tag: String,
     },
+    With {
+        registry: String,
+        key: String,
+        push: Box<dyn FnOnce(&Registry) -> String>,
+    },
 }
 
 /// Declares a test bed; [`TestBedBuilder::build`] starts it.
@@ -135,6 +142,9 @@ pub struct TestBedBuilder {
     keys: Vec<String>,
     password: Option<String>,
     envs: Vec<(String, EnvValue)>,
+    files: Vec<(String, Vec<u8>)>,
+    executables: Vec<(String, String)>,
+    timeout: Option<std::time::Duration>,
     pushes: Vec<Push>,
 }
 
@@ -148,34 +158,55 @@ enum EnvValue {
 
 /// The registries as vimes sees them, for writing vimes.yaml.
 pub struct Endpoints<'a> {
-    bed: &'a TestBed,
+    regs: &'a Named<Registry>,
+    proxies: &'a Named<FaultProxy>,
+    harbor: Option<&'a HarborFake>,
+    home: &'a std::path::Path,
 }
 
 impl Endpoints<'_> {
     /// `host:port` vimes should use for `name`: the fault proxy of a proxied
     /// registry, the Harbor fake for `harbor`, else the registry itself.
     pub fn host(&self, name: &str) -> String {
-        self.bed.host(name)
+        if let Some(proxy) = self.proxies.get(name) {
+            return proxy.host();
+        }
+        if name == "harbor" {
+            if let Some(fake) = self.harbor {
+                return fake.host();
+            }
+        }
+        self.regs[name].host()
     }
 
     /// Whether `name` serves HTTPS.
     pub fn is_tls(&self, name: &str) -> bool {
-        self.bed.is_tls(name)
+        self.regs.get(name).is_some_and(Registry::is_tls)
     }
 
     /// The started registry called `name`.
     pub fn registry(&self, name: &str) -> &Registry {
-        &self.bed.regs[name]
+        &self.regs[name]
     }
 
     /// The Harbor fake ([`TestBedBuilder::harbor`]).
     pub fn harbor(&self) -> &HarborFake {
-        self.bed.harbor()
+        self.harbor
+            .expect("test bed has no Harbor fake: declare it with .harbor()")
     }
 
     /// HOME of the environment.
     pub fn home(&self) -> &std::path::Path {
-        self.bed.env.home()
+        self.home
+    }
+
+    /// The endpoints called staging and production; the only registry for
+    /// both when there is one.
+    fn promotion_pair(&self) -> (String, String) {
+        match self.regs.names()[..] {
+            [only] if only != "staging" => (only.to_string(), only.to_string()),
+            _ => ("staging".to_string(), "production".to_string()),
+        }
     }
 }
 
@@ -299,6 +330,20 @@ impl TestBedBuilder {
             })
     }
 
+    /// vimes.yaml naming the registry `registry` as `local` and signing with
+    /// `cosign.key`, trusting `cosign.pub` (make them with
+    /// `.signing_key("cosign")`), then `extra` (more `signing:` keys when
+    /// indented, else top-level sections).
+    pub fn signing_config(self, registry: &str, extra: &str) -> Self {
+        let (registry, extra) = (registry.to_string(), extra.to_string());
+        self.config(move |e| {
+            format!(
+                "version: 1\nregistries:\n{}signing:\n  key: cosign.key\n  public_keys: [cosign.pub]\n{extra}",
+                registry_entry("local", &e.host(&registry), e.is_tls(&registry), "")
+            )
+        })
+    }
+
     /// vimes.yaml made by `make` once the registries run.
     pub fn config(mut self, make: impl FnOnce(&Endpoints) -> String + 'static) -> Self {
         self.config = Some(Config::With(Box::new(make)));
@@ -355,6 +400,34 @@ impl TestBedBuilder {
         self.env("USER", user)
     }
 
+    /// vimes.yaml with exactly this text.
+    pub fn config_text(mut self, yaml: &str) -> Self {
+        self.config = Some(Config::Text(yaml.to_string()));
+        self
+    }
+
+    /// A file at `rel` in HOME (parents created), written after vimes.yaml
+    /// and the keys.
+    pub fn file(mut self, rel: &str, contents: impl AsRef<[u8]>) -> Self {
+        self.files
+            .push((rel.to_string(), contents.as_ref().to_vec()));
+        self
+    }
+
+    /// An executable script `name` in the bin dir first on PATH (see
+    /// [`TestEnv::write_executable`]).
+    pub fn executable(mut self, name: &str, script: &str) -> Self {
+        self.executables
+            .push((name.to_string(), script.to_string()));
+        self
+    }
+
+    /// Limit for each run of vimes (see [`TestEnv::timeout`]).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Pushes `image` to `registry` as `repo` (under `tag`, or by digest);
     /// its digest is [`TestBed::digest`] of `repo:tag` (or `repo`).
     pub fn image(
@@ -406,6 +479,23 @@ impl TestBedBuilder {
         self.tool("buildah")
     }
 
+    /// Pushes to `registry` with `push` (for images the other declarations
+    /// cannot describe); the digest it returns is [`TestBed::digest`] of
+    /// `key`.
+    pub fn push_with(
+        mut self,
+        registry: &str,
+        key: &str,
+        push: impl FnOnce(&Registry) -> String + 'static,
+    ) -> Self {
+        self.pushes.push(Push::With {
+            registry: registry.to_string(),
+            key: key.to_string(),
+            push: Box::new(push),
+        });
+        self
+    }
+
     /// Checks the tools, then starts everything declared. None when a tool is
     /// missing and the test should skip (a panic instead under `CI=true`).
     pub fn build(self) -> Option<TestBed> {
@@ -439,9 +529,9 @@ impl TestBedBuilder {
             harbor: None,
             digests: Named::new(),
         };
-        for (name, kind) in self.registries {
+        for (name, kind) in &self.registries {
             let proxied = matches!(kind, RegistryKind::Proxied);
-            let registry = match kind {
+            let registry = match kind.clone() {
                 RegistryKind::Plain | RegistryKind::Proxied => Registry::plain(),
                 RegistryKind::Tls => Registry::tls(),
                 RegistryKind::TlsAuth(user, password) => Registry::tls_auth(&user, &password),
@@ -449,39 +539,69 @@ impl TestBedBuilder {
             };
             if proxied {
                 bed.proxies
-                    .insert(&name, FaultProxy::start(&registry.host()));
+                    .insert(name, FaultProxy::start(&registry.host()));
             }
-            bed.regs.insert(&name, registry);
+            bed.regs.insert(name, registry);
         }
         if self.harbor {
             bed.harbor = Some(HarborFake::start());
         }
+        let TestBed {
+            env,
+            regs,
+            proxies,
+            harbor,
+            digests,
+        } = &mut bed;
+        let pushes = self.prepare(env, regs, proxies, harbor.as_ref());
+        for push in pushes {
+            let (key, digest) = push.run(regs);
+            digests.insert(&key, digest);
+        }
+        bed
+    }
 
+    /// Sets up `env` (environment, keys, vimes.yaml, files) over the started
+    /// registries; returns the images still to push.
+    fn prepare(
+        self,
+        env: &mut TestEnv,
+        regs: &Named<Registry>,
+        proxies: &Named<FaultProxy>,
+        harbor: Option<&HarborFake>,
+    ) -> Vec<Push> {
+        if let Some(timeout) = self.timeout {
+            env.timeout(timeout);
+        }
         for (key, value) in self.envs {
             let value = match value {
                 EnvValue::Text(text) => text,
-                EnvValue::Home(rel) => bed.env.path(&rel).display().to_string(),
+                EnvValue::Home(rel) => env.path(&rel).display().to_string(),
                 EnvValue::TrivyCache => trivy_db_cache().display().to_string(),
             };
-            bed.env.env(&key, value);
+            env.env(&key, value);
         }
         let password = self
             .password
             .or_else(|| (!self.keys.is_empty()).then(|| DEFAULT_PASSWORD.to_string()));
         if let Some(password) = password {
-            bed.env.env("COSIGN_PASSWORD", password);
+            env.env("COSIGN_PASSWORD", password);
         }
         for prefix in &self.keys {
-            bed.env
-                .run(&["key", "generate", "--output-prefix", prefix])
+            env.run(&["key", "generate", "--output-prefix", prefix])
                 .assert_code(0);
         }
         if let Some(config) = self.config {
             let yaml = {
-                let endpoints = Endpoints { bed: &bed };
+                let endpoints = Endpoints {
+                    regs,
+                    proxies,
+                    harbor,
+                    home: env.home(),
+                };
                 match config {
                     Config::Promotion { immutable, extra } => {
-                        let (staging, production) = bed.promotion_pair();
+                        let (staging, production) = endpoints.promotion_pair();
                         promotion_yaml(
                             (&endpoints.host(&staging), endpoints.is_tls(&staging)),
                             (&endpoints.host(&production), endpoints.is_tls(&production)),
@@ -502,49 +622,62 @@ impl TestBedBuilder {
                         yaml
                     }
                     Config::With(make) => make(&endpoints),
+                    Config::Text(text) => text,
                 }
             };
-            bed.env.config_yaml(&yaml);
+            env.config_yaml(&yaml);
         }
+        for (rel, contents) in &self.files {
+            env.write(rel, contents);
+        }
+        for (name, script) in &self.executables {
+            env.write_executable(name, script);
+        }
+        self.pushes
+    }
+}
 
-        for push in self.pushes {
-            match push {
-                Push::Image {
-                    registry,
-                    repo,
-                    tag,
-                    image,
-                } => {
-                    let digest = bed.push(&registry, &repo, tag.as_deref(), &image);
-                    bed.digests
-                        .insert(&digest_key(&repo, tag.as_deref()), digest);
-                }
-                Push::Index {
-                    registry,
-                    repo,
-                    tag,
-                    children,
-                } => {
-                    let children: Vec<(&str, &str, &TestImage)> = children
-                        .iter()
-                        .map(|(os, arch, image)| (os.as_str(), arch.as_str(), image))
-                        .collect();
-                    let digest = push_index(&bed.regs[&registry], &repo, tag.as_deref(), &children);
-                    bed.digests
-                        .insert(&digest_key(&repo, tag.as_deref()), digest);
-                }
-                Push::Fixture {
-                    registry,
-                    fixture,
-                    repo,
-                    tag,
-                } => {
-                    let digest = build_fixture_image(&bed.regs[&registry], &fixture, &repo, &tag);
-                    bed.digests.insert(&digest_key(&repo, Some(&tag)), digest);
-                }
+impl Push {
+    /// Pushes the image; returns its digest key and digest.
+    fn run(self, regs: &Named<Registry>) -> (String, String) {
+        match self {
+            Push::Image {
+                registry,
+                repo,
+                tag,
+                image,
+            } => {
+                let digest = push_image(&regs[&registry], &repo, tag.as_deref(), &image);
+                (digest_key(&repo, tag.as_deref()), digest)
             }
+            Push::Index {
+                registry,
+                repo,
+                tag,
+                children,
+            } => {
+                let children: Vec<(&str, &str, &TestImage)> = children
+                    .iter()
+                    .map(|(os, arch, image)| (os.as_str(), arch.as_str(), image))
+                    .collect();
+                let digest = push_index(&regs[&registry], &repo, tag.as_deref(), &children);
+                (digest_key(&repo, tag.as_deref()), digest)
+            }
+            Push::Fixture {
+                registry,
+                fixture,
+                repo,
+                tag,
+            } => {
+                let digest = build_fixture_image(&regs[&registry], &fixture, &repo, &tag);
+                (digest_key(&repo, Some(&tag)), digest)
+            }
+            Push::With {
+                registry,
+                key,
+                push,
+            } => (key, push(&regs[&registry])),
         }
-        bed
     }
 }
 
@@ -581,6 +714,9 @@ impl TestBed {
             keys: Vec::new(),
             password: None,
             envs: Vec::new(),
+            files: Vec::new(),
+            executables: Vec::new(),
+            timeout: None,
             pushes: Vec::new(),
         }
     }
@@ -614,28 +750,50 @@ impl TestBed {
 
     /// `host:port` vimes uses for `name` (see [`Endpoints::host`]).
     pub fn host(&self, name: &str) -> String {
-        if let Some(proxy) = self.proxies.get(name) {
-            return proxy.host();
-        }
-        if name == "harbor" {
-            if let Some(fake) = &self.harbor {
-                return fake.host();
-            }
-        }
-        self.regs[name].host()
+        self.endpoints().host(name)
     }
 
-    fn is_tls(&self, name: &str) -> bool {
-        self.regs.get(name).is_some_and(Registry::is_tls)
+    fn endpoints(&self) -> Endpoints<'_> {
+        Endpoints {
+            regs: &self.regs,
+            proxies: &self.proxies,
+            harbor: self.harbor.as_ref(),
+            home: self.env.home(),
+        }
     }
 
-    /// The endpoints called staging and production; the only registry for
-    /// both when there is one.
-    fn promotion_pair(&self) -> (String, String) {
-        match self.regs.names()[..] {
-            [only] if only != "staging" => (only.to_string(), only.to_string()),
-            _ => ("staging".to_string(), "production".to_string()),
+    /// Another sealed environment over this bed's registries (and Harbor
+    /// fake), set up as `builder` declares: its environment, keys,
+    /// vimes.yaml and files, with the endpoints of this bed. The builder's
+    /// registries must be ones this bed has, and its tools ones installed
+    /// (this bed was built with them); it pushes no images.
+    pub fn sibling(&self, builder: TestBedBuilder) -> TestEnv {
+        for (name, _) in &builder.registries {
+            assert!(
+                self.regs.get(name).is_some(),
+                "sibling bed: this bed has no registry `{name}` (has {:?})",
+                self.regs.names()
+            );
         }
+        assert!(
+            !builder.harbor || self.harbor.is_some(),
+            "sibling bed: this bed has no Harbor fake"
+        );
+        for tool in &builder.tools {
+            let present = match tool.as_str() {
+                "trivy" => trivy_available(),
+                name => require_tool(name),
+            };
+            assert!(present, "sibling bed: `{tool}` is not installed");
+        }
+        assert!(
+            builder.pushes.is_empty(),
+            "sibling bed: push images with the bed itself"
+        );
+        let mut env = TestEnv::new();
+        let pushes = builder.prepare(&mut env, &self.regs, &self.proxies, self.harbor.as_ref());
+        debug_assert!(pushes.is_empty());
+        env
     }
 }
 

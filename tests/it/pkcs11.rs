@@ -6,24 +6,35 @@
 
 use crate::cosign_compat as cc;
 use crate::support::softhsm::{self, SoftHsm, MODULE, PIN};
-use crate::support::{push_image, require_tool, Registry, RunOutput, TestEnv, TestImage};
+use crate::support::{RunOutput, TestBed, TestEnv, TestImage};
 
-/// An env whose vimes.yaml names `reg` and the module, with a token attached.
-fn token_env(hsm: &SoftHsm, reg: Option<&Registry>, signing: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    let registries = reg
-        .map(|r| {
-            format!(
-                "registries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
-                r.host()
-            )
+/// A bed with SoftHSM2 and a vimes.yaml naming the module and `signing`;
+/// with `with_registry`, also the registry `reg` (as `local`) holding
+/// `prod/app:1.0`. None: the test skips.
+fn token_bed(signing: &str, with_registry: bool) -> Option<TestBed> {
+    let signing = signing.to_string();
+    let mut builder = TestBed::builder().tool("softhsm2-util");
+    if with_registry {
+        builder = builder.registry("reg").image(
+            "reg",
+            "prod/app",
+            Some("1.0"),
+            TestImage::random(71, 1, 512),
+        );
+    }
+    let bed = builder
+        .config(move |e| {
+            let registries = match with_registry {
+                true => format!(
+                    "registries:\n  local:\n    url: \"{}\"\n    type: oci\n    insecure: true\n",
+                    e.host("reg")
+                ),
+                false => String::new(),
+            };
+            format!("version: 1\n{registries}{signing}tools:\n  pkcs11: {{module: {MODULE}}}\n")
         })
-        .unwrap_or_default();
-    env.config_yaml(&format!(
-        "version: 1\n{registries}{signing}tools:\n  pkcs11: {{module: {MODULE}}}\n"
-    ));
-    hsm.attach(&mut env);
-    env
+        .build()?;
+    softhsm::available().then_some(bed)
 }
 
 fn assert_no_pin(out: &RunOutput, pins: &[&str]) {
@@ -38,18 +49,16 @@ fn assert_no_pin(out: &RunOutput, pins: &[&str]) {
 
 #[test]
 fn a_key_generated_in_a_token_signs_in_cosign_format_and_verifies() {
-    if !softhsm::available() || !require_tool("docker-registry") {
-        return;
-    }
-    let hsm = SoftHsm::new("release");
-    let reg = Registry::plain();
-    let image = TestImage::random(71, 1, 512);
-    let digest = push_image(&reg, "prod/app", Some("1.0"), &image);
-    let env = token_env(
-        &hsm,
-        Some(&reg),
+    let Some(mut bed) = token_bed(
         "signing:\n  key: \"pkcs11:token=release;object=signing\"\n  public_keys: [token.pub]\n",
-    );
+        true,
+    ) else {
+        return;
+    };
+    let hsm = SoftHsm::new("release");
+    hsm.attach(&mut bed.env);
+    let digest = bed.digest("prod/app:1.0").to_string();
+    let (env, reg) = (&bed.env, &bed.regs["reg"]);
     let made = env.run(&[
         "--output",
         "json",
@@ -144,12 +153,17 @@ fn a_key_generated_in_a_token_signs_in_cosign_format_and_verifies() {
 
 #[test]
 fn exceptions_signed_in_a_token_count_as_an_approvers_for_the_scan_gate() {
-    if !crate::scan::bed() || !softhsm::available() {
+    let Some(bed) = crate::scan::scan_bed(&format!("tools:\n  pkcs11: {{module: {MODULE}}}\n"))
+        .tool("softhsm2-util")
+        .fixture("reg", "unfixed-only", "staging/app", "1")
+        .build()
+    else {
+        return;
+    };
+    if !softhsm::available() {
         return;
     }
-    let reg = Registry::plain();
-    crate::support::trivy::build_fixture_image(&reg, "unfixed-only", "staging/app", "1");
-    let mut env = crate::scan::scan_env(&reg, &format!("tools:\n  pkcs11: {{module: {MODULE}}}\n"));
+    let mut env = bed.env;
     let hsm = SoftHsm::new("security");
     hsm.attach(&mut env);
     // The approver key (policy.approvers: security/team.pub) now lives in the token.
@@ -210,11 +224,14 @@ fn exceptions_signed_in_a_token_count_as_an_approvers_for_the_scan_gate() {
 
 #[test]
 fn a_promotion_signed_in_a_token_verifies_with_its_public_key() {
-    if !crate::promote::bed() || !softhsm::available() {
+    let Some(mut b) =
+        crate::promote::setup("tools:\n  pkcs11: {module: /usr/lib/softhsm/libsofthsm2.so}\n")
+    else {
+        return;
+    };
+    if !softhsm::available() {
         return;
     }
-    let mut b =
-        crate::promote::setup("tools:\n  pkcs11: {module: /usr/lib/softhsm/libsofthsm2.so}\n");
     let hsm = SoftHsm::new("release");
     hsm.attach(&mut b.env);
     b.env
@@ -264,11 +281,12 @@ fn a_promotion_signed_in_a_token_verifies_with_its_public_key() {
 
 #[test]
 fn bad_token_input_exits_2_says_what_is_there_and_never_shows_the_pin() {
-    if !softhsm::available() {
+    let Some(bed) = token_bed("policy:\n  exceptions: exceptions.yaml\n", false) else {
         return;
-    }
+    };
     let hsm = SoftHsm::new("vimes");
-    let mut env = token_env(&hsm, None, "policy:\n  exceptions: exceptions.yaml\n");
+    let mut env = bed.env;
+    hsm.attach(&mut env);
     env.write("exceptions.yaml", "version: 1\nexceptions: []\n");
     env.run(&[
         "key",

@@ -258,7 +258,14 @@ impl Bed {
     /// documented vimes.yaml; None when a tool is missing.
     fn start() -> Option<Bed> {
         let bed = TestBed::builder()
-            .tools(["trivy", "buildah", "syft", "skopeo", "bash", "softhsm2-util"])
+            .tools([
+                "trivy",
+                "buildah",
+                "syft",
+                "skopeo",
+                "bash",
+                "softhsm2-util",
+            ])
             .registries(["staging", "production"])
             .harbor()
             .fixture("staging", "clean", "staging/hello", "1.0")

@@ -17,7 +17,7 @@ use crate::pipeline::scan::platforms::scan_targets;
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::sbom::inventory::{format_name, ImageRecord};
+use crate::sbom::inventory::{format_name, ImageRecord, Location};
 use crate::sbom::Inventory;
 use crate::signing::keys::resolve_path;
 use crate::signing::sign::{attest_image, Repeat};
@@ -93,8 +93,22 @@ fn config_dir(loaded: &LoadedConfig) -> Option<&Path> {
     loaded.path.as_deref().and_then(Path::parent)
 }
 
-fn inventory_path(loaded: &LoadedConfig) -> Result<PathBuf> {
-    Inventory::default_path(loaded.config.sbom.inventory.as_deref(), config_dir(loaded))
+/// The configured inventory. The password of a PostgreSQL inventory is read
+/// here, at the edge, from the variable `sbom.password_env` names.
+fn inventory_location(loaded: &LoadedConfig) -> Result<Location> {
+    let sbom = &loaded.config.sbom;
+    let password = sbom
+        .inventory
+        .as_deref()
+        .filter(|target| crate::config::is_postgres_url(target))
+        .and_then(|_| {
+            let var = sbom
+                .password_env
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_INVENTORY_PASSWORD_ENV);
+            std::env::var(var).ok()
+        });
+    Location::configured(sbom, config_dir(loaded), password)
 }
 
 async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
@@ -136,7 +150,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let attach = match args.attach {
         true => Some((
             signing_key(ctx, &loaded, args.key.as_deref())?,
-            Inventory::open(&inventory_path(&loaded)?)?,
+            Inventory::open(inventory_location(&loaded)?)?,
         )),
         false => None,
     };
@@ -285,7 +299,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
         };
         inventory.index(&[(record, &output.sbom)])?;
         attached = json!({"predicate_type": kind.uri(), "tag": outcome.tag, "location": outcome.location, "added": outcome.added});
-        indexed_in = Some(inventory.path().to_path_buf());
+        indexed_in = Some(inventory.location().clone());
     }
     let text = match &file {
         Some(f) => format!(

@@ -2,7 +2,7 @@
 //! batches), images (their signed SBOM attestation) and whole repositories.
 
 use super::super::Ctx;
-use super::{config_dir, inventory_path};
+use super::{config_dir, inventory_location};
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -58,10 +58,10 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let path = inventory_path(&loaded)?;
+    let location = inventory_location(&loaded)?;
     let mut inventory = match args.rebuild {
-        true => Inventory::recreate(&path)?,
-        false => Inventory::open(&path)?,
+        true => Inventory::recreate(location)?,
+        false => Inventory::open(location)?,
     };
     let (mut files, mut images) = (Vec::new(), Vec::new());
     for target in &args.targets {
@@ -369,7 +369,7 @@ fn render_index(
     text.push_str(&format!(
         "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages",
         report.indexed.len(),
-        inventory.path().display()
+        inventory.location()
     ));
     for (target, why) in &report.skipped {
         text.push_str(&format!("\nskipped {target}: {why}"));
@@ -378,7 +378,7 @@ fn render_index(
         text.push_str(&format!("\nfailed {target}: {error}"));
     }
     let json = json!({
-        "inventory": inventory.path(),
+        "inventory": inventory.location(),
         "indexed": report.indexed,
         "skipped": report.skipped.iter().map(|(t, why)| json!({"image": t, "reason": why})).collect::<Vec<_>>(),
         "failed": report.failed.iter().map(|(t, e)| json!({"target": t, "error": e.to_string(), "exit_code": e.exit().code()})).collect::<Vec<_>>(),

@@ -13,6 +13,7 @@ use crate::config::{LoadedConfig, SbomFormat};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::pipeline::sbom::SbomRun;
+use crate::sbom::inventory::Location;
 use crate::sbom::Inventory;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
@@ -83,8 +84,22 @@ fn config_dir(loaded: &LoadedConfig) -> Option<&Path> {
     loaded.path.as_deref().and_then(Path::parent)
 }
 
-fn inventory_path(loaded: &LoadedConfig) -> Result<PathBuf> {
-    Inventory::default_path(loaded.config.sbom.inventory.as_deref(), config_dir(loaded))
+/// The configured inventory. The password of a PostgreSQL inventory is read
+/// here, at the edge, from the variable `sbom.password_env` names.
+fn inventory_location(loaded: &LoadedConfig) -> Result<Location> {
+    let sbom = &loaded.config.sbom;
+    let password = sbom
+        .inventory
+        .as_deref()
+        .filter(|target| crate::config::is_postgres_url(target))
+        .and_then(|_| {
+            let var = sbom
+                .password_env
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_INVENTORY_PASSWORD_ENV);
+            std::env::var(var).ok()
+        });
+    Location::configured(sbom, config_dir(loaded), password)
 }
 
 async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
@@ -104,7 +119,7 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let attach = match args.attach {
         true => Some((
             signing_key(ctx, &loaded, args.key.as_deref()).await?,
-            Inventory::open(&inventory_path(&loaded)?)?,
+            Inventory::open(inventory_location(&loaded)?)?,
         )),
         false => None,
     };

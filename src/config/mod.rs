@@ -3,6 +3,7 @@
 //! template `vimes init` writes. This layer never prints.
 
 mod interpolate;
+mod inventory;
 mod load;
 pub(crate) mod lookup;
 mod model;
@@ -20,6 +21,7 @@ mod parse_tests;
 #[cfg(test)]
 mod schema_tests;
 
+pub use inventory::{is_postgres_url, parse_inventory, InventoryTarget, PostgresUrl};
 pub use load::load;
 pub use model::*;
 pub use redact::{redacted, redacted_config};

@@ -363,10 +363,21 @@ pub struct SbomConfig {
     /// SBOM format Syft writes.
     #[serde(default)]
     pub format: SbomFormat,
-    /// Inventory database path (default: the user's data dir).
+    /// Inventory: an SQLite file path (default: the user's data dir) or a
+    /// `postgres://USER@HOST[:PORT]/DB[?sslmode=verify-full|disable]` URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<String>,
+    /// Environment variable holding the PostgreSQL password (default
+    /// `PGPASSWORD`): a password never belongs in the URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// PEM file of an extra CA to trust for the PostgreSQL server's certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
 }
+
+/// The variable `sbom.password_env` names when it is not set (libpq's own).
+pub const DEFAULT_INVENTORY_PASSWORD_ENV: &str = "PGPASSWORD";
 
 /// SBOM document formats.
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]

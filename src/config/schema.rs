@@ -199,7 +199,16 @@ pub fn json_schema() -> Value {
                         "default": "cyclonedx-json"
                     },
                     "inventory": {
-                        "description": "Inventory database path; default: the user's data directory (XDG).",
+                        "description": "Inventory: an SQLite file path (default: the user's data directory, XDG) or postgres://USER@HOST[:PORT]/DB[?sslmode=verify-full|disable] (no password in the URL; plain only for loopback hosts).",
+                        "type": ["string", "null"]
+                    },
+                    "password_env": {
+                        "description": "Name of the environment variable holding the PostgreSQL inventory's password (when unset: PGPASSWORD).",
+                        "type": ["string", "null"],
+                        "pattern": ENV_NAME
+                    },
+                    "ca_file": {
+                        "description": "PEM file of an extra CA to trust for the PostgreSQL inventory's server certificate.",
                         "type": ["string", "null"]
                     }
                 }

@@ -173,6 +173,8 @@ fn fully_populated() -> Config {
         sbom: SbomConfig {
             format: SbomFormat::SpdxJson,
             inventory: Some("inv".into()),
+            password_env: Some("INVENTORY_PASSWORD".into()),
+            ca_file: Some("inventory-ca.pem".into()),
         },
         ..Default::default()
     };

@@ -169,6 +169,9 @@ tools:
 sbom:
   format: cyclonedx-json          # cyclonedx-json | spdx-json
   # inventory: sbom-inventory     # default: the user's data directory
+  # inventory: postgres://vimes@db.example.com/vimes   # a shared PostgreSQL inventory (TLS, verify-full)
+  # password_env: PGPASSWORD      # the variable holding its password (never in the URL)
+  # ca_file: certs/db-ca.pem      # extra CA to trust for its certificate
 "##
     )
 }

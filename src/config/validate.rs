@@ -60,6 +60,7 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
         }
     }
     check_signing(config, &mut p);
+    check_sbom(config, &mut p);
     let trivy = &config.tools.trivy;
     let tools = [
         ("trivy", trivy.path.as_str(), trivy.timeout_secs),
@@ -217,6 +218,28 @@ fn check_registries(config: &Config, p: &mut Problems) {
                 format!("registries.{name}.ca_file is empty; give a PEM file or remove the key"),
             );
         }
+    }
+}
+
+fn check_sbom(config: &Config, p: &mut Problems) {
+    let sbom = &config.sbom;
+    if let Some(Err(why)) = sbom.inventory.as_deref().map(super::parse_inventory) {
+        p.at_value(&["sbom", "inventory"], why);
+    }
+    if let Some(var) = sbom.password_env.as_deref().filter(|v| !is_var_name(v)) {
+        p.at_value(
+            &["sbom", "password_env"],
+            format!(
+                "sbom.password_env {var:?} is not an environment variable name (letters, digits \
+                 and _; e.g. PGPASSWORD); it names the variable, it is not the value"
+            ),
+        );
+    }
+    if sbom.ca_file.as_deref().is_some_and(|f| f.trim().is_empty()) {
+        p.at_value(
+            &["sbom", "ca_file"],
+            "sbom.ca_file is empty; give a PEM file or remove the key".into(),
+        );
     }
 }
 

@@ -73,7 +73,7 @@ pub struct AttachedSbom {
     /// Where the attestation is stored.
     pub outcome: AppendOutcome,
     /// The inventory the SBOM was filed in.
-    pub inventory: PathBuf,
+    pub inventory: crate::sbom::inventory::Location,
 }
 
 impl SbomRun {
@@ -276,7 +276,7 @@ impl GeneratedSbom {
         Ok(AttachedSbom {
             kind,
             outcome,
-            inventory: inventory.path().to_path_buf(),
+            inventory: inventory.location().clone(),
         })
     }
 }

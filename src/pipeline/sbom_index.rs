@@ -38,7 +38,7 @@ pub struct IndexOutcome {
     /// Digests of a repository without a signed SBOM, with why.
     pub skipped: Vec<(String, String)>,
     /// The inventory's file.
-    pub inventory: PathBuf,
+    pub inventory: crate::sbom::inventory::Location,
     /// Images the inventory holds now.
     pub images: u64,
     /// Packages the inventory holds now.
@@ -65,7 +65,7 @@ pub async fn index(
         indexed: Vec::new(),
         failed: Vec::new(),
         skipped: Vec::new(),
-        inventory: inventory.path().to_path_buf(),
+        inventory: inventory.location().clone(),
         images: 0,
         packages: 0,
     };

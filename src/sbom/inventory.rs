@@ -1,83 +1,126 @@
-//! The SBOM inventory: one SQLite file (in the user's data directory unless
-//! `sbom.inventory` says otherwise) holding, per image digest, the packages of
-//! its SBOM, indexed by name, source package and PURL so that "which images
-//! contain X?" is one indexed lookup instead of a scan of every SBOM.
+//! The SBOM inventory: per image digest, the packages of its SBOM, indexed by
+//! name, source package and PURL so that "which images contain X?" is one
+//! indexed lookup instead of a scan of every SBOM. Two backends hold the
+//! same schema: an SQLite file (the default, one machine) and a PostgreSQL
+//! database (a team's shared inventory). Everything above this module sees
+//! only [`Inventory`]; the backend is chosen by [`Location`].
 
-use crate::config::SbomFormat;
+use super::document::Sbom;
+use super::lookup::{Lookup, Plan, Row};
+use super::{postgres, sqlite};
+use crate::config::{InventoryTarget, PostgresUrl, SbomConfig, SbomFormat};
 use crate::error::{Error, Result};
-use rusqlite::{Connection, ErrorCode};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use zeroize::Zeroizing;
 
-/// Version of the schema below, kept in SQLite's `user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+/// Where an inventory is, with what it takes to open it.
+#[derive(Clone)]
+pub enum Location {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database.
+    Postgres(PostgresTarget),
+}
 
-/// The hint every "cannot use this database" error carries.
-const REBUILD_HINT: &str =
-    "recreate it with `vimes sbom index --rebuild` and index the SBOMs again";
+/// A PostgreSQL inventory: its URL, the password read from the environment
+/// at the edge, and the extra CA to trust.
+#[derive(Clone)]
+pub struct PostgresTarget {
+    /// The checked URL (it holds no password).
+    pub url: PostgresUrl,
+    /// The password, when `sbom.password_env` names a set variable.
+    pub password: Option<Zeroizing<String>>,
+    /// PEM file of an extra CA (resolved against vimes.yaml's directory).
+    pub ca_file: Option<PathBuf>,
+}
 
-// Packages are clustered by their name (WITHOUT ROWID, primary key name_id,
-// image_id, seq): "which images contain X" is one range of one b-tree, and
-// filing a package is one b-tree insert. Other names a package answers to
-// (its source package, its PURL name when different) are rows of `aliases`
-// pointing at it. Names are interned in `names`; `image_keys` lists the name
-// and alias ids an image used, so re-indexing it deletes exactly its rows
-// (kept apart from `images`, whose rows stay small for counts and joins).
-// Fewer b-tree inserts per package is what keeps indexing at thousands of
-// SBOMs a second.
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS images (
-    id INTEGER PRIMARY KEY,
-    repository TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    format TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    indexed_at TEXT NOT NULL,
-    promoted_at TEXT,
-    package_count INTEGER NOT NULL,
-    UNIQUE (repository, digest)
-);
-CREATE TABLE IF NOT EXISTS image_keys (
-    image_id INTEGER PRIMARY KEY REFERENCES images(id),
-    keys TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS names (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS packages (
-    name_id INTEGER NOT NULL,
-    image_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    version TEXT NOT NULL,
-    type TEXT NOT NULL,
-    purl TEXT,
-    source TEXT,
-    source_version TEXT,
-    PRIMARY KEY (name_id, image_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS aliases (
-    alias_id INTEGER NOT NULL,
-    image_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    name_id INTEGER NOT NULL,
-    PRIMARY KEY (alias_id, image_id, seq)
-) WITHOUT ROWID;
-";
+impl Location {
+    /// The inventory `sbom` configures: `sbom.inventory` (a path relative to
+    /// `base`, the directory of vimes.yaml, or a `postgres://` URL), else
+    /// `<data dir>/vimes/inventory.db`. `password` is the value of the
+    /// variable `sbom.password_env` names, read by the caller.
+    pub fn configured(
+        sbom: &SbomConfig,
+        base: Option<&Path>,
+        password: Option<String>,
+    ) -> Result<Self> {
+        let target = sbom
+            .inventory
+            .as_deref()
+            .map(crate::config::parse_inventory)
+            .transpose()
+            .map_err(Error::Usage)?;
+        Ok(match target {
+            Some(InventoryTarget::Postgres(url)) => Location::Postgres(PostgresTarget {
+                url,
+                password: password.map(Zeroizing::new),
+                ca_file: sbom.ca_file.as_deref().map(|f| relative_to(f, base)),
+            }),
+            Some(InventoryTarget::Sqlite(path)) => Location::Sqlite(relative_to(&path, base)),
+            None => Location::Sqlite(Inventory::default_path(None, base)?),
+        })
+    }
+}
 
-/// The tables a vimes inventory has.
-const TABLES: [&str; 5] = ["images", "image_keys", "names", "packages", "aliases"];
+fn relative_to(path: &str, base: Option<&Path>) -> PathBuf {
+    let path = PathBuf::from(path);
+    match base {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path,
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Self {
+        Location::Sqlite(path.to_path_buf())
+    }
+}
+
+impl From<&PathBuf> for Location {
+    fn from(path: &PathBuf) -> Self {
+        Location::Sqlite(path.clone())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Self {
+        location.clone()
+    }
+}
+
+impl fmt::Display for Location {
+    /// The file path, or the URL (which never holds the password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            Location::Postgres(target) => write!(f, "{}", target.url),
+        }
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Location({self})")
+    }
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// An open inventory.
 pub struct Inventory {
-    pub(super) conn: Connection,
-    pub(super) path: PathBuf,
-    /// `names` as far as this process has seen it (ids never change).
-    pub(super) interned: HashMap<String, i64>,
+    backend: Backend,
+    location: Location,
+}
+
+enum Backend {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
 }
 
 /// Where an SBOM is filed.
@@ -124,15 +167,12 @@ pub fn format_name(format: SbomFormat) -> &'static str {
 }
 
 impl Inventory {
-    /// The inventory file: `configured` (relative to `base`, the directory of
-    /// vimes.yaml) or `<data dir>/vimes/inventory.db` (XDG_DATA_HOME on Linux).
+    /// The SQLite inventory file: `configured` (relative to `base`, the
+    /// directory of vimes.yaml) or `<data dir>/vimes/inventory.db`
+    /// (XDG_DATA_HOME on Linux).
     pub fn default_path(configured: Option<&str>, base: Option<&Path>) -> Result<PathBuf> {
         if let Some(p) = configured {
-            let path = PathBuf::from(p);
-            return Ok(match base {
-                Some(dir) if path.is_relative() => dir.join(path),
-                _ => path,
-            });
+            return Ok(relative_to(p, base));
         }
         crate::paths::data_dir()
             .map(|d| d.join("inventory.db"))
@@ -143,153 +183,101 @@ impl Inventory {
             })
     }
 
-    /// Opens the inventory, creating it (and its directory) when absent.
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|error| Error::File {
-                path: dir.to_path_buf(),
-                error,
-            })?;
-        }
-        let conn = Connection::open(path).map_err(|e| db_error(path, &e))?;
-        let inventory = Inventory {
-            conn,
-            path: path.to_path_buf(),
-            interned: HashMap::new(),
+    /// Opens the inventory, creating it (an SQLite file and its directory,
+    /// or the tables of a PostgreSQL database) when absent, and brings its
+    /// schema up to the version this vimes uses.
+    pub fn open(location: impl Into<Location>) -> Result<Self> {
+        let location = location.into();
+        let backend = match &location {
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Sqlite::open(path)?),
+            Location::Postgres(target) => Backend::Postgres(created(postgres::Postgres::open(
+                target,
+                postgres::Mode::Create,
+            )?)?),
         };
-        inventory.prepare().map_err(|e| db_error(path, &e))?;
-        inventory.check_schema()?;
-        Ok(inventory)
+        Ok(Inventory { backend, location })
     }
 
     /// Opens an inventory that must already exist (queries: an absent
     /// inventory must not look like "no image is affected").
-    pub fn open_existing(path: &Path) -> Result<Self> {
-        if !path.exists() {
-            return Err(Error::Usage(format!(
-                "no SBOM inventory at {}: index SBOMs first (vimes sbom index FILE|IMAGE|--repository REPO)",
-                path.display()
-            )));
-        }
-        Self::open(path)
-    }
-
-    /// Deletes the inventory (and SQLite's side files) and creates it empty.
-    pub fn recreate(path: &Path) -> Result<Self> {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut file = path.as_os_str().to_owned();
-            file.push(suffix);
-            let file = PathBuf::from(file);
-            match std::fs::remove_file(&file) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(Error::File { path: file, error }),
+    pub fn open_existing(location: impl Into<Location>) -> Result<Self> {
+        let location = location.into();
+        let backend = match &location {
+            Location::Sqlite(path) if !path.exists() => return Err(never_indexed(&location)),
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Sqlite::open(path)?),
+            Location::Postgres(target) => {
+                match postgres::Postgres::open(target, postgres::Mode::Existing)? {
+                    Some(pg) => Backend::Postgres(pg),
+                    None => return Err(never_indexed(&location)),
+                }
             }
+        };
+        Ok(Inventory { backend, location })
+    }
+
+    /// Deletes the inventory and creates it empty.
+    pub fn recreate(location: impl Into<Location>) -> Result<Self> {
+        let location = location.into();
+        let backend = match &location {
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Sqlite::recreate(path)?),
+            Location::Postgres(target) => Backend::Postgres(created(postgres::Postgres::open(
+                target,
+                postgres::Mode::Recreate,
+            )?)?),
+        };
+        Ok(Inventory { backend, location })
+    }
+
+    /// Where it is (a path or a URL without password), for messages and JSON.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Files SBOMs, one transaction for all: each image's earlier packages
+    /// are replaced, so indexing the same digest again changes nothing else.
+    pub fn index(&mut self, items: &[(ImageRecord, &Sbom)]) -> Result<Vec<Indexed>> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.index(items),
+            Backend::Postgres(db) => db.index(items),
         }
-        Self::open(path)
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn prepare(&self) -> rusqlite::Result<()> {
-        // Another vimes may be indexing: wait for its transaction instead of failing.
-        self.conn.busy_timeout(Duration::from_secs(30))?;
-        // WAL + NORMAL: readers never block the writer and a commit costs no
-        // fsync; a crash can lose the last commits, never corrupt the file.
-        let _: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        self.conn
-            // A 128 MiB page cache (used only as pages are touched) keeps the
-            // b-tree pages of a bulk load in memory instead of re-reading them
-            // through the kernel.
-            .execute_batch(
-                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;",
-            )
-    }
-
-    fn check_schema(&self) -> Result<()> {
-        let path = &self.path;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| db_error(path, &e))?;
-        // (all objects, ours): an empty file gets the schema; another
-        // program's database is left alone.
-        let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
-        let (objects, ours): (i64, i64) = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ({tables}))
-                     FROM sqlite_master"
-                ),
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| db_error(path, &e))?;
-        match version {
-            // IF NOT EXISTS + IMMEDIATE: two vimes creating it at once both succeed.
-            0 if objects == 0 => self
-                .conn
-                .execute_batch(&format!(
-                    "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))
-                .map_err(|e| db_error(path, &e)),
-            SCHEMA_VERSION if ours == TABLES.len() as i64 => Ok(()),
-            0 | SCHEMA_VERSION => Err(unusable(path, "it is not a vimes SBOM inventory")),
-            other => Err(unusable(
-                path,
-                &format!("its schema version {other} is not the {SCHEMA_VERSION} this vimes uses"),
-            )),
-        }
+    /// The packages matching `lookup`, with their images, ordered by image.
+    pub fn lookup(&self, lookup: Lookup<'_>) -> Result<Vec<Row>> {
+        let plan = Plan::new(lookup);
+        let rows = match &self.backend {
+            Backend::Sqlite(db) => db.fetch(&plan)?,
+            Backend::Postgres(db) => db.fetch(&plan)?,
+        };
+        Ok(plan.finish(rows))
     }
 
     /// How many images are filed (an index-only count: cheap for queries).
     pub fn image_count(&self) -> Result<u64> {
-        self.conn
-            .query_row("SELECT count(*) FROM images", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(|e| db_error(&self.path, &e))
+        match &self.backend {
+            Backend::Sqlite(db) => db.image_count(),
+            Backend::Postgres(db) => db.image_count(),
+        }
     }
 
     /// How many images and packages are filed.
     pub fn counts(&self) -> Result<(u64, u64)> {
-        self.conn
-            .query_row(
-                "SELECT (SELECT count(*) FROM images), (SELECT coalesce(sum(package_count), 0) FROM images)",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
-            .map_err(|e| db_error(&self.path, &e))
+        match &self.backend {
+            Backend::Sqlite(db) => db.counts(),
+            Backend::Postgres(db) => db.counts(),
+        }
     }
 }
 
-fn unusable(path: &Path, why: &str) -> Error {
-    Error::File {
-        path: path.to_path_buf(),
-        error: std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("cannot use this SBOM inventory: {why}; {REBUILD_HINT}"),
-        ),
-    }
+/// A PostgreSQL inventory opened in a mode that creates it is always there.
+fn created(pg: Option<postgres::Postgres>) -> Result<postgres::Postgres> {
+    pg.ok_or_else(|| Error::Internal("the inventory was created but is not there".into()))
 }
 
-/// A database failure as an error on the inventory file; corruption gets the rebuild hint.
-pub(super) fn db_error(path: &Path, e: &rusqlite::Error) -> Error {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => unusable(
-            path,
-            &format!("the file is corrupt or not an SQLite database ({e})"),
-        ),
-        _ => Error::File {
-            path: path.to_path_buf(),
-            error: std::io::Error::other(format!("SBOM inventory: {e}")),
-        },
-    }
+fn never_indexed(location: &Location) -> Error {
+    Error::Usage(format!(
+        "no SBOM inventory at {location}: index SBOMs first (vimes sbom index FILE|IMAGE|--repository REPO)"
+    ))
 }
 
 #[cfg(test)]

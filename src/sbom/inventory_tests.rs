@@ -5,6 +5,7 @@ use crate::exit::Exit;
 use crate::sbom::document::parse_file;
 use crate::sbom::lookup::Lookup;
 use crate::sbom::Sbom;
+use rusqlite::Connection;
 
 fn fixture_sbom(name: &str) -> Sbom {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,12 +1,9 @@
-//! Lookups in the inventory: each name asked about is turned into its
-//! interned id, then the packages filed under it (or aliased to it) are read
-//! as ranges of the two clustered tables, with their images.
+//! Lookups in the inventory, the part both backends share: which name keys a
+//! question is asked under ([`Plan`]), and the checks and order applied to
+//! what the backend read, so that SQLite and PostgreSQL give the same answer
+//! row for row.
 
-use super::inventory::{db_error, Inventory};
 use super::purl::{facts, normalize_name, Purl};
-use crate::error::Result;
-use rusqlite::OptionalExtension;
-use std::collections::BTreeSet;
 
 /// One package of one image, as a lookup returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,31 +50,37 @@ pub enum Lookup<'a> {
     },
 }
 
-impl Inventory {
-    fn name_id(&self, key: &str) -> Result<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT id FROM names WHERE key = ?1")
-            .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
-            .map_err(|e| db_error(&self.path, &e))
-    }
+/// The name keys a lookup reads: packages filed under `names`, under
+/// `pypi_names` when they are PyPI packages, and packages aliased to
+/// `aliases` (source and PURL names); only of type `kind` when given.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Keys packages are filed under.
+    pub names: Vec<String>,
+    /// Keys that count only for PyPI packages.
+    pub pypi_names: Vec<String>,
+    /// Alias keys.
+    pub aliases: Vec<String>,
+    /// Only this PURL type.
+    pub kind: Option<String>,
+    /// PURL lookups: the `type/namespace/name` the stored PURL must have.
+    purl_key: Option<String>,
+}
 
-    /// The packages matching `lookup`, with their images, ordered by image.
-    pub fn lookup(&self, lookup: Lookup<'_>) -> Result<Vec<Row>> {
-        // Name ids (packages filed under them), name ids only for PyPI
-        // packages, and alias ids (source and PURL names).
-        let mut names = Vec::new();
-        let mut pypi_names = Vec::new();
-        let mut aliases = Vec::new();
-        let mut purl_key = None;
-        let kind_filter = match lookup {
+impl Plan {
+    /// The keys of `lookup`.
+    pub fn new(lookup: Lookup<'_>) -> Plan {
+        let mut plan = Plan::default();
+        match lookup {
             // The typed name, its lower case (deb, npm), its PEP 503 form (PyPI
             // only), or a source package name: `openssl` finds libssl3.
             Lookup::Name { name, kind } => {
-                names.push(name.to_string());
-                names.push(name.to_ascii_lowercase());
-                pypi_names.push(normalize_name("pypi", name).into_owned());
-                aliases.push(name.to_string());
-                kind
+                plan.names.push(name.to_string());
+                plan.names.push(name.to_ascii_lowercase());
+                plan.pypi_names
+                    .push(normalize_name("pypi", name).into_owned());
+                plan.aliases.push(name.to_string());
+                plan.kind = kind.map(str::to_string);
             }
             Lookup::Purl(purl) => {
                 let short = normalize_name(&purl.kind, &purl.name).into_owned();
@@ -88,95 +91,57 @@ impl Inventory {
                             .into_owned()
                     }
                 };
-                names.extend([short.clone(), long.clone()]);
-                aliases.extend([short, long]);
-                purl_key = Some(purl.key());
-                Some(purl.kind.as_str())
+                plan.names.extend([short.clone(), long.clone()]);
+                plan.aliases.extend([short, long]);
+                plan.purl_key = Some(purl.key());
+                plan.kind = Some(purl.kind.clone());
             }
             Lookup::Typed { kind, name } => {
-                names.push(normalize_name(kind, name).into_owned());
-                aliases.push(name.to_string());
-                Some(kind)
+                plan.names.push(normalize_name(kind, name).into_owned());
+                plan.aliases.push(name.to_string());
+                plan.kind = Some(kind.to_string());
             }
-        };
-        let ids = |keys: Vec<String>| -> Result<BTreeSet<i64>> {
-            let mut out = BTreeSet::new();
-            for key in keys {
-                out.extend(self.name_id(&key)?);
-            }
-            Ok(out)
-        };
-        let (names, pypi_names, aliases) = (ids(names)?, ids(pypi_names)?, ids(aliases)?);
-        let list = |set: &BTreeSet<i64>| {
-            set.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut hits = Vec::new();
-        if !names.is_empty() {
-            hits.push(format!(
-                "SELECT name_id, image_id, seq FROM packages WHERE name_id IN ({})",
-                list(&names)
-            ));
         }
-        if !pypi_names.is_empty() {
-            hits.push(format!(
-                "SELECT name_id, image_id, seq FROM packages WHERE name_id IN ({}) AND type = 'pypi'",
-                list(&pypi_names)
-            ));
-        }
-        if !aliases.is_empty() {
-            hits.push(format!(
-                "SELECT name_id, image_id, seq FROM aliases WHERE alias_id IN ({})",
-                list(&aliases)
-            ));
-        }
-        if hits.is_empty() {
-            return Ok(Vec::new());
-        }
-        // The ids are integers read from the database, so inlining them is safe.
-        let mut sql = format!(
-            "WITH hits (name_id, image_id, seq) AS ({})
-             SELECT i.repository, i.digest, i.tags, p.name, p.version, p.type, p.purl, p.source, p.source_version
-             FROM hits h
-             JOIN packages p ON p.name_id = h.name_id AND p.image_id = h.image_id AND p.seq = h.seq
-             JOIN images i ON i.id = h.image_id",
-            hits.join(" UNION ")
-        );
-        let mut params = Vec::new();
-        if let Some(kind) = kind_filter {
-            sql.push_str(" WHERE p.type = ?1");
-            params.push(kind.to_string());
-        }
-        sql.push_str(" ORDER BY i.repository, i.digest, p.name, p.version");
-        let err = |e: rusqlite::Error| db_error(&self.path, &e);
-        let mut stmt = self.conn.prepare(&sql).map_err(err)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(params), |r| {
-                let tags: String = r.get(2)?;
-                Ok(Row {
-                    repository: r.get(0)?,
-                    digest: r.get(1)?,
-                    tags: serde_json::from_str(&tags).unwrap_or_default(),
-                    name: r.get(3)?,
-                    version: r.get(4)?,
-                    kind: r.get(5)?,
-                    purl: r.get(6)?,
-                    source: r.get(7)?,
-                    source_version: r.get(8)?,
-                })
-            })
-            .map_err(err)?;
-        let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)?;
-        if let Some(key) = purl_key {
+        plan
+    }
+
+    /// The rows a backend read, checked against the PURL asked for and put
+    /// in one order (byte order: the backends' collations differ).
+    pub fn finish(&self, mut rows: Vec<Row>) -> Vec<Row> {
+        if let Some(key) = &self.purl_key {
             rows.retain(|r| {
                 r.purl
                     .as_deref()
                     .and_then(facts)
-                    .is_some_and(|f| f.key == key)
+                    .is_some_and(|f| &f.key == key)
             });
         }
-        Ok(rows)
+        rows.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        rows
     }
+}
+
+/// The order of rows: by image, then package, then every other column.
+type OrderKey<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn order_key(r: &Row) -> OrderKey<'_> {
+    (
+        &r.repository,
+        &r.digest,
+        &r.name,
+        &r.version,
+        &r.kind,
+        r.purl.as_deref(),
+        r.source.as_deref(),
+        r.source_version.as_deref(),
+    )
 }

@@ -2,6 +2,7 @@
 //! registry and the real Syft 1.18.1, on images whose rootfs holds real dpkg
 //! and Python metadata (support::rootfs).
 
+mod backends;
 mod bad_input;
 mod hostile;
 mod queries;

@@ -2,7 +2,7 @@
 //! [`crate::pipeline::sbom_index`] filed.
 
 use super::super::Ctx;
-use super::{config_dir, inventory_path};
+use super::{config_dir, inventory_location};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::sbom_index::{self, IndexOutcome, IndexRequest};
@@ -41,10 +41,10 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let path = inventory_path(&loaded)?;
+    let location = inventory_location(&loaded)?;
     let mut inventory = match args.rebuild {
-        true => Inventory::recreate(&path)?,
-        false => Inventory::open(&path)?,
+        true => Inventory::recreate(location)?,
+        false => Inventory::open(location)?,
     };
     let request = IndexRequest {
         targets: args.targets,
@@ -91,7 +91,7 @@ fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow
     text.push_str(&format!(
         "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages",
         report.indexed.len(),
-        report.inventory.display()
+        report.inventory
     ));
     for (target, why) in &report.skipped {
         text.push_str(&format!("\nskipped {target}: {why}"));

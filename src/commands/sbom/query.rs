@@ -2,7 +2,7 @@
 //! advisory; a table or JSON of the affected images.
 
 use super::super::Ctx;
-use super::inventory_path;
+use super::inventory_location;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::sbom::query::{self, Answer};
@@ -81,7 +81,7 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
     } else {
         return Err(Error::Usage("give --package, --purl or --advisory".into()).into());
     };
-    let inventory = Inventory::open_existing(&inventory_path(&loaded)?)?;
+    let inventory = Inventory::open_existing(inventory_location(&loaded)?)?;
     let (answer, asked, what): (Answer, serde_json::Value, String) = match &question {
         Question::Package { name, kind, range } => (
             query::by_package(&inventory, name, kind.as_deref(), range.as_ref())?,
@@ -119,7 +119,7 @@ pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
     };
     let json = json!({
         "query": asked,
-        "inventory": inventory.path(),
+        "inventory": inventory.location(),
         "images_indexed": indexed,
         "found": !answer.matches.is_empty(),
         "images": answer.image_count(),

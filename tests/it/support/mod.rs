@@ -8,6 +8,7 @@ pub mod env;
 pub mod fault_proxy;
 pub mod harbor_fake;
 pub mod oci;
+pub mod postgres;
 pub mod registry;
 pub mod rootfs;
 pub mod softhsm;

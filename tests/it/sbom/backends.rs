@@ -5,7 +5,7 @@
 //! Then PostgreSQL's own paths: concurrent writers, TLS, and what goes wrong.
 
 use crate::support::postgres::{self, Postgres, PASSWORD};
-use crate::support::{RunOutput, TestEnv};
+use crate::support::{RunOutput, TestBed, TestEnv};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -60,12 +60,13 @@ fn image_b() -> String {
 
 /// A vimes.yaml whose inventory is `inventory` (`PGPASSWORD` set for URLs).
 fn env_for(inventory: &str) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.config_yaml(&format!(
-        "version: 1\nsbom:\n  inventory: \"{inventory}\"\n"
-    ));
-    env.env("PGPASSWORD", PASSWORD);
-    env
+    TestBed::builder()
+        .config_text(&format!(
+            "version: 1\nsbom:\n  inventory: \"{inventory}\"\n"
+        ))
+        .env("PGPASSWORD", PASSWORD)
+        .ready()
+        .env
 }
 
 /// (repository, package, version) of each match, in order.

@@ -7,8 +7,9 @@
 
 use super::document::Sbom;
 use super::lookup::{Lookup, Plan, Row};
+pub use super::postgres::PostgresTarget;
 use super::{postgres, sqlite};
-use crate::config::{InventoryTarget, PostgresUrl, SbomConfig, SbomFormat};
+use crate::config::{InventoryTarget, SbomConfig, SbomFormat};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::fmt;
@@ -22,18 +23,6 @@ pub enum Location {
     Sqlite(PathBuf),
     /// A PostgreSQL database.
     Postgres(PostgresTarget),
-}
-
-/// A PostgreSQL inventory: its URL, the password read from the environment
-/// at the edge, and the extra CA to trust.
-#[derive(Clone)]
-pub struct PostgresTarget {
-    /// The checked URL (it holds no password).
-    pub url: PostgresUrl,
-    /// The password, when `sbom.password_env` names a set variable.
-    pub password: Option<Zeroizing<String>>,
-    /// PEM file of an extra CA (resolved against vimes.yaml's directory).
-    pub ca_file: Option<PathBuf>,
 }
 
 impl Location {

@@ -6,8 +6,8 @@
 //! names, read at the command edge.
 
 use super::pg_error;
+use super::PostgresTarget;
 use crate::error::{Error, RegistryError, Result};
-use crate::sbom::inventory::PostgresTarget;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use std::path::Path;

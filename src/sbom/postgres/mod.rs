@@ -10,12 +10,26 @@ mod filing;
 mod lookup;
 mod migrations;
 
-use super::inventory::PostgresTarget;
+use crate::config::PostgresUrl;
 use crate::error::{Error, RegistryError, RegistryErrorKind, Result};
 use std::borrow::Cow;
 use std::future::Future;
+use std::path::PathBuf;
 use tokio::runtime::Runtime;
 use tokio_postgres::Client;
+use zeroize::Zeroizing;
+
+/// A PostgreSQL inventory: its URL, the password read from the environment
+/// at the edge, and the extra CA to trust.
+#[derive(Clone)]
+pub struct PostgresTarget {
+    /// The checked URL (it holds no password).
+    pub url: PostgresUrl,
+    /// The password, when `sbom.password_env` names a set variable.
+    pub password: Option<Zeroizing<String>>,
+    /// PEM file of an extra CA (resolved against vimes.yaml's directory).
+    pub ca_file: Option<PathBuf>,
+}
 
 /// How an inventory is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

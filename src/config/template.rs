@@ -155,7 +155,7 @@ signing:
   # spdx, vuln, slsaprovenance (SLSA v0.2), slsaprovenance1 (SLSA v1), link,
   # openvex, custom, review, promotion.
   require_attestations: []
-  format: legacy                  # legacy (cosign .sig tags) | bundle (Sigstore bundle, referrers API)
+  format: both                    # legacy (cosign .sig/.att tags) | bundle (Sigstore bundle, referrers API) | both
 
 # External programs (name on PATH or a path). `sha256` pins a binary: vimes
 # refuses to run one with another hash (exit 3). `vimes init` writes the hashes

@@ -118,6 +118,9 @@ pub async fn verify_image(
             missing_attestations.join(", ")
         ));
     }
+    for &format in &policy.required_formats {
+        reasons.extend(missing_in(format, &signatures, &attestations, policy));
+    }
     if !reasons.is_empty() {
         // "Not verified" must not hide a registry that failed to deliver what
         // might have verified: scripts tell unsigned (1) from broken (4).
@@ -145,6 +148,44 @@ pub async fn verify_image(
         missing_attestations,
         reasons,
     })
+}
+
+/// Why `format` alone would not verify: no valid signature in it, or a
+/// required attestation type without a valid one in it (none: it would).
+fn missing_in(
+    format: Format,
+    signatures: &[LayerCheck],
+    attestations: &[LayerCheck],
+    policy: &VerifyPolicy,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if !signatures
+        .iter()
+        .any(|s| s.format == format && s.is_valid())
+    {
+        reasons.push(format!("no valid {format} signature"));
+    }
+    let missing: Vec<&str> = policy
+        .required_attestations
+        .iter()
+        .filter(|t| {
+            !attestations.iter().any(|a| {
+                a.format == format
+                    && a.is_valid()
+                    && a.predicate_type
+                        .as_deref()
+                        .is_some_and(|p| t.matches_uri(p))
+            })
+        })
+        .map(|t| t.name())
+        .collect();
+    if !missing.is_empty() {
+        reasons.push(format!(
+            "required attestations missing or not validly signed as {format}: {}",
+            missing.join(", ")
+        ));
+    }
+    reasons
 }
 
 /// A checked attestation, with its statement when it counts.

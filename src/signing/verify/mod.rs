@@ -267,3 +267,66 @@ pub async fn verified_statements(
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::AttestationType;
+
+    fn good(format: Format, predicate_type: Option<&str>) -> LayerCheck {
+        LayerCheck {
+            verdict: Verdict::Good { key: "k".into() },
+            predicate_type: predicate_type.map(str::to_string),
+            format,
+            ..LayerCheck::default()
+        }
+    }
+
+    #[test]
+    fn a_required_layout_needs_its_own_signature_and_attestations() {
+        let policy = VerifyPolicy {
+            required_attestations: vec![AttestationType::Vuln],
+            required_formats: vec![Format::Legacy, Format::Bundle],
+            ..VerifyPolicy::default()
+        };
+        let vuln = Some(AttestationType::Vuln.uri());
+        let signatures = [good(Format::Legacy, None), good(Format::Bundle, None)];
+        let attestations = [good(Format::Legacy, vuln)];
+        assert!(missing_in(Format::Legacy, &signatures, &attestations, &policy).is_empty());
+        // The legacy attestation does not stand in for the bundle one.
+        assert_eq!(
+            missing_in(Format::Bundle, &signatures, &attestations, &policy),
+            ["required attestations missing or not validly signed as bundle: vuln"]
+        );
+        let bad_bundle = LayerCheck {
+            verdict: Verdict::Bad,
+            ..good(Format::Bundle, None)
+        };
+        assert_eq!(
+            missing_in(
+                Format::Bundle,
+                &[good(Format::Legacy, None), bad_bundle],
+                &[good(Format::Bundle, vuln)],
+                &policy
+            ),
+            ["no valid bundle signature"]
+        );
+    }
+
+    #[test]
+    fn both_writes_legacy_first() {
+        use crate::config::SignatureFormat;
+        assert_eq!(
+            Format::written_for(SignatureFormat::Both),
+            [Format::Legacy, Format::Bundle]
+        );
+        assert_eq!(
+            Format::written_for(SignatureFormat::Legacy),
+            [Format::Legacy]
+        );
+        assert_eq!(
+            Format::written_for(SignatureFormat::Bundle),
+            [Format::Bundle]
+        );
+    }
+}

@@ -65,8 +65,12 @@ impl Written {
         self.iter().any(|s| s.outcome.added)
     }
 
-    /// Where each layout's copy is, one per line.
+    /// Where each layout's copy is, one per line, each with its format when
+    /// there are several (one layout prints as it did before `both`).
     pub fn locations(&self) -> String {
+        if self.rest.is_empty() {
+            return self.first.outcome.location.clone();
+        }
         self.iter()
             .map(|s| format!("{} ({})", s.outcome.location, s.format))
             .collect::<Vec<_>>()

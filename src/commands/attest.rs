@@ -53,7 +53,7 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
     let key = signing_key(ctx, &loaded, args.signing.key.as_deref()).await?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = client.resolve_digest(&image, Error::Usage).await?;
-    let outcome = attest_image(
+    let written = attest_image(
         &client,
         &image,
         &digest,
@@ -61,11 +61,18 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         kind.uri(),
         predicate,
         Repeat::Identical,
+        loaded.config.signing.format,
     )
     .await?;
+    // As in `sign`: the first layout at the top level, all in `written`.
+    let outcome = &written.first.outcome;
     let subject = format!("{}@{digest}", image.repository_name());
-    let text = if outcome.added {
-        format!("Attested {subject} ({})\n{}", kind.uri(), outcome.location)
+    let text = if written.added() {
+        format!(
+            "Attested {subject} ({})\n{}",
+            kind.uri(),
+            written.locations()
+        )
     } else {
         format!("{subject} already carries this attestation")
     };
@@ -77,7 +84,8 @@ pub async fn run(ctx: &Ctx, args: AttestArgs) -> anyhow::Result<Exit> {
         "attestation_manifest": outcome.manifest_digest,
         "attestation_location": outcome.location,
         "format": loaded.config.signing.format,
-        "added": outcome.added,
+        "added": written.added(),
+        "written": written,
     });
     ctx.ui.result(&text, &json);
     Ok(Exit::Success)

@@ -137,8 +137,8 @@ async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {
     let mut indexed_in = None;
     if let Some((key, mut inventory)) = attach {
         let done = made.attach(&key, &mut inventory, &progress).await?;
-        let outcome = done.outcome;
-        attached = json!({"predicate_type": done.kind.uri(), "tag": outcome.tag, "location": outcome.location, "added": outcome.added});
+        let outcome = &done.written.first.outcome;
+        attached = json!({"predicate_type": done.kind.uri(), "tag": outcome.tag, "location": outcome.location, "added": done.written.added(), "written": done.written});
         indexed_in = Some(done.inventory);
     }
     let text = match &made.file {

@@ -82,16 +82,18 @@ pub async fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<Exit> {
                 predicate_type,
                 vuln_predicate(&outcome),
                 Repeat::Supersede,
+                client.config().signing.format,
             )
             .await?;
             ctx.ui.status(&format!(
                 "Attached the scan as a vuln attestation: {}",
-                attached.location
+                attached.locations().replace('\n', ", ")
             ));
             attestation = serde_json::json!({
                 "predicate_type": predicate_type,
-                "location": attached.location,
-                "added": attached.added,
+                "location": attached.first.outcome.location,
+                "added": attached.added(),
+                "written": attached,
             });
         }
     }

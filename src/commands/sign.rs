@@ -30,10 +30,21 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
     let key = signing_key(ctx, &loaded, args.signing.key.as_deref()).await?;
     let client = RegistryClient::new(&loaded.config)?;
     let digest = client.resolve_digest(&image, Error::Usage).await?;
-    let outcome = sign_image(&client, &image, &digest, &key, &annotations).await?;
+    let written = sign_image(
+        &client,
+        &image,
+        &digest,
+        &key,
+        &annotations,
+        loaded.config.signing.format,
+    )
+    .await?;
+    // The top-level fields name the first layout written (legacy whenever
+    // it is written), as before `both`; `written` lists every layout.
+    let outcome = &written.first.outcome;
     let subject = format!("{}@{digest}", image.repository_name());
-    let text = if outcome.added {
-        format!("Signed {subject}\n{}", outcome.location)
+    let text = if written.added() {
+        format!("Signed {subject}\n{}", written.locations())
     } else {
         format!("{subject} already carries this key's signature")
     };
@@ -44,7 +55,8 @@ pub async fn run(ctx: &Ctx, args: SignArgs) -> anyhow::Result<Exit> {
         "signature_manifest": outcome.manifest_digest,
         "signature_location": outcome.location,
         "format": loaded.config.signing.format,
-        "added": outcome.added,
+        "added": written.added(),
+        "written": written,
         "key_fingerprint": key.fingerprint,
     });
     ctx.ui.result(&text, &json);

@@ -64,6 +64,9 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let policy = VerifyPolicy {
         annotations: annotations(&args.annotations)?,
         required_attestations: required,
+        // Either layout counts, whatever `signing.format` says: an image
+        // cosign or an older vimes signed in one layout is still signed.
+        required_formats: Vec::new(),
     };
     let image = ImageRef::resolve(config, &args.image, Side::Destination)?;
     let client = RegistryClient::new(config)?;

@@ -207,6 +207,9 @@ pub enum SignatureFormat {
     Legacy,
     /// Sigstore bundle v0.3 through the referrers API.
     Bundle,
+    /// Both at once: every signature and attestation is written in the
+    /// legacy layout and as a bundle, for verifiers that read only one.
+    Both,
 }
 
 /// `tools:`.

@@ -137,8 +137,8 @@ pub fn json_schema() -> Value {
                         "default": []
                     },
                     "format": {
-                        "description": "How signatures are stored: legacy (cosign .sig tags, read by every verifier) or bundle (Sigstore bundle via the referrers API).",
-                        "enum": ["legacy", "bundle"],
+                        "description": "How signatures are stored: legacy (cosign .sig/.att tags), bundle (Sigstore bundle via the referrers API), or both (each signature and attestation written in both, for verifiers that read only one).",
+                        "enum": ["legacy", "bundle", "both"],
                         "default": "legacy"
                     }
                 }

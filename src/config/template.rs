@@ -155,7 +155,10 @@ signing:
   # spdx, vuln, slsaprovenance (SLSA v0.2), slsaprovenance1 (SLSA v1), link,
   # openvex, custom, review, promotion.
   require_attestations: []
-  format: legacy                  # legacy (cosign .sig tags) | bundle (Sigstore bundle, referrers API)
+  # Storage of signatures: both writes each one as a cosign .sig/.att tag (what
+  # Kyverno, policy-controller, podman and Harbor's enforcement read) and as a
+  # Sigstore bundle referrer (cosign v3's default); see README for which to pick.
+  format: both                    # legacy (cosign .sig/.att tags) | bundle (Sigstore bundle, referrers API) | both
 
 # External programs (name on PATH or a path). `sha256` pins a binary: vimes
 # refuses to run one with another hash (exit 3). `vimes init` writes the hashes
@@ -217,6 +220,7 @@ fn scalar(s: &str) -> String {
 mod tests {
     use super::super::load::load_str;
     use super::*;
+    use crate::config::SignatureFormat;
 
     fn no_env(_: &str) -> Result<Option<String>, ()> {
         Ok(None)
@@ -242,6 +246,20 @@ mod tests {
         assert_eq!(config.tools.trivy.timeout_secs, 600);
         assert_eq!(config.tools.trivy.sha256, None);
         assert!(!config.tools.require_pinned);
+        // Both layouts: verifiers that read only one of them all find it.
+        assert_eq!(config.signing.format, SignatureFormat::Both);
+    }
+
+    #[test]
+    fn an_unknown_signature_format_is_refused_naming_the_choices() {
+        let answers = InitAnswers::with_staging_url("localhost:5000");
+        let text = render(&answers).replace("format: both", "format: bundles");
+        let err = load_str(&text, "vimes.yaml", &no_env).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("legacy") && message.contains("both"),
+            "{message}"
+        );
     }
 
     #[test]

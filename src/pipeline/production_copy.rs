@@ -60,6 +60,8 @@ pub async fn copy_into_production(
             .iter()
             .filter_map(|n| AttestationType::from_name(n))
             .collect(),
+        // What the source carries is copied as it is: any layout counts.
+        required_formats: Vec::new(),
     };
     let verified = verify_image(client, &pinned, &digest, trusted, &policy).await?;
     if !verified.verified {

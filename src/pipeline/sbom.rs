@@ -17,8 +17,8 @@ use crate::sbom::inventory::{format_name, ImageRecord};
 use crate::sbom::merge::{merge_platforms, PlatformSbom};
 use crate::sbom::{Inventory, Sbom};
 use crate::signing::keys::{resolve_path, SigningKey};
+use crate::signing::sign::Written;
 use crate::signing::sign::{attest_image, Repeat};
-use crate::signing::store::AppendOutcome;
 use crate::signing::AttestationType;
 use crate::tools::syft::{self, ScanOutput, ScanRequest};
 use crate::ui::progress::Progress;
@@ -70,8 +70,8 @@ pub struct GeneratedSbom {
 pub struct AttachedSbom {
     /// The attestation's type.
     pub kind: AttestationType,
-    /// Where the attestation is stored.
-    pub outcome: AppendOutcome,
+    /// Where the attestation is stored, in each layout written.
+    pub written: Written,
     /// The inventory the SBOM was filed in.
     pub inventory: crate::sbom::inventory::Location,
 }
@@ -250,7 +250,7 @@ impl GeneratedSbom {
             SbomFormat::CyclonedxJson => AttestationType::Cyclonedx,
             SbomFormat::SpdxJson => AttestationType::Spdx,
         };
-        let outcome = attest_image(
+        let written = attest_image(
             &self.client,
             &self.image,
             &self.digest,
@@ -258,12 +258,13 @@ impl GeneratedSbom {
             kind.uri(),
             predicate,
             Repeat::Identical,
+            self.client.config().signing.format,
         )
         .await?;
         progress.log(&format!(
             "Attached the SBOM as a {} attestation: {}",
             kind.name(),
-            outcome.location
+            written.locations().replace('\n', ", ")
         ));
         let record = ImageRecord {
             repository: self.image.repository_name(),
@@ -275,7 +276,7 @@ impl GeneratedSbom {
         inventory.index(&[(record, &self.sbom)])?;
         Ok(AttachedSbom {
             kind,
-            outcome,
+            written,
             inventory: inventory.location().clone(),
         })
     }

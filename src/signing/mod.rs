@@ -1,5 +1,5 @@
 //! cosign-compatible signing: keys, signatures and attestations in the legacy
-//! tag scheme or as Sigstore bundles through the referrers API
+//! tag scheme, as Sigstore bundles through the referrers API, or in both
 //! (`signing.format`), and the verification of both.
 
 pub mod bundle;

@@ -1,9 +1,10 @@
 //! Signing an image digest and attaching attestations, in cosign's legacy
-//! layout or as Sigstore bundles (`signing.format` of the client's
-//! configuration). Re-signing with the same key is a no-op in both, so
-//! retries never duplicate signatures.
+//! layout, as Sigstore bundles, or both (the [`SignatureFormat`] the caller
+//! passes, normally `signing.format`). Re-signing with the same key is a
+//! no-op in each layout on its own, so retries never duplicate signatures,
+//! and a `both` run interrupted after one layout completes the other.
 
-use super::keys::SigningKey;
+use super::keys::{PublicKey, SigningKey};
 use super::payload::{
     b64, pae, unb64, Envelope, EnvelopeSignature, SimpleSigning, Statement, IN_TOTO_PAYLOAD_TYPE,
 };
@@ -12,28 +13,103 @@ use super::store::{
     self, AppendOutcome, LayerDescriptor, NewLayer, DSSE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION,
     SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE,
 };
-use super::verify::legacy;
+use super::verify::{legacy, Format};
 use super::{bundle, referrer};
 use crate::config::SignatureFormat;
 use crate::error::Result;
 use crate::registry::{ImageRef, RegistryClient};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Signs `image@digest` with `key`, in the format `signing.format` of the
-/// client's configuration selects; `annotations` go into the payload's
-/// `optional` section (legacy) or the statement subject's `annotations`
-/// (bundle), where cosign puts them.
+/// What one write did in one layout.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stored {
+    /// The layout written.
+    pub format: Format,
+    /// What was written there (or found already present).
+    #[serde(flatten)]
+    pub outcome: AppendOutcome,
+}
+
+/// What signing or attesting did, in every layout the format asked for
+/// (one for `legacy` and `bundle`, legacy then bundle for `both`).
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The first layout written: legacy whenever legacy was written.
+    pub first: Stored,
+    /// The others, in order.
+    pub rest: Vec<Stored>,
+}
+
+impl Written {
+    fn of(mut stored: Vec<Stored>) -> Result<Written> {
+        if stored.is_empty() {
+            return Err(crate::error::Error::Internal(
+                "a signing format wrote no layout".into(),
+            ));
+        }
+        let first = stored.remove(0);
+        Ok(Written {
+            first,
+            rest: stored,
+        })
+    }
+
+    /// Every layout written, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Stored> {
+        std::iter::once(&self.first).chain(&self.rest)
+    }
+
+    /// Whether anything was added in any layout (false: all already there).
+    pub fn added(&self) -> bool {
+        self.iter().any(|s| s.outcome.added)
+    }
+
+    /// Where each layout's copy is, one per line, each with its format when
+    /// there are several (one layout prints as it did before `both`).
+    pub fn locations(&self) -> String {
+        if self.rest.is_empty() {
+            return self.first.outcome.location.clone();
+        }
+        self.iter()
+            .map(|s| format!("{} ({})", s.outcome.location, s.format))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Serialize for Written {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// Signs `image@digest` with `key` in each layout `format` selects;
+/// `annotations` go into the payload's `optional` section (legacy) or the
+/// statement subject's `annotations` (bundle), where cosign puts them.
 pub async fn sign_image(
     client: &RegistryClient,
     image: &ImageRef,
     digest: &str,
     key: &SigningKey,
     annotations: &BTreeMap<String, String>,
-) -> Result<AppendOutcome> {
-    match client.config().signing.format {
-        SignatureFormat::Legacy => sign_legacy(client, image, digest, key, annotations).await,
-        SignatureFormat::Bundle => sign_bundle(client, image, digest, key, annotations).await,
+    format: SignatureFormat,
+) -> Result<Written> {
+    let mut stored = Vec::new();
+    for &layout in Format::written_for(format) {
+        let outcome = match layout {
+            Format::Legacy => sign_legacy(client, image, digest, key, annotations).await?,
+            Format::Bundle => sign_bundle(client, image, digest, key, annotations).await?,
+        };
+        stored.push(Stored {
+            format: layout,
+            outcome,
+        });
     }
+    Written::of(stored)
 }
 
 /// A cosign v3 image signature: a bundle around an in-toto v1 statement of
@@ -114,9 +190,10 @@ async fn sign_legacy(
 }
 
 /// Attests `predicate` of `predicate_type` about `image@digest` with `key`,
-/// in the format `signing.format` of the client's configuration selects;
+/// in each layout `format` selects (one signed statement, stored in each);
 /// `repeat` says what an attestation of the same key and type already there
 /// means ([`Repeat::Identical`]: an identical one is not added twice).
+#[allow(clippy::too_many_arguments)] // each is a distinct input of one write
 pub async fn attest_image(
     client: &RegistryClient,
     image: &ImageRef,
@@ -125,17 +202,21 @@ pub async fn attest_image(
     predicate_type: &str,
     predicate: serde_json::Value,
     repeat: Repeat,
-) -> Result<AppendOutcome> {
-    attest(
+    format: SignatureFormat,
+) -> Result<Written> {
+    let mut outcomes = attest_all(
         client,
         image,
         digest,
         key,
-        predicate_type,
-        predicate,
+        vec![(predicate_type, predicate)],
         repeat,
+        format,
     )
-    .await
+    .await?;
+    outcomes.pop().ok_or_else(|| {
+        crate::error::Error::Internal("attesting one predicate reported no outcome".into())
+    })
 }
 
 /// Like [`attest_image`] for several predicates (of distinct types) at once,
@@ -150,8 +231,18 @@ pub async fn attest_image_once_each(
     digest: &str,
     key: &SigningKey,
     predicates: Vec<(&str, serde_json::Value)>,
-) -> Result<Vec<AppendOutcome>> {
-    attest_all(client, image, digest, key, predicates, Repeat::OncePerType).await
+    format: SignatureFormat,
+) -> Result<Vec<Written>> {
+    attest_all(
+        client,
+        image,
+        digest,
+        key,
+        predicates,
+        Repeat::OncePerType,
+        format,
+    )
+    .await
 }
 
 /// What an existing attestation of the same key and type means for a new one.
@@ -169,29 +260,6 @@ pub enum Repeat {
     Supersede,
 }
 
-async fn attest(
-    client: &RegistryClient,
-    image: &ImageRef,
-    digest: &str,
-    key: &SigningKey,
-    predicate_type: &str,
-    predicate: serde_json::Value,
-    repeat: Repeat,
-) -> Result<AppendOutcome> {
-    let mut outcomes = attest_all(
-        client,
-        image,
-        digest,
-        key,
-        vec![(predicate_type, predicate)],
-        repeat,
-    )
-    .await?;
-    outcomes.pop().ok_or_else(|| {
-        crate::error::Error::Usage("attesting one predicate reported no outcome".into())
-    })
-}
-
 /// A signed in-toto statement, ready to store in either layout.
 struct SignedStatement<'a> {
     predicate_type: &'a str,
@@ -206,7 +274,8 @@ async fn attest_all(
     key: &SigningKey,
     predicates: Vec<(&str, serde_json::Value)>,
     repeat: Repeat,
-) -> Result<Vec<AppendOutcome>> {
+    format: SignatureFormat,
+) -> Result<Vec<Written>> {
     let mut signed = Vec::with_capacity(predicates.len());
     for (predicate_type, predicate) in predicates {
         let statement = Statement::new(&image.repository_name(), digest, predicate_type, predicate);
@@ -223,37 +292,80 @@ async fn attest_all(
         });
     }
     let public = key.public_key()?;
+    // The same signed statements go into each layout: `both` is one
+    // attestation stored twice, not two that could disagree.
+    let mut per_predicate: Vec<Vec<Stored>> = signed.iter().map(|_| Vec::new()).collect();
+    for &layout in Format::written_for(format) {
+        let outcomes = match layout {
+            Format::Legacy => {
+                attest_legacy(client, image, digest, &public, &signed, repeat).await?
+            }
+            Format::Bundle => {
+                attest_bundles(client, image, digest, key, &public, &signed, repeat).await?
+            }
+        };
+        for (stored, outcome) in per_predicate.iter_mut().zip(outcomes) {
+            stored.push(Stored {
+                format: layout,
+                outcome,
+            });
+        }
+    }
+    per_predicate.into_iter().map(Written::of).collect()
+}
+
+/// Each of `signed` as its own bundle referrer (unless an equivalent one is
+/// there), in order.
+async fn attest_bundles(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    key: &SigningKey,
+    public: &PublicKey,
+    signed: &[SignedStatement<'_>],
+    repeat: Repeat,
+) -> Result<Vec<AppendOutcome>> {
     let repository = image.repository_name();
     let counts_as = |statement: &[u8], predicate_type: &str, names: Names| {
         statement::check(statement, digest, &repository, names)
             .is_ok_and(|bound| bound.predicate_type == predicate_type)
     };
-    if client.config().signing.format == SignatureFormat::Bundle {
-        // Each bundle is its own referrer manifest: nothing to share.
-        let mut outcomes = Vec::with_capacity(signed.len());
-        for one in &signed {
-            let made = bundle::Bundle::dsse(&one.statement, &one.signature, &key.fingerprint);
-            let same = async |existing: &bundle::Bundle| -> bool {
-                bundle::open(existing).is_ok_and(|o| {
-                    // What verification would count, not just the type and
-                    // the key: a planted bundle this key signed about another
-                    // image must not stand in for this one.
-                    counts_as(&o.statement, one.predicate_type, Names::Optional)
-                        && match repeat {
-                            Repeat::OncePerType => true,
-                            Repeat::Identical | Repeat::Supersede => o.statement == one.statement,
-                        }
-                        && o.signatures.iter().any(|s| public.verifies(s, &o.message))
-                })
-            };
-            outcomes.push(
-                referrer::attach(client, image, digest, &made, one.predicate_type, same).await?,
-            );
-        }
-        return Ok(outcomes);
+    // Each bundle is its own referrer manifest: nothing to share.
+    let mut outcomes = Vec::with_capacity(signed.len());
+    for one in signed {
+        let made = bundle::Bundle::dsse(&one.statement, &one.signature, &key.fingerprint);
+        let same = async |existing: &bundle::Bundle| -> bool {
+            bundle::open(existing).is_ok_and(|o| {
+                // What verification would count, not just the type and
+                // the key: a planted bundle this key signed about another
+                // image must not stand in for this one.
+                counts_as(&o.statement, one.predicate_type, Names::Optional)
+                    && match repeat {
+                        Repeat::OncePerType => true,
+                        Repeat::Identical | Repeat::Supersede => o.statement == one.statement,
+                    }
+                    && o.signatures.iter().any(|s| public.verifies(s, &o.message))
+            })
+        };
+        outcomes
+            .push(referrer::attach(client, image, digest, &made, one.predicate_type, same).await?);
     }
+    Ok(outcomes)
+}
+
+/// All of `signed` as layers of the `.att` manifest (one read, one write),
+/// skipping those an equivalent layer stands for, or replacing this key's
+/// older ones of their types ([`Repeat::Supersede`]); outcomes in order.
+async fn attest_legacy(
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+    public: &PublicKey,
+    signed: &[SignedStatement<'_>],
+    repeat: Repeat,
+) -> Result<Vec<AppendOutcome>> {
     let mut layers = Vec::with_capacity(signed.len());
-    for one in &signed {
+    for one in signed {
         let envelope = Envelope {
             payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
             payload: b64(&one.statement),
@@ -283,7 +395,7 @@ async fn attest_all(
     // repository. The annotation and the layer are the registry's word: an
     // envelope this key signed for another digest, planted under this
     // digest's tag, is not "already attested".
-    let trusted = std::slice::from_ref(&public);
+    let trusted = std::slice::from_ref(public);
     let ours = async |layer: &LayerDescriptor| -> Option<(String, Vec<u8>)> {
         let (check, statement) =
             legacy::check_attestation(client, image, digest, trusted, layer).await;

@@ -577,6 +577,7 @@ fn key_problems_are_found_before_anything_is_written() {
         .assert_code(2);
 }
 
+mod both;
 mod bundle;
 mod bundle_copy;
 mod bundle_promote;

@@ -21,7 +21,7 @@ use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{PublicKey, SigningKey};
 use crate::signing::sign::{attest_image_once_each, sign_image};
-use crate::signing::verify::{verify_image, VerifyPolicy};
+use crate::signing::verify::{verify_image, Format, VerifyPolicy};
 use crate::signing::AttestationType;
 use crate::ui::progress::{watch, Progress};
 pub use sbom::SbomJob;
@@ -271,17 +271,19 @@ pub async fn execute(
 
     cx.progress
         .started("sign", &format!("key {}", key.fingerprint));
-    let signed = sign_image(cx.client, &dst, digest, key, &BTreeMap::new()).await;
+    let format = cx.config.signing.format;
+    let signed = sign_image(cx.client, &dst, digest, key, &BTreeMap::new(), format).await;
     let signed = watch(cx.progress, "sign", signed)?;
-    let detail = if signed.added {
-        format!("signed ({})", signed.tag)
+    let detail = if signed.added() {
+        let tags: Vec<&str> = signed.iter().map(|s| s.outcome.tag.as_str()).collect();
+        format!("signed ({})", tags.join(", "))
     } else {
         "already signed by this key".to_string()
     };
-    cx.progress.finished("sign", &detail, !signed.added);
+    cx.progress.finished("sign", &detail, !signed.added());
     steps.push(step(
         "sign",
-        if signed.added { "done" } else { "skipped" },
+        if signed.added() { "done" } else { "skipped" },
         &detail,
     ));
     fault_after("sign");
@@ -361,10 +363,12 @@ pub async fn execute(
                 to_json("promotion record", serde_json::to_value(&record))?,
             ),
         ],
+        format,
     )
     .await;
     let attested = watch(cx.progress, "attest", attested)?;
-    let added = attested.iter().filter(|a| a.added).count();
+    // Counted per attestation: one stored in both layouts is one.
+    let added = attested.iter().filter(|a| a.added()).count();
     let detail = format!("{added} of {} attestations added", attested.len());
     cx.progress.finished("attest", &detail, added == 0);
     record.steps.push(step(
@@ -393,9 +397,12 @@ pub async fn execute(
             required.push(t);
         }
     }
+    // Every layout written must verify on its own: with `both`, a verifier
+    // that reads only one layout must accept the image once it is tagged.
     let policy = VerifyPolicy {
         annotations: BTreeMap::new(),
         required_attestations: required,
+        required_formats: Format::written_for(format).to_vec(),
     };
     let verified = async {
         let report = verify_image(cx.client, &dst, digest, trusted, &policy).await?;

@@ -4,6 +4,7 @@
 //! this; nothing here knows a format's layout.
 
 use super::super::AttestationType;
+use crate::config::SignatureFormat;
 use crate::error::{Error, RegistryError};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -22,6 +23,11 @@ pub struct VerifyPolicy {
     pub annotations: BTreeMap<String, String>,
     /// Attestation types that must be present and signed.
     pub required_attestations: Vec<AttestationType>,
+    /// Layouts that must each hold a valid signature and every required
+    /// attestation (empty: any layout counts). Promotion asks for every
+    /// layout it wrote, so `signing.format: both` tags an image only when a
+    /// verifier reading either layout alone would accept it.
+    pub required_formats: Vec<Format>,
 }
 
 /// Where a signature or attestation is stored.
@@ -36,6 +42,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// The layouts `signing.format` writes, legacy first (so that output
+    /// naming one location names the layout every verifier reads).
+    pub fn written_for(format: SignatureFormat) -> &'static [Format] {
+        match format {
+            SignatureFormat::Legacy => &[Format::Legacy],
+            SignatureFormat::Bundle => &[Format::Bundle],
+            SignatureFormat::Both => &[Format::Legacy, Format::Bundle],
+        }
+    }
+
     /// The name in output (`legacy`, `bundle`).
     pub fn name(self) -> &'static str {
         match self {

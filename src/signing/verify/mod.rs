@@ -118,6 +118,9 @@ pub async fn verify_image(
             missing_attestations.join(", ")
         ));
     }
+    for &format in &policy.required_formats {
+        reasons.extend(missing_in(format, &signatures, &attestations, policy));
+    }
     if !reasons.is_empty() {
         // "Not verified" must not hide a registry that failed to deliver what
         // might have verified: scripts tell unsigned (1) from broken (4).
@@ -145,6 +148,44 @@ pub async fn verify_image(
         missing_attestations,
         reasons,
     })
+}
+
+/// Why `format` alone would not verify: no valid signature in it, or a
+/// required attestation type without a valid one in it (none: it would).
+fn missing_in(
+    format: Format,
+    signatures: &[LayerCheck],
+    attestations: &[LayerCheck],
+    policy: &VerifyPolicy,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if !signatures
+        .iter()
+        .any(|s| s.format == format && s.is_valid())
+    {
+        reasons.push(format!("no valid {format} signature"));
+    }
+    let missing: Vec<&str> = policy
+        .required_attestations
+        .iter()
+        .filter(|t| {
+            !attestations.iter().any(|a| {
+                a.format == format
+                    && a.is_valid()
+                    && a.predicate_type
+                        .as_deref()
+                        .is_some_and(|p| t.matches_uri(p))
+            })
+        })
+        .map(|t| t.name())
+        .collect();
+    if !missing.is_empty() {
+        reasons.push(format!(
+            "required attestations missing or not validly signed as {format}: {}",
+            missing.join(", ")
+        ));
+    }
+    reasons
 }
 
 /// A checked attestation, with its statement when it counts.
@@ -225,4 +266,67 @@ pub async fn verified_statements(
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::AttestationType;
+
+    fn good(format: Format, predicate_type: Option<&str>) -> LayerCheck {
+        LayerCheck {
+            verdict: Verdict::Good { key: "k".into() },
+            predicate_type: predicate_type.map(str::to_string),
+            format,
+            ..LayerCheck::default()
+        }
+    }
+
+    #[test]
+    fn a_required_layout_needs_its_own_signature_and_attestations() {
+        let policy = VerifyPolicy {
+            required_attestations: vec![AttestationType::Vuln],
+            required_formats: vec![Format::Legacy, Format::Bundle],
+            ..VerifyPolicy::default()
+        };
+        let vuln = Some(AttestationType::Vuln.uri());
+        let signatures = [good(Format::Legacy, None), good(Format::Bundle, None)];
+        let attestations = [good(Format::Legacy, vuln)];
+        assert!(missing_in(Format::Legacy, &signatures, &attestations, &policy).is_empty());
+        // The legacy attestation does not stand in for the bundle one.
+        assert_eq!(
+            missing_in(Format::Bundle, &signatures, &attestations, &policy),
+            ["required attestations missing or not validly signed as bundle: vuln"]
+        );
+        let bad_bundle = LayerCheck {
+            verdict: Verdict::Bad,
+            ..good(Format::Bundle, None)
+        };
+        assert_eq!(
+            missing_in(
+                Format::Bundle,
+                &[good(Format::Legacy, None), bad_bundle],
+                &[good(Format::Bundle, vuln)],
+                &policy
+            ),
+            ["no valid bundle signature"]
+        );
+    }
+
+    #[test]
+    fn both_writes_legacy_first() {
+        use crate::config::SignatureFormat;
+        assert_eq!(
+            Format::written_for(SignatureFormat::Both),
+            [Format::Legacy, Format::Bundle]
+        );
+        assert_eq!(
+            Format::written_for(SignatureFormat::Legacy),
+            [Format::Legacy]
+        );
+        assert_eq!(
+            Format::written_for(SignatureFormat::Bundle),
+            [Format::Bundle]
+        );
+    }
 }

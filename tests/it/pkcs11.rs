@@ -127,7 +127,7 @@ fn a_key_generated_in_a_token_signs_in_cosign_format_and_verifies() {
     let again = env.run(&["--output", "json", "sign", "--key", &uri, &reference]);
     again.assert_code(0);
     assert_eq!(again.json()["added"], false, "the same key: nothing added");
-    let (_, manifest) = cc::read_attachment(&reg, "prod/app", &digest, "sig").unwrap();
+    let (_, manifest) = cc::read_attachment(reg, "prod/app", &digest, "sig").unwrap();
     let layers = manifest["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 1);
     let payload = reg

@@ -245,4 +245,16 @@ fn promote_requires_provenance_when_the_policy_says_so() {
     // By the trusted key, from a builder not allowed.
     attest("laptop/mallory", "keys/cosign.key");
     refused("builder \"laptop/mallory\" is not in policy.provenance.builders");
+    // By the trusted key, from the allowed builder: the gate passes (a dry
+    // run goes through the gates and writes nothing).
+    attest(BUILDER, "keys/cosign.key");
+    let out = env.run(&["--yes", "promote", "--dry-run", "web:1.0"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains(&format!("provenance: ✓ built by {BUILDER}")),
+        "{}",
+        out.dump()
+    );
+    assert!(production.client().tags("production/web").is_empty());
 }

@@ -511,7 +511,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__build)
-            opts="-q -v -h -V --tag --build-arg --target --platform --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --tag --build-arg --target --platform --key --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +530,10 @@ _vimes() {
                     return 0
                     ;;
                 --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

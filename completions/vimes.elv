@@ -713,6 +713,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --build-arg 'Build argument (repeatable)'
             cand --target 'Stage to build'
             cand --platform 'Platform to build for (`os/arch[/variant]`)'
+            cand --key 'Private key (path, env://VAR or pkcs11: URI); default: signing.key'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand -q 'Print only results and errors'

@@ -519,6 +519,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand build" -l tag -d 'Tag to pus
 complete -c vimes -n "__fish_vimes_using_subcommand build" -l build-arg -d 'Build argument (repeatable)' -r
 complete -c vimes -n "__fish_vimes_using_subcommand build" -l target -d 'Stage to build' -r
 complete -c vimes -n "__fish_vimes_using_subcommand build" -l platform -d 'Platform to build for (`os/arch[/variant]`)' -r
+complete -c vimes -n "__fish_vimes_using_subcommand build" -l key -d 'Private key (path, env://VAR or pkcs11: URI); default: signing.key' -r
 complete -c vimes -n "__fish_vimes_using_subcommand build" -l config -d 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand build" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'

@@ -1,8 +1,13 @@
 //! `vimes build [NAME...]`: check the bases, build, push to staging by digest.
 //! Steps and builder output go to stderr through the progress view; stdout
-//! gets `repo@digest` per image (or JSON).
+//! gets `repo@digest` per image (or JSON). With a signing key (`--key` or
+//! `signing.key`) each image gets a signed SLSA provenance attestation;
+//! without one the build warns and attaches none, unless
+//! `policy.provenance.required` says such an image could never be promoted:
+//! then it refuses before building (exit 2).
 
 use super::check::build_args;
+use super::signing_args::{signing_key, SigningKeyArgs};
 use super::Ctx;
 use crate::exit::Exit;
 use crate::pipeline::build::{build, BuildOptions};
@@ -26,6 +31,8 @@ pub struct BuildArgs {
     /// Platform to build for (`os/arch[/variant]`).
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
+    #[command(flatten)]
+    pub signing: SigningKeyArgs,
 }
 
 /// Runs `vimes build`.
@@ -56,8 +63,34 @@ pub async fn run(ctx: &Ctx, args: BuildArgs) -> anyhow::Result<Exit> {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok()),
     };
+    // The key first: a wrong password stops before a long build.
+    let key = match (&args.signing.key, &loaded.config.signing.key) {
+        (None, None) if loaded.config.policy.provenance.required => {
+            return Err(crate::error::Error::Usage(
+                "policy.provenance.required: vimes build needs a signing key to attest \
+                 provenance (pass --key or set signing.key)"
+                    .into(),
+            )
+            .into())
+        }
+        (None, None) => {
+            ctx.ui.warning(
+                "no signing key (--key or signing.key): no provenance is attached, so \
+                 policy.provenance.required would refuse to promote these images",
+            );
+            None
+        }
+        _ => Some(signing_key(ctx, &loaded, args.signing.key.as_deref()).await?),
+    };
     let progress = ctx.ui.progress();
-    let built = build(&loaded.config, &config_dir, &options, &progress).await?;
+    let built = build(
+        &loaded.config,
+        &config_dir,
+        &options,
+        key.as_ref(),
+        &progress,
+    )
+    .await?;
     let text: Vec<String> = built.iter().map(|b| b.reference.clone()).collect();
     ctx.ui
         .result(&text.join("\n"), &serde_json::json!({ "images": built }));

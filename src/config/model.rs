@@ -31,6 +31,40 @@ pub struct Config {
     /// SBOM settings.
     #[serde(default)]
     pub sbom: SbomConfig,
+    /// `vimes build` settings.
+    #[serde(default)]
+    pub build: BuildConfig,
+}
+
+/// `build:`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// The SLSA builder id written into provenance (e.g. the CI system's
+    /// id); default: `vimes build` and the host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builder_id: Option<String>,
+}
+
+/// `policy.provenance:`: what promotion requires of an image's SLSA
+/// provenance. Off by default, so that configurations written before it
+/// keep working.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenancePolicy {
+    /// Promotion refuses an image without valid provenance.
+    #[serde(default)]
+    pub required: bool,
+    /// Builder ids allowed (empty: any).
+    #[serde(default)]
+    pub builders: Vec<String>,
+    /// Source repository URL globs allowed (`*` matches any run of
+    /// characters; empty: any source, or none).
+    #[serde(default)]
+    pub source_repositories: Vec<String>,
+    /// Public keys trusted to sign provenance (empty: `signing.public_keys`).
+    #[serde(default)]
+    pub trusted_keys: Vec<String>,
 }
 
 /// The kind of server behind a registry entry.
@@ -139,6 +173,9 @@ pub struct PolicyConfig {
     /// fails the check.
     #[serde(default)]
     pub check_exclude: Vec<String>,
+    /// What promotion requires of SLSA provenance.
+    #[serde(default)]
+    pub provenance: ProvenancePolicy,
 }
 
 impl Default for PolicyConfig {
@@ -152,6 +189,7 @@ impl Default for PolicyConfig {
             require_digest: true,
             max_base_age_days: None,
             check_exclude: Vec::new(),
+            provenance: ProvenancePolicy::default(),
         }
     }
 }
@@ -411,4 +449,5 @@ pub const ATTESTATION_TYPES: &[&str] = &[
     "custom",
     "review",
     "promotion",
+    "vsa",
 ];

@@ -111,7 +111,8 @@ pub fn json_schema() -> Value {
                         "type": "array",
                         "items": { "type": "string", "minLength": 1 },
                         "default": []
-                    }
+                    },
+                    "provenance": provenance_schema()
                 }
             },
             "signing": {
@@ -187,6 +188,7 @@ pub fn json_schema() -> Value {
                     }
                 }
             },
+            "build": build_schema(),
             "sbom": {
                 "description": "SBOM settings.",
                 "type": "object",
@@ -373,6 +375,59 @@ pub fn json_schema() -> Value {
             "severity": {
                 "description": "Vulnerability severity as Trivy names it.",
                 "enum": ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+            }
+        }
+    })
+}
+
+/// `policy.provenance` (apart: one `json!` of the whole schema exceeds the
+/// macro recursion limit).
+fn provenance_schema() -> Value {
+    json!({
+        "description": "What promote requires of the image's SLSA v1 provenance attestation (off by default).",
+        "type": "object",
+        "additionalProperties": false,
+        "default": { "required": false, "builders": [], "source_repositories": [], "trusted_keys": [] },
+        "properties": {
+            "required": {
+                "description": "Promote refuses (exit 1) an image without a provenance attestation by a trusted key about its digest, from an allowed builder and source, with every base image pinned by digest.",
+                "type": "boolean",
+                "default": false
+            },
+            "builders": {
+                "description": "Builder ids (runDetails.builder.id) allowed; empty: any.",
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 },
+                "default": []
+            },
+            "source_repositories": {
+                "description": "Source repository URL globs allowed (* matches any run of characters, e.g. https://git.example.com/*); empty: any source, or none.",
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 },
+                "default": []
+            },
+            "trusted_keys": {
+                "description": "Public keys (PEM files, env://VAR) trusted to sign provenance; empty: signing.public_keys.",
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 },
+                "default": []
+            }
+        }
+    })
+}
+
+/// `build:`.
+fn build_schema() -> Value {
+    json!({
+        "description": "vimes build settings.",
+        "type": "object",
+        "additionalProperties": false,
+        "default": {},
+        "properties": {
+            "builder_id": {
+                "description": "SLSA builder id written into the provenance vimes build attaches (e.g. the CI system's id); default: \"vimes build\" and the host name.",
+                "type": ["string", "null"],
+                "minLength": 1
             }
         }
     })

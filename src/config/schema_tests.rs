@@ -143,6 +143,12 @@ fn fully_populated() -> Config {
             require_digest: false,
             max_base_age_days: Some(90),
             check_exclude: vec!["charts/*/templates/**".into()],
+            provenance: ProvenancePolicy {
+                required: true,
+                builders: vec!["ci.example.com/vimes-build".into()],
+                source_repositories: vec!["https://git.example.com/*".into()],
+                trusted_keys: vec!["builder.pub".into()],
+            },
         },
         signing: SigningConfig {
             key: Some("env://KEY".into()),
@@ -175,6 +181,9 @@ fn fully_populated() -> Config {
             inventory: Some("inv".into()),
             password_env: Some("INVENTORY_PASSWORD".into()),
             ca_file: Some("inventory-ca.pem".into()),
+        },
+        build: BuildConfig {
+            builder_id: Some("ci.example.com/vimes-build".into()),
         },
         ..Default::default()
     };
@@ -221,7 +230,7 @@ fn schema_defaults_match_the_model_defaults() {
     .unwrap();
     let value = serde_json::to_value(&minimal).unwrap();
     let mut compared = 0;
-    for section in ["policy", "signing", "tools", "sbom"] {
+    for section in ["policy", "signing", "tools", "sbom", "build"] {
         let props = root["properties"][section]["properties"]
             .as_object()
             .unwrap();

@@ -11,6 +11,8 @@ use serde_saphyr::Location;
 
 use super::model::ATTESTATION_TYPES;
 
+mod provenance;
+
 /// Problems found so far, each with where it is.
 struct Problems<'s, 'a> {
     source: &'s Source<'a>,
@@ -61,6 +63,7 @@ pub(crate) fn validate(config: &Config, source: &Source) -> Result<(), Error> {
     }
     check_signing(config, &mut p);
     check_sbom(config, &mut p);
+    provenance::check_provenance(config, &mut p);
     let trivy = &config.tools.trivy;
     let tools = [
         ("trivy", trivy.path.as_str(), trivy.timeout_secs),

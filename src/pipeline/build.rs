@@ -5,7 +5,10 @@
 //! base older than `policy.max_base_age_days` is refused. Then each image is
 //! built with the configured builder, labelled from git, and pushed to the
 //! staging registry (`promotion.from`) under a tag; the result is its digest.
+//! With a signing key, each pushed image gets a signed SLSA v1 provenance
+//! attestation ([`super::provenance`]).
 
+use super::provenance::{self, BuildFacts};
 use crate::check::base::{self, BaseImage};
 use crate::check::{dockerfile, files, rules, Expanded, Finding};
 use crate::clock::{rfc3339_secs, Clock};
@@ -13,6 +16,7 @@ use crate::config::{Config, RegistryConfig};
 use crate::error::{ConfigError, Error, Result};
 use crate::registry::auth::{credentials_for_tool, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
+use crate::signing::keys::SigningKey;
 use crate::tools::builder::{self, BuildRequest, PushRequest, RegistryAccess};
 use crate::tools::git;
 use crate::tools::pin::{self, ToolBinary};
@@ -65,6 +69,8 @@ pub struct BuiltImage {
     pub bases: Vec<BaseImage>,
     /// Warnings about it.
     pub warnings: Vec<String>,
+    /// Where its signed provenance attestation is (none without a key).
+    pub provenance: Option<String>,
 }
 
 /// One image ready to build.
@@ -72,6 +78,8 @@ struct Plan {
     name: String,
     context: PathBuf,
     dockerfile: PathBuf,
+    /// `sha256:<hex>` of the Dockerfile read.
+    dockerfile_digest: String,
     /// Every external image the Dockerfile uses (bases first), parsed.
     images: Vec<(ImageRef, bool)>,
     destination: ImageRef,
@@ -82,10 +90,12 @@ struct Plan {
 /// Checks, builds and pushes the selected images. Nothing is built unless
 /// every selected image passes its checks. Steps reported to `progress`, per
 /// image: check, build (the builder's output as log lines), push.
+/// With `key`, each image's provenance is attested with it after the push.
 pub async fn build(
     config: &Config,
     config_dir: &Path,
     options: &BuildOptions,
+    key: Option<&SigningKey>,
     progress: &dyn Progress,
 ) -> Result<Vec<BuiltImage>> {
     let names = select(config, &options.names)?;
@@ -143,7 +153,22 @@ pub async fn build(
     let mut built = Vec::new();
     for (plan, destination) in targets {
         let image = (&builder, &binary);
-        built.push(build_one(config, image, plan, destination, options, progress).await?);
+        let mut one = build_one(config, image, plan, destination, options, progress).await?;
+        if let Some(key) = key {
+            one.1.finished_on = crate::clock::now_rfc3339();
+            let (built, facts) = &one;
+            let location = provenance::attach(
+                &client,
+                &built.reference,
+                &built.digest,
+                facts,
+                key,
+                progress,
+            )
+            .await?;
+            one.0.provenance = Some(location);
+        }
+        built.push(one.0);
     }
     Ok(built)
 }
@@ -242,6 +267,7 @@ fn plan(
         name: name.to_string(),
         context,
         dockerfile,
+        dockerfile_digest: crate::registry::manifest::sha256_digest(&bytes),
         images,
         destination,
         bases: Vec::new(),
@@ -368,7 +394,8 @@ async fn build_one(
     destination: ImageRef,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Result<BuiltImage> {
+) -> Result<(BuiltImage, BuildFacts)> {
+    let started_on = crate::clock::now_rfc3339();
     let work = tempfile::Builder::new()
         .prefix("vimes-build-")
         .tempdir()
@@ -420,7 +447,31 @@ async fn build_one(
     let digest = watch(progress, "push", builder::push(builder, &push).await)?;
     let repository = destination.repository_name();
     progress.finished("push", &format!("{repository}@{digest}"), false);
-    Ok(BuiltImage {
+    let image = &config.images[&plan.name];
+    let facts = BuildFacts {
+        builder_id: config
+            .build
+            .builder_id
+            .clone()
+            .unwrap_or_else(provenance::default_builder_id),
+        image: plan.name.clone(),
+        context: image.context.clone(),
+        dockerfile: image.dockerfile.clone(),
+        dockerfile_digest: plan.dockerfile_digest.clone(),
+        build_arg_names: options.build_args.keys().cloned().collect(),
+        target: options.target.clone(),
+        platform: options.platform.clone(),
+        source: git::source_url(&plan.context).map(|url| (url, git::revision(&plan.context))),
+        images: plan
+            .images
+            .iter()
+            .map(|(r, _)| (r.to_string(), r.digest.clone()))
+            .collect(),
+        tool: (builder.kind.name().to_string(), binary.sha256.clone()),
+        started_on,
+        finished_on: String::new(),
+    };
+    let built = BuiltImage {
         name: plan.name,
         reference: format!("{repository}@{digest}"),
         repository,
@@ -430,5 +481,7 @@ async fn build_one(
         builder_binary: binary.clone(),
         bases: plan.bases,
         warnings: plan.warnings,
-    })
+        provenance: None,
+    };
+    Ok((built, facts))
 }

@@ -8,6 +8,7 @@ pub mod build;
 pub mod evidence;
 pub mod production_copy;
 pub mod promote;
+pub mod provenance;
 pub mod review;
 pub mod reviewer;
 pub mod sbom;

@@ -5,5 +5,6 @@ pub mod admission;
 pub mod exceptions;
 pub mod export;
 pub mod gate;
+pub mod provenance;
 pub mod rollback;
 pub mod sarif;

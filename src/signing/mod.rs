@@ -19,7 +19,8 @@ pub mod verify;
 /// (`cosign attest --type NAME`, `cosign verify-attestation --type NAME`):
 /// whatever `vimes attest --type NAME` writes, `cosign verify-attestation
 /// --type NAME` finds, and `vimes verify --require-attestation NAME` asks for
-/// the same URI. `review` and `promotion` are vimes' own.
+/// the same URI. `review` and `promotion` are vimes' own; `vsa` is SLSA's
+/// verification summary, which cosign has no name for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttestationType {
     /// CycloneDX SBOM.
@@ -42,11 +43,13 @@ pub enum AttestationType {
     Review,
     /// vimes promotion record.
     Promotion,
+    /// SLSA verification summary (`https://slsa.dev/verification_summary/v1`).
+    Vsa,
 }
 
 impl AttestationType {
     /// Every type, in the order they are listed to users.
-    pub const ALL: [AttestationType; 10] = [
+    pub const ALL: [AttestationType; 11] = [
         AttestationType::Cyclonedx,
         AttestationType::Spdx,
         AttestationType::Vuln,
@@ -57,6 +60,7 @@ impl AttestationType {
         AttestationType::Custom,
         AttestationType::Review,
         AttestationType::Promotion,
+        AttestationType::Vsa,
     ];
 
     /// Every name accepted on the command line and in vimes.yaml, aliases
@@ -85,6 +89,7 @@ impl AttestationType {
             AttestationType::Custom => &["custom"],
             AttestationType::Review => &["review"],
             AttestationType::Promotion => &["promotion"],
+            AttestationType::Vsa => &["vsa"],
         }
     }
 
@@ -102,6 +107,7 @@ impl AttestationType {
             AttestationType::Custom => "https://cosign.sigstore.dev/attestation/v1",
             AttestationType::Review => "https://vimes.dev/attestation/review/v1",
             AttestationType::Promotion => "https://vimes.dev/attestation/promotion/v1",
+            AttestationType::Vsa => "https://slsa.dev/verification_summary/v1",
         }
     }
 

@@ -12,7 +12,7 @@ use std::process::Command;
 /// A bed with buildah pointed at private storage under its HOME, and a
 /// vimes.yaml with staging/production on the registry `reg` and bases allowed
 /// from `reg/base`; `extra_policy` is appended under `policy:`.
-fn build_bed(extra_policy: &str) -> TestBedBuilder {
+pub(crate) fn build_bed(extra_policy: &str) -> TestBedBuilder {
     let extra_policy = extra_policy.to_string();
     TestBed::builder()
         .registry("reg")
@@ -41,7 +41,7 @@ policy:
         .file("app/hello.txt", "hello from vimes build\n")
 }
 
-fn git(env: &TestEnv, args: &[&str]) -> String {
+pub(crate) fn git(env: &TestEnv, args: &[&str]) -> String {
     let out = Command::new("git")
         .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
         .args(args)

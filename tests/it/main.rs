@@ -18,6 +18,7 @@ mod hook;
 mod pins;
 mod pkcs11;
 mod promote;
+mod provenance;
 mod quickstart;
 mod registry_trust;
 mod runbooks;

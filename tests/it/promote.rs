@@ -7,7 +7,7 @@ use crate::support::trivy::build_fixture_image;
 use crate::support::TestBed;
 use crate::support::{push_image, Registry, TestEnv, TestImage};
 
-const PASSWORD: &str = "promotion key password";
+pub(crate) const PASSWORD: &str = "promotion key password";
 
 pub struct Bed {
     pub staging: Registry,
@@ -59,7 +59,7 @@ fn attestation_types(reg: &Registry, repo: &str, digest: &str) -> Vec<String> {
 }
 
 /// The predicate of the attestation of `predicate_type` (decoded from its DSSE envelope).
-fn attestation_predicate(
+pub(crate) fn attestation_predicate(
     reg: &Registry,
     repo: &str,
     digest: &str,
@@ -173,7 +173,7 @@ fn clean_image_is_promoted_signed_attested_and_verified_and_re_promotion_is_a_no
     assert_eq!(signature_count(&b.production, "production/web", &digest), 1);
     assert_eq!(
         attestation_types(&b.production, "production/web", &digest).len(),
-        4
+        5
     );
 }
 
@@ -417,7 +417,7 @@ fn an_interrupted_promotion_never_leaves_an_unsigned_tag_and_completes_on_re_run
             "after {step}"
         );
         let types = attestation_types(&b.production, "production/web", &digest);
-        assert_eq!(types.len(), 4, "after {step}: {types:?}");
+        assert_eq!(types.len(), 5, "after {step}: {types:?}");
     }
 }
 

@@ -6,8 +6,10 @@
 //! start of the scan gate on (see [`sbom`]); it writes nothing, and nothing is
 //! written to production before the gate and the review pass.
 
+mod provenance;
 mod sbom;
 mod tag;
+mod vsa;
 
 use super::evidence::{applied_exceptions, vuln_predicate, PromotionRecord, StepRecord};
 use super::review::{ReviewDecision, ReviewRecord};
@@ -24,6 +26,7 @@ use crate::signing::sign::{attest_image_once_each, sign_image};
 use crate::signing::verify::{verify_image, Format, VerifyPolicy};
 use crate::signing::AttestationType;
 use crate::ui::progress::{watch, Progress};
+pub use provenance::CheckedProvenance;
 pub use sbom::SbomJob;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,6 +48,8 @@ pub struct Prepared {
     pub scan: ScanOutcome,
     /// Syft's run for the SBOM attestation, when `prepare` was asked for it.
     pub sbom: Option<SbomJob>,
+    /// The provenance the gate accepted (`policy.provenance.required`).
+    pub provenance: Option<CheckedProvenance>,
 }
 
 /// Everything promotion needs from the edge (keys are loaded before anything runs).
@@ -55,9 +60,11 @@ pub struct Context<'a> {
     pub config_dir: Option<&'a Path>,
     /// The registry client.
     pub client: &'a RegistryClient,
-    /// Progress receiver. Step names, in order: resolve, scan, review, copy,
-    /// sign, sbom, attest, verify, tag; the same names appear in the evidence
-    /// and in the test-only fault switch `VIMES_FAULT_AFTER_STEP`.
+    /// Progress receiver. Step names, in order: resolve, provenance (with
+    /// `policy.provenance.required`), scan, review, copy, sign, sbom, attest
+    /// (the SLSA verification summary with the evidence), verify, tag; the
+    /// same names appear in the evidence and in the test-only fault switch
+    /// `VIMES_FAULT_AFTER_STEP`.
     pub progress: &'a dyn Progress,
     /// The day exceptions are judged on.
     pub clock: Clock,
@@ -120,6 +127,19 @@ pub async fn prepare(
     );
 
     let pinned = source.with_digest(&digest);
+    let provenance = match cx.config.policy.provenance.required {
+        true => {
+            cx.progress.started("provenance", "policy.provenance");
+            let checked = provenance::check(cx, &pinned, &digest).await;
+            let checked = watch(cx.progress, "provenance", checked)?;
+            let detail = checked.as_ref().map_or(String::new(), |c| {
+                format!("built by {} (key {})", c.accepted.builder_id, c.signer)
+            });
+            cx.progress.finished("provenance", &detail, false);
+            checked
+        }
+        false => None,
+    };
     let sbom = match generate_sbom {
         true => Some(SbomJob::start(cx, &pinned, &destination).await?),
         false => None,
@@ -164,6 +184,7 @@ pub async fn prepare(
         tag_in_place: existing.is_some(),
         scan,
         sbom,
+        provenance,
     })
 }
 
@@ -305,7 +326,7 @@ pub async fn execute(
     fault_after("sbom");
 
     cx.progress
-        .started("attest", "sbom, vuln, review, promotion");
+        .started("attest", "sbom, vuln, review, promotion, vsa");
     let mut record = PromotionRecord {
         source: format!("{}@{digest}", prepared.source.repository_name()),
         digest: digest.to_string(),
@@ -346,6 +367,13 @@ pub async fn execute(
     let to_json = |what: &str, value: serde_json::Result<serde_json::Value>| {
         value.map_err(|e| Error::Internal(format!("{what}: {e}")))
     };
+    // The gates passed: the summary goes in with the evidence, before the tag.
+    let summary = vsa::predicate(
+        &record.destination,
+        &vsa::policy_digest(cx.config, trusted)?,
+        prepared.provenance.as_ref(),
+        &now_rfc3339(),
+    );
     let attested = attest_image_once_each(
         cx.client,
         &dst,
@@ -362,6 +390,7 @@ pub async fn execute(
                 AttestationType::Promotion.uri(),
                 to_json("promotion record", serde_json::to_value(&record))?,
             ),
+            (AttestationType::Vsa.uri(), summary),
         ],
         format,
     )
@@ -392,6 +421,7 @@ pub async fn execute(
         AttestationType::Vuln,
         AttestationType::Review,
         AttestationType::Promotion,
+        AttestationType::Vsa,
     ] {
         if !required.contains(&t) {
             required.push(t);

@@ -39,6 +39,7 @@ fn promote_signs_and_attests_with_bundles() {
         "https://cosign.sigstore.dev/attestation/vuln/v1".to_string(),
         "https://cyclonedx.org/bom".to_string(),
         cb::SIGN_PREDICATE.to_string(),
+        "https://slsa.dev/verification_summary/v1".to_string(),
         "https://vimes.dev/attestation/promotion/v1".to_string(),
         "https://vimes.dev/attestation/review/v1".to_string(),
     ];

@@ -1,6 +1,6 @@
 //! Issue #20 item 11: an attestation vimes signed for one digest, copied by a
 //! registry writer under another digest's `.att` tag, must not make the
-//! promotion of that other digest believe it is already attested ("0 of 4
+//! promotion of that other digest believe it is already attested ("0 of 5
 //! added", then a verification failure on every attempt). Real registries,
 //! Trivy, Syft and buildah, in both signature formats' legacy layout.
 
@@ -50,7 +50,7 @@ fn a_planted_attestation_for_another_digest_is_not_already_attested() {
         .expect("an attest step");
     assert_eq!(
         attest["detail"],
-        "4 of 4 attestations added",
+        "5 of 5 attestations added",
         "{}",
         out.dump()
     );
@@ -61,7 +61,7 @@ fn a_planted_attestation_for_another_digest_is_not_already_attested() {
     // The planted layers stay (vimes appends), and count for nothing.
     let (_, manifest) =
         cc::read_attachment(production, "production/web", &second, "att").expect(".att");
-    assert_eq!(manifest["layers"].as_array().unwrap().len(), 8);
+    assert_eq!(manifest["layers"].as_array().unwrap().len(), 10);
     let verify = env.run(&[
         "--output",
         "json",
@@ -74,7 +74,7 @@ fn a_planted_attestation_for_another_digest_is_not_already_attested() {
     ]);
     verify.assert_code(0);
     let checks = verify.json()["attestations"].as_array().unwrap().clone();
-    assert_eq!(checks.iter().filter(|c| c["valid"] == true).count(), 4);
+    assert_eq!(checks.iter().filter(|c| c["valid"] == true).count(), 5);
     assert!(checks
         .iter()
         .filter(|c| c["valid"] == false)

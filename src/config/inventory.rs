@@ -63,70 +63,91 @@ pub fn is_postgres_url(value: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
+/// Why `sbom.inventory` was refused. No variant carries the value itself:
+/// it may hold a password.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InventoryUrlError {
+    /// The key is set to nothing.
+    #[error("sbom.inventory is empty; give a file path or a postgres:// URL, or remove the key")]
+    Empty,
+    /// The URL does not parse.
+    #[error("sbom.inventory is not a valid postgres:// URL ({0})")]
+    Malformed(String),
+    /// The URL carries a password (as `user:password@` or `?password=`).
+    #[error(
+        "sbom.inventory holds a password: remove it from the URL and put it in the environment \
+         variable named by sbom.password_env (default PGPASSWORD); use password_env"
+    )]
+    Password,
+    /// No user before the `@`.
+    #[error("sbom.inventory names no user: write postgres://USER@HOST[:PORT]/DB")]
+    NoUser,
+    /// No host.
+    #[error("sbom.inventory names no host: write postgres://USER@HOST[:PORT]/DB")]
+    NoHost,
+    /// The path has more than one segment.
+    #[error("sbom.inventory: the URL path is the database name, one segment")]
+    DatabasePath,
+    /// The user or database decodes to invalid UTF-8.
+    #[error("sbom.inventory: the URL decodes to invalid UTF-8")]
+    NotUtf8,
+    /// An `sslmode` vimes does not offer.
+    #[error(
+        "sbom.inventory: sslmode={0} is not supported: use verify-full (TLS, the default) or, \
+         for a server on this machine, disable"
+    )]
+    SslMode(String),
+    /// A query parameter other than `sslmode`.
+    #[error("sbom.inventory: unknown URL parameter {0:?} (vimes reads sslmode only)")]
+    UnknownParameter(String),
+    /// `sslmode=disable` for a server that is not on this machine.
+    #[error(
+        "sbom.inventory: sslmode=disable sends the password and the inventory in clear text; it \
+         is allowed only for a server on this machine, not {0}"
+    )]
+    PlainRemote(String),
+}
+
 /// Reads `sbom.inventory`. The error says what is wrong without repeating
 /// the value (it may hold a password).
-pub fn parse_inventory(value: &str) -> Result<InventoryTarget, String> {
+pub fn parse_inventory(value: &str) -> Result<InventoryTarget, InventoryUrlError> {
     if !is_postgres_url(value) {
         if value.trim().is_empty() {
-            return Err(
-                "sbom.inventory is empty; give a file path or a postgres:// URL, or remove the key"
-                    .into(),
-            );
+            return Err(InventoryUrlError::Empty);
         }
         return Ok(InventoryTarget::Sqlite(value.to_string()));
     }
-    let url = url::Url::parse(value.trim())
-        .map_err(|e| format!("sbom.inventory is not a valid postgres:// URL ({e})"))?;
+    let url =
+        url::Url::parse(value.trim()).map_err(|e| InventoryUrlError::Malformed(e.to_string()))?;
     if url.password().is_some() {
-        return Err("sbom.inventory holds a password: remove it from the URL and put it in the \
-             environment variable named by sbom.password_env (default PGPASSWORD); use password_env"
-            .into());
+        return Err(InventoryUrlError::Password);
     }
     let user = percent_decoded(url.username())?;
     if user.is_empty() {
-        return Err("sbom.inventory names no user: write postgres://USER@HOST[:PORT]/DB".into());
+        return Err(InventoryUrlError::NoUser);
     }
     let host = match url.host() {
         Some(url::Host::Domain(d)) if !d.is_empty() => d.to_string(),
         Some(url::Host::Ipv4(ip)) => ip.to_string(),
         Some(url::Host::Ipv6(ip)) => ip.to_string(),
-        _ => {
-            return Err("sbom.inventory names no host: write postgres://USER@HOST[:PORT]/DB".into())
-        }
+        _ => return Err(InventoryUrlError::NoHost),
     };
     let dbname = percent_decoded(url.path().trim_start_matches('/'))?;
     if dbname.contains('/') {
-        return Err("sbom.inventory: the URL path is the database name, one segment".into());
+        return Err(InventoryUrlError::DatabasePath);
     }
     let mut tls = true;
     for (key, value) in url.query_pairs() {
         match (key.as_ref(), value.as_ref()) {
             ("sslmode", "verify-full") => tls = true,
             ("sslmode", "disable") => tls = false,
-            ("sslmode", other) => {
-                return Err(format!(
-                    "sbom.inventory: sslmode={other} is not supported: use verify-full (TLS, the \
-                     default) or, for a server on this machine, disable"
-                ))
-            }
-            ("password", _) => {
-                return Err(
-                    "sbom.inventory holds a password: remove it from the URL; use password_env"
-                        .into(),
-                )
-            }
-            (other, _) => {
-                return Err(format!(
-                    "sbom.inventory: unknown URL parameter {other:?} (vimes reads sslmode only)"
-                ))
-            }
+            ("sslmode", other) => return Err(InventoryUrlError::SslMode(other.to_string())),
+            ("password", _) => return Err(InventoryUrlError::Password),
+            (other, _) => return Err(InventoryUrlError::UnknownParameter(other.to_string())),
         }
     }
     if !tls && !is_loopback(&host) {
-        return Err(format!(
-            "sbom.inventory: sslmode=disable sends the password and the inventory in clear \
-             text; it is allowed only for a server on this machine, not {host}"
-        ));
+        return Err(InventoryUrlError::PlainRemote(host));
     }
     Ok(InventoryTarget::Postgres(PostgresUrl {
         dbname: match dbname.is_empty() {
@@ -141,7 +162,7 @@ pub fn parse_inventory(value: &str) -> Result<InventoryTarget, String> {
 }
 
 /// `%XX` escapes of a URL's user or path, decoded (UTF-8 only).
-fn percent_decoded(part: &str) -> Result<String, String> {
+fn percent_decoded(part: &str) -> Result<String, InventoryUrlError> {
     let bytes = part.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -161,7 +182,7 @@ fn percent_decoded(part: &str) -> Result<String, String> {
             }
         }
     }
-    String::from_utf8(out).map_err(|_| "sbom.inventory: the URL decodes to invalid UTF-8".into())
+    String::from_utf8(out).map_err(|_| InventoryUrlError::NotUtf8)
 }
 
 #[cfg(test)]
@@ -204,14 +225,22 @@ mod tests {
 
     #[test]
     fn passwords_plain_remote_and_unknown_modes_are_refused() {
-        let e = parse_inventory("postgres://vimes:hunter2@db/inv").unwrap_err();
+        let e = parse_inventory("postgres://vimes:hunter2@db/inv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("use password_env"), "{e}");
         assert!(!e.contains("hunter2"), "{e}");
-        let e = parse_inventory("postgres://vimes@db/inv?password=hunter2").unwrap_err();
+        let e = parse_inventory("postgres://vimes@db/inv?password=hunter2")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("password_env") && !e.contains("hunter2"), "{e}");
-        let e = parse_inventory("postgres://vimes@db.example.com/inv?sslmode=disable").unwrap_err();
+        let e = parse_inventory("postgres://vimes@db.example.com/inv?sslmode=disable")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("only for a server on this machine"), "{e}");
-        let e = parse_inventory("postgres://vimes@db/inv?sslmode=require").unwrap_err();
+        let e = parse_inventory("postgres://vimes@db/inv?sslmode=require")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("sslmode=require is not supported"), "{e}");
         assert!(parse_inventory("postgres://db/inv").is_err());
         assert!(parse_inventory("postgres://u@db/a/b").is_err());

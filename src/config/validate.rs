@@ -227,7 +227,7 @@ fn check_registries(config: &Config, p: &mut Problems) {
 fn check_sbom(config: &Config, p: &mut Problems) {
     let sbom = &config.sbom;
     if let Some(Err(why)) = sbom.inventory.as_deref().map(super::parse_inventory) {
-        p.at_value(&["sbom", "inventory"], why);
+        p.at_value(&["sbom", "inventory"], why.to_string());
     }
     if let Some(var) = sbom.password_env.as_deref().filter(|v| !is_var_name(v)) {
         p.at_value(

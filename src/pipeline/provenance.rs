@@ -244,7 +244,9 @@ mod tests {
         // A base named by tag alone is written without a digest, and refused.
         let mut unpinned = facts();
         unpinned.images = vec![("reg/base/debian:12".into(), None)];
-        let e = judge(&statement(&unpinned), DIGEST, &policy).unwrap_err();
+        let e = judge(&statement(&unpinned), DIGEST, &policy)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not pinned"), "{e}");
     }
 

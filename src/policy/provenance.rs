@@ -80,40 +80,95 @@ struct Builder {
     id: String,
 }
 
+/// Why a verified provenance statement does not satisfy `policy.provenance`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProvenanceRefusal {
+    /// The bytes are not a provenance statement of the expected shape.
+    #[error("not a SLSA v1 provenance statement: {0}")]
+    Malformed(String),
+    /// A statement of another predicate type.
+    #[error("predicate type {0:?} is not {SLSA_PROVENANCE_V1}")]
+    PredicateType(String),
+    /// The digest judged against is not a SHA-256 digest.
+    #[error("{0:?} is not a sha256 digest")]
+    NotSha256(String),
+    /// No subject names this digest.
+    #[error("its subject is not {0}")]
+    OtherSubject(String),
+    /// `buildDefinition.buildType` is empty.
+    #[error("buildDefinition.buildType is empty")]
+    NoBuildType,
+    /// `runDetails.builder.id` is empty.
+    #[error("runDetails.builder.id is empty")]
+    NoBuilder,
+    /// The builder is not on the allow-list.
+    #[error("builder {builder:?} is not in policy.provenance.builders ({allowed})")]
+    BuilderNotAllowed {
+        /// The statement's builder id.
+        builder: String,
+        /// The allow-list, comma-separated.
+        allowed: String,
+    },
+    /// Two `git+` sources.
+    #[error("more than one git source in resolvedDependencies")]
+    TwoSources,
+    /// A dependency without a SHA-256 digest.
+    #[error("dependency {0:?} is not pinned by a sha256 digest")]
+    Unpinned(String),
+    /// No source, and the policy restricts sources.
+    #[error(
+        "it names no source repository (a git+ dependency), and \
+         policy.provenance.source_repositories is set"
+    )]
+    NoSource,
+    /// The source is not on the allow-list.
+    #[error("source {repository} is not in policy.provenance.source_repositories ({allowed})")]
+    SourceNotAllowed {
+        /// The statement's source repository.
+        repository: String,
+        /// The allow-list, comma-separated.
+        allowed: String,
+    },
+    /// The source names no commit.
+    #[error("source {0} has no commit (gitCommit digest)")]
+    NoCommit(String),
+}
+
 /// Judges one verified statement (`bytes`, as signed) about `digest`
 /// (`sha256:<hex>`) against `policy`: the accepted facts, or why not.
-pub fn judge(bytes: &[u8], digest: &str, policy: &ProvenancePolicy) -> Result<Accepted, String> {
-    let statement: Statement = serde_json::from_slice(bytes)
-        .map_err(|e| format!("not a SLSA v1 provenance statement: {e}"))?;
+pub fn judge(
+    bytes: &[u8],
+    digest: &str,
+    policy: &ProvenancePolicy,
+) -> Result<Accepted, ProvenanceRefusal> {
+    let statement: Statement =
+        serde_json::from_slice(bytes).map_err(|e| ProvenanceRefusal::Malformed(e.to_string()))?;
     if statement.predicate_type != SLSA_PROVENANCE_V1 {
-        return Err(format!(
-            "predicate type {:?} is not {SLSA_PROVENANCE_V1}",
-            statement.predicate_type
-        ));
+        return Err(ProvenanceRefusal::PredicateType(statement.predicate_type));
     }
     let hex = digest
         .strip_prefix("sha256:")
-        .ok_or_else(|| format!("{digest:?} is not a sha256 digest"))?;
+        .ok_or_else(|| ProvenanceRefusal::NotSha256(digest.to_string()))?;
     if !statement
         .subject
         .iter()
         .any(|s| s.digest.get("sha256").map(String::as_str) == Some(hex))
     {
-        return Err(format!("its subject is not {digest}"));
+        return Err(ProvenanceRefusal::OtherSubject(digest.to_string()));
     }
     let definition = statement.predicate.build_definition;
     if definition.build_type.trim().is_empty() {
-        return Err("buildDefinition.buildType is empty".into());
+        return Err(ProvenanceRefusal::NoBuildType);
     }
     let builder_id = statement.predicate.run_details.builder.id;
     if builder_id.trim().is_empty() {
-        return Err("runDetails.builder.id is empty".into());
+        return Err(ProvenanceRefusal::NoBuilder);
     }
     if !policy.builders.is_empty() && !policy.builders.contains(&builder_id) {
-        return Err(format!(
-            "builder {builder_id:?} is not in policy.provenance.builders ({})",
-            policy.builders.join(", ")
-        ));
+        return Err(ProvenanceRefusal::BuilderNotAllowed {
+            builder: builder_id,
+            allowed: policy.builders.join(", "),
+        });
     }
     let mut accepted = Accepted {
         builder_id,
@@ -124,7 +179,7 @@ pub fn judge(bytes: &[u8], digest: &str, policy: &ProvenancePolicy) -> Result<Ac
     for dependency in definition.resolved_dependencies {
         if let Some(url) = dependency.uri.strip_prefix(GIT_URI_PREFIX) {
             if accepted.source.is_some() {
-                return Err("more than one git source in resolvedDependencies".into());
+                return Err(ProvenanceRefusal::TwoSources);
             }
             accepted.source = Some(source_url(url).to_string());
             accepted.commit = dependency
@@ -138,32 +193,25 @@ pub fn judge(bytes: &[u8], digest: &str, policy: &ProvenancePolicy) -> Result<Ac
             Some(hex) if is_sha256_hex(hex) => accepted
                 .dependencies
                 .push(format!("{}@sha256:{hex}", dependency.uri)),
-            _ => {
-                return Err(format!(
-                    "dependency {:?} is not pinned by a sha256 digest",
-                    dependency.uri
-                ))
-            }
+            _ => return Err(ProvenanceRefusal::Unpinned(dependency.uri)),
         }
     }
     if !policy.source_repositories.is_empty() {
         let Some(source) = &accepted.source else {
-            return Err("it names no source repository (a git+ dependency), and \
-                 policy.provenance.source_repositories is set"
-                .into());
+            return Err(ProvenanceRefusal::NoSource);
         };
         if !policy
             .source_repositories
             .iter()
             .any(|glob| url_glob(glob, source))
         {
-            return Err(format!(
-                "source {source} is not in policy.provenance.source_repositories ({})",
-                policy.source_repositories.join(", ")
-            ));
+            return Err(ProvenanceRefusal::SourceNotAllowed {
+                repository: source.clone(),
+                allowed: policy.source_repositories.join(", "),
+            });
         }
         if accepted.commit.is_none() {
-            return Err(format!("source {source} has no commit (gitCommit digest)"));
+            return Err(ProvenanceRefusal::NoCommit(source.clone()));
         }
     }
     Ok(accepted)

@@ -40,7 +40,7 @@ impl Location {
             .as_deref()
             .map(crate::config::parse_inventory)
             .transpose()
-            .map_err(Error::Usage)?;
+            .map_err(|e| Error::Usage(e.to_string()))?;
         Ok(match target {
             Some(InventoryTarget::Postgres(url)) => Location::Postgres(PostgresTarget {
                 url,

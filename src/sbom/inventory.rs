@@ -158,6 +158,23 @@ pub struct Indexed {
     pub indexed_at: String,
 }
 
+/// A promotion as the inventory keeps it: where it went, and its evidence
+/// (the promotion record, serialised by the caller: this module knows no
+/// pipeline types).
+#[derive(Clone, Debug)]
+pub struct PromotionEntry {
+    /// `host/repository` in production.
+    pub repository: String,
+    /// Manifest digest.
+    pub digest: String,
+    /// The production tag.
+    pub tag: String,
+    /// When the promotion finished (RFC 3339, UTC).
+    pub promoted_at: String,
+    /// The promotion record, as JSON.
+    pub record: String,
+}
+
 /// The short name of a format, as the CLI and the database write it.
 pub fn format_name(format: SbomFormat) -> &'static str {
     match format {
@@ -239,6 +256,24 @@ impl Inventory {
         match &mut self.backend {
             Backend::Sqlite(db) => db.index(items),
             Backend::Postgres(db) => db.index(items),
+        }
+    }
+
+    /// Records a promotion once per repository and digest: `Ok(false)` when
+    /// that digest's promotion is already recorded (a re-run), which is
+    /// left as it was, so the first promotion's evidence stands.
+    pub fn record_promotion(&mut self, entry: &PromotionEntry) -> Result<bool> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.record_promotion(entry),
+            Backend::Postgres(db) => db.record_promotion(entry),
+        }
+    }
+
+    /// How many promotions are recorded.
+    pub fn promotion_count(&self) -> Result<u64> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.promotion_count(),
+            Backend::Postgres(db) => db.promotion_count(),
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::error::Error;
 
 /// The schema version this vimes writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The oldest version a migration leads on from; older inventories
 /// (before versioned migrations) are rebuilt, not converted.

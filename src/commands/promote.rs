@@ -55,6 +55,8 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
             trusted,
         )
     };
+    // The inventory is named before anything runs; it is written after the tag.
+    let inventory = super::sbom::inventory_location(&loaded)?;
     let client = RegistryClient::new(config)?;
     let view = ctx.ui.progress();
     let cx = Context {
@@ -163,18 +165,39 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         prepared.destination.repository_name(),
         prepared.tag
     );
-    let promotion = promote::execute(&cx, prepared, &record, &key, &trusted).await?;
-    let log = crate::pipeline::evidence::append_audit_log(&promotion)?;
+    let promoted = promote::execute(&cx, prepared, &record, &key, &trusted).await?;
+    let promotion = &promoted.record;
+    let log = crate::pipeline::evidence::append_audit_log(promotion)?;
+    let feed = promote::record_promotion(inventory, &promoted);
+    if let promote::InventoryFeed::Failed {
+        location,
+        error,
+        catch_up,
+    } = &feed
+    {
+        ctx.ui.warning(&format!(
+            "the promotion is complete, but the inventory {location} was not written: {error}; \
+             file it later with `{catch_up}`"
+        ));
+    }
     let text = format!(
-        "{}{}\n{tagged}\naudit log: {}",
+        "{}{}\n{tagged}\naudit log: {}{}",
         if promotion.unchanged {
             "Already promoted: "
         } else {
             "Promoted "
         },
         promotion.destination,
-        log.display()
+        log.display(),
+        match &feed {
+            promote::InventoryFeed::Recorded { location, .. } => format!("\ninventory: {location}"),
+            promote::InventoryFeed::Failed { .. } => String::new(),
+        }
     );
-    ctx.ui.result(&text, &serde_json::to_value(&promotion)?);
+    let mut value = serde_json::to_value(promotion)?;
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.insert("inventory".into(), serde_json::to_value(&feed)?);
+    }
+    ctx.ui.result(&text, &value);
     Ok(Exit::Success)
 }

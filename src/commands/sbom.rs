@@ -86,7 +86,7 @@ fn config_dir(loaded: &LoadedConfig) -> Option<&Path> {
 
 /// The configured inventory. The password of a PostgreSQL inventory is read
 /// here, at the edge, from the variable `sbom.password_env` names.
-fn inventory_location(loaded: &LoadedConfig) -> Result<Location> {
+pub(super) fn inventory_location(loaded: &LoadedConfig) -> Result<Location> {
     let sbom = &loaded.config.sbom;
     let password = sbom
         .inventory

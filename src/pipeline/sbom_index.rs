@@ -43,6 +43,8 @@ pub struct IndexOutcome {
     pub images: u64,
     /// Packages the inventory holds now.
     pub packages: u64,
+    /// Promotions the inventory has recorded (`vimes promote` records them).
+    pub promotions: u64,
 }
 
 /// Files what `request` names in `inventory`.
@@ -68,6 +70,7 @@ pub async fn index(
         inventory: inventory.location().clone(),
         images: 0,
         packages: 0,
+        promotions: 0,
     };
     let needs_registry =
         !images.is_empty() || !request.repositories.is_empty() || request.image.is_some();
@@ -117,6 +120,7 @@ pub async fn index(
         }
     }
     (report.images, report.packages) = inventory.counts()?;
+    report.promotions = inventory.promotion_count()?;
     Ok(report)
 }
 

@@ -125,6 +125,12 @@ pub fn parse_slice(bytes: &[u8]) -> Result<Sbom, SbomError> {
     raw.into_sbom()
 }
 
+/// Reads an SBOM already parsed as JSON (Syft's output during promotion).
+pub fn parse_value(value: &serde_json::Value) -> Result<Sbom, SbomError> {
+    let raw = RawDocument::deserialize(value).map_err(|e| describe(&e))?;
+    raw.into_sbom()
+}
+
 /// The SBOM in the predicate of an in-toto statement (an SBOM attestation).
 /// Whether the statement counts for an image (type, subject, signature) is
 /// the verifier's question, not this parser's.

@@ -8,6 +8,7 @@
 use super::document::Sbom;
 use super::lookup::{Lookup, Plan, Row};
 pub use super::postgres::PostgresTarget;
+pub use super::schema::PromotionEntry;
 use super::{postgres, sqlite};
 use crate::config::{InventoryTarget, SbomConfig, SbomFormat};
 use crate::error::{Error, Result};
@@ -228,6 +229,24 @@ impl Inventory {
         match &mut self.backend {
             Backend::Sqlite(db) => db.index(items),
             Backend::Postgres(db) => db.index(items),
+        }
+    }
+
+    /// Records a promotion once per repository and digest: `Ok(false)` when
+    /// that digest's promotion is already recorded (a re-run), which is
+    /// left as it was, so the first promotion's evidence stands.
+    pub fn record_promotion(&mut self, entry: &PromotionEntry) -> Result<bool> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.record_promotion(entry),
+            Backend::Postgres(db) => db.record_promotion(entry),
+        }
+    }
+
+    /// How many promotions are recorded.
+    pub fn promotion_count(&self) -> Result<u64> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.promotion_count(),
+            Backend::Postgres(db) => db.promotion_count(),
         }
     }
 

@@ -211,3 +211,60 @@ fn default_path_is_relative_to_the_config() {
     let p = Inventory::default_path(Some("/var/x.db"), Some(Path::new("/etc"))).unwrap();
     assert_eq!(p, Path::new("/var/x.db"));
 }
+
+fn promotion(digest: &str, tag: &str) -> PromotionEntry {
+    PromotionEntry {
+        repository: "reg/production/app".into(),
+        digest: digest.into(),
+        tag: tag.into(),
+        promoted_at: "2026-01-01T00:00:00Z".into(),
+        record: format!(r#"{{"digest":"{digest}","tag":"{tag}"}}"#),
+    }
+}
+
+#[test]
+fn a_promotion_is_recorded_once_per_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inventory.db");
+    let mut inv = Inventory::open(&path).unwrap();
+    assert!(inv.record_promotion(&promotion(D1, "1.0")).unwrap());
+    // A re-run, even naming another tag, keeps the first record.
+    assert!(!inv.record_promotion(&promotion(D1, "1.1")).unwrap());
+    assert!(inv.record_promotion(&promotion(D2, "2.0")).unwrap());
+    assert_eq!(inv.promotion_count().unwrap(), 2);
+    let conn = Connection::open(&path).unwrap();
+    let (tag, record): (String, String) = conn
+        .query_row(
+            "SELECT tag, record FROM promotions WHERE digest = ?1",
+            [D1],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(tag, "1.0");
+    assert!(record.contains(r#""tag":"1.0""#), "{record}");
+}
+
+#[test]
+fn a_version_2_file_migrates_to_3_and_keeps_its_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inventory.db");
+    {
+        let mut inv = Inventory::open(&path).unwrap();
+        let cdx = fixture_sbom("syft-1.18.1-debian.cdx.json");
+        inv.index(&[(record("reg/app", D1, &["1.0"]), &cdx)])
+            .unwrap();
+    }
+    // Back to version 2, as a vimes before promotions left it.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE promotions; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let mut inv = Inventory::open(&path).unwrap();
+    assert_eq!(inv.image_count().unwrap(), 1);
+    assert!(inv.record_promotion(&promotion(D1, "1.0")).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+}

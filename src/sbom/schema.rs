@@ -5,7 +5,7 @@
 use crate::error::Error;
 
 /// The schema version this vimes writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The oldest version a migration leads on from; older inventories
 /// (before versioned migrations) are rebuilt, not converted.
@@ -66,6 +66,23 @@ impl Why {
             ),
         })
     }
+}
+
+/// A promotion as the inventory keeps it: where it went, and its evidence
+/// (the promotion record, serialised by the caller: this module knows no
+/// pipeline types).
+#[derive(Clone, Debug)]
+pub struct PromotionEntry {
+    /// `host/repository` in production.
+    pub repository: String,
+    /// Manifest digest.
+    pub digest: String,
+    /// The production tag.
+    pub tag: String,
+    /// When the promotion finished (RFC 3339, UTC).
+    pub promoted_at: String,
+    /// The promotion record, as JSON.
+    pub record: String,
 }
 
 #[cfg(test)]

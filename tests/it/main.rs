@@ -18,6 +18,7 @@ mod hook;
 mod pins;
 mod pkcs11;
 mod promote;
+mod promote_inventory;
 mod provenance;
 mod quickstart;
 mod registry_trust;

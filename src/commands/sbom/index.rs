@@ -63,7 +63,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
 }
 
 fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow::Result<Exit> {
-    let (images, packages) = (report.images, report.packages);
+    let (images, packages, promotions) = (report.images, report.packages, report.promotions);
     let seconds = started.elapsed().as_secs_f64();
     // A single target that failed is reported as that error, plainly.
     if report.indexed.is_empty() && report.skipped.is_empty() && report.failed.len() == 1 {
@@ -89,7 +89,7 @@ fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow
     }
     let added: usize = report.indexed.iter().map(|i| i.packages).sum();
     text.push_str(&format!(
-        "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages",
+        "Indexed {} SBOMs ({added} packages) in {seconds:.2}s; {} now holds {images} images, {packages} packages, {promotions} promotions",
         report.indexed.len(),
         report.inventory
     ));
@@ -106,6 +106,7 @@ fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow
         "failed": report.failed.iter().map(|(t, e)| json!({"target": t, "error": e.to_string(), "exit_code": e.exit().code()})).collect::<Vec<_>>(),
         "images": images,
         "packages": packages,
+        "promotions": promotions,
         "seconds": seconds,
     });
     ctx.ui.result(&text, &json);

@@ -6,6 +6,7 @@
 //! start of the scan gate on (see [`sbom`]); it writes nothing, and nothing is
 //! written to production before the gate and the review pass.
 
+mod inventory;
 mod provenance;
 mod sbom;
 mod tag;
@@ -26,6 +27,7 @@ use crate::signing::sign::{attest_image_once_each, sign_image};
 use crate::signing::verify::{verify_image, Format, VerifyPolicy};
 use crate::signing::AttestationType;
 use crate::ui::progress::{watch, Progress};
+pub use inventory::{record_promotion, InventoryFeed};
 pub use provenance::CheckedProvenance;
 pub use sbom::SbomJob;
 use std::collections::BTreeMap;
@@ -50,6 +52,18 @@ pub struct Prepared {
     pub sbom: Option<SbomJob>,
     /// The provenance the gate accepted (`policy.provenance.required`).
     pub provenance: Option<CheckedProvenance>,
+}
+
+/// A finished promotion: its evidence, and the SBOM it attested as the
+/// inventory files it.
+#[derive(Debug)]
+pub struct Promoted {
+    /// The promotion record (printed, logged, attested).
+    pub record: PromotionRecord,
+    /// `host/repository` in production.
+    pub repository: String,
+    /// The attested SBOM, read for the inventory (or why it could not be).
+    pub sbom: std::result::Result<crate::sbom::Sbom, crate::sbom::document::SbomError>,
 }
 
 /// Everything promotion needs from the edge (keys are loaded before anything runs).
@@ -226,7 +240,7 @@ pub async fn execute(
     review: &ReviewRecord,
     key: &SigningKey,
     trusted: &[PublicKey],
-) -> Result<PromotionRecord> {
+) -> Result<Promoted> {
     let started_at = now_rfc3339();
     let mut steps = vec![
         step(
@@ -323,6 +337,7 @@ pub async fn execute(
     );
     cx.progress.finished("sbom", &detail, false);
     steps.push(step("sbom", "done", &detail));
+    let filed_sbom = crate::sbom::document::parse_value(&sbom.document);
     fault_after("sbom");
 
     cx.progress
@@ -477,7 +492,11 @@ pub async fn execute(
         .filter(|s| WRITES.contains(&s.step.as_str()))
         .all(|s| s.status == "skipped");
     record.finished_at = now_rfc3339();
-    Ok(record)
+    Ok(Promoted {
+        record,
+        repository: dst.repository_name(),
+        sbom: filed_sbom,
+    })
 }
 
 fn step(name: &str, status: &str, detail: &str) -> StepRecord {

@@ -56,14 +56,35 @@ CREATE TABLE aliases (
 );
 ";
 
+/// Version 3, the SQLite file's `promotions`. The record is TEXT, not
+/// JSONB: JSONB refuses the `\u0000` escape, which outside text in a record
+/// (a reviewer's name, a tag) may hold, and nothing queries inside it.
+const SCHEMA_V3: &str = "
+CREATE TABLE promotions (
+    repository TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    promoted_at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (repository, digest)
+);
+";
+
 /// The schema, step by step.
-static MIGRATIONS: [Migration; 1] = [Migration {
-    version: 2,
-    sql: SCHEMA_V2,
-}];
+static MIGRATIONS: [Migration; 2] = [
+    Migration {
+        version: 2,
+        sql: SCHEMA_V2,
+    },
+    Migration {
+        version: 3,
+        sql: SCHEMA_V3,
+    },
+];
 
 /// The tables of the schema, dropped by a rebuild (children first).
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
+    "promotions",
     "aliases",
     "packages",
     "names",

@@ -10,6 +10,7 @@ mod filing;
 mod lookup;
 mod migrations;
 
+use super::schema::PromotionEntry;
 use crate::config::PostgresUrl;
 use crate::error::{Error, RegistryError, RegistryErrorKind, Result};
 use std::borrow::Cow;
@@ -107,6 +108,39 @@ impl Postgres {
             .map_err(|e| pg_error(&self.place, &e))?;
         let count = |i: usize| u64::try_from(row.get::<_, i64>(i)).unwrap_or(0);
         Ok((count(0), count(1)))
+    }
+}
+
+impl Postgres {
+    /// Records a promotion unless its repository and digest already have
+    /// one; the primary key decides, so concurrent promotions of one digest
+    /// record it once.
+    pub fn record_promotion(&mut self, entry: &PromotionEntry) -> Result<bool> {
+        let (repository, digest, tag) = (
+            pg_text(&entry.repository),
+            pg_text(&entry.digest),
+            pg_text(&entry.tag),
+        );
+        let (promoted_at, record) = (pg_text(&entry.promoted_at), pg_text(&entry.record));
+        let inserted = self
+            .block(self.client.execute(
+                "INSERT INTO promotions (repository, digest, tag, promoted_at, record)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository, digest) DO NOTHING",
+                &[&repository, &digest, &tag, &promoted_at, &record],
+            ))
+            .map_err(|e| pg_error(&self.place, &e))?;
+        Ok(inserted > 0)
+    }
+
+    /// How many promotions are recorded.
+    pub fn promotion_count(&self) -> Result<u64> {
+        let row = self
+            .block(
+                self.client
+                    .query_one("SELECT count(*) FROM promotions", &[]),
+            )
+            .map_err(|e| pg_error(&self.place, &e))?;
+        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 }
 

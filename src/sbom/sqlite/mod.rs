@@ -7,7 +7,7 @@
 mod filing;
 mod lookup;
 
-use super::schema::{self, Migration, REBUILD_HINT};
+use super::schema::{self, Migration, PromotionEntry, REBUILD_HINT};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, ErrorCode};
 use std::collections::HashMap;
@@ -65,13 +65,34 @@ CREATE TABLE IF NOT EXISTS aliases (
 ) WITHOUT ROWID;
 ";
 
-/// The schema, step by step (see `postgres/migrations.rs` for the same steps).
-static MIGRATIONS: [Migration; 1] = [Migration {
-    version: 2,
-    sql: SCHEMA_V2,
-}];
+// Version 3: what each promotion recorded, one row per production
+// repository and digest (the identity: promoting the same digest again
+// records nothing new), the promotion record as JSON.
+const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS promotions (
+    repository TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    promoted_at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (repository, digest)
+);
+";
 
-/// The tables a vimes inventory has.
+/// The schema, step by step (see `postgres/migrations.rs` for the same steps).
+static MIGRATIONS: [Migration; 2] = [
+    Migration {
+        version: 2,
+        sql: SCHEMA_V2,
+    },
+    Migration {
+        version: 3,
+        sql: SCHEMA_V3,
+    },
+];
+
+/// The tables every vimes inventory has (version 2 on; later versions add
+/// tables, which their migration creates).
 const TABLES: [&str; 5] = ["images", "image_keys", "names", "packages", "aliases"];
 
 /// An open SQLite inventory.
@@ -210,6 +231,36 @@ impl Sqlite {
                 [],
                 |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
             )
+            .map_err(|e| db_error(&self.path, &e))
+    }
+}
+
+impl Sqlite {
+    /// Records a promotion unless its repository and digest already have one.
+    pub fn record_promotion(&mut self, entry: &PromotionEntry) -> Result<bool> {
+        self.conn
+            .execute(
+                "INSERT INTO promotions (repository, digest, tag, promoted_at, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (repository, digest) DO NOTHING",
+                rusqlite::params![
+                    entry.repository,
+                    entry.digest,
+                    entry.tag,
+                    entry.promoted_at,
+                    entry.record
+                ],
+            )
+            .map(|n| n > 0)
+            .map_err(|e| db_error(&self.path, &e))
+    }
+
+    /// How many promotions are recorded.
+    pub fn promotion_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM promotions", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n.unsigned_abs())
             .map_err(|e| db_error(&self.path, &e))
     }
 }

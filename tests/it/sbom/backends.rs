@@ -222,7 +222,7 @@ fn every_query_case_gives_the_same_answer_on_sqlite_and_postgresql() {
         assert_eq!(s, p, "case {i}: SQLite and PostgreSQL differ");
     }
     // The schema version is recorded, and the image digest is the identity.
-    assert_eq!(server.psql("SELECT version FROM vimes_schema"), "2");
+    assert_eq!(server.psql("SELECT version FROM vimes_schema"), "3");
     assert_eq!(
         server.psql("SELECT count(*), count(DISTINCT (repository, digest)) FROM images"),
         "2|2"

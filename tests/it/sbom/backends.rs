@@ -364,7 +364,7 @@ fn bad_servers_passwords_urls_and_schemas() {
     server.psql("UPDATE vimes_schema SET version = 99");
     let out = env.run(&["sbom", "query", "--package", "zlib1g"]);
     out.assert_code(2)
-        .assert_stderr_contains("schema version 99 is newer than the version 2");
+        .assert_stderr_contains("schema version 99 is newer than the version 3");
     // A database with no inventory yet: a query says so instead of "nothing found".
     let empty = server.create_database("empty");
     let mut env = env_for(&empty);

@@ -68,6 +68,20 @@ impl Why {
     }
 }
 
+/// Version 3 of the schema, the same on both backends: one promotion per
+/// production repository and digest (the identity: promoting the digest again
+/// records nothing new), its record as JSON text.
+pub const PROMOTIONS_TABLE: &str = "
+CREATE TABLE IF NOT EXISTS promotions (
+    repository TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    promoted_at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (repository, digest)
+);
+";
+
 /// A promotion as the inventory keeps it: where it went, and its evidence
 /// (the promotion record, serialised by the caller: this module knows no
 /// pipeline types).

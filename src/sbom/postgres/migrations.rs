@@ -56,19 +56,10 @@ CREATE TABLE aliases (
 );
 ";
 
-/// Version 3, the SQLite file's `promotions`. The record is TEXT, not
-/// JSONB: JSONB refuses the `\u0000` escape, which outside text in a record
-/// (a reviewer's name, a tag) may hold, and nothing queries inside it.
-const SCHEMA_V3: &str = "
-CREATE TABLE promotions (
-    repository TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    tag TEXT NOT NULL,
-    promoted_at TEXT NOT NULL,
-    record TEXT NOT NULL,
-    PRIMARY KEY (repository, digest)
-);
-";
+// Version 3, the SQLite file's `promotions`. The record is TEXT, not
+// JSONB: JSONB refuses the `\u0000` escape, which outside text in a record
+// (a reviewer's name, a tag) may hold, and nothing queries inside it.
+use super::super::schema::PROMOTIONS_TABLE as SCHEMA_V3;
 
 /// The schema, step by step.
 static MIGRATIONS: [Migration; 2] = [

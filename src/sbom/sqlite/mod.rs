@@ -68,16 +68,7 @@ CREATE TABLE IF NOT EXISTS aliases (
 // Version 3: what each promotion recorded, one row per production
 // repository and digest (the identity: promoting the same digest again
 // records nothing new), the promotion record as JSON.
-const SCHEMA_V3: &str = "
-CREATE TABLE IF NOT EXISTS promotions (
-    repository TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    tag TEXT NOT NULL,
-    promoted_at TEXT NOT NULL,
-    record TEXT NOT NULL,
-    PRIMARY KEY (repository, digest)
-);
-";
+use super::schema::PROMOTIONS_TABLE as SCHEMA_V3;
 
 /// The schema, step by step (see `postgres/migrations.rs` for the same steps).
 static MIGRATIONS: [Migration; 2] = [

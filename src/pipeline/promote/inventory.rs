@@ -52,25 +52,7 @@ pub fn record_promotion(location: Location, promoted: &Promoted) -> InventoryFee
         Ok(json) => json,
         Err(e) => return failed(format!("the promotion record cannot be serialised: {e}")),
     };
-    let filed = (|| {
-        let mut inventory = Inventory::open(location)?;
-        let image = ImageRecord {
-            repository: promoted.repository.clone(),
-            digest: promoted.record.digest.clone(),
-            tags: vec![promoted.record.tag.clone()],
-            replace_tags: false,
-            origin: "promotion".into(),
-        };
-        let indexed = inventory.index(&[(image, sbom)])?;
-        let added = inventory.record_promotion(&PromotionEntry {
-            repository: promoted.repository.clone(),
-            digest: promoted.record.digest.clone(),
-            tag: promoted.record.tag.clone(),
-            promoted_at: promoted.record.finished_at.clone(),
-            record,
-        })?;
-        Ok::<_, crate::error::Error>((indexed.iter().map(|i| i.packages).sum(), added))
-    })();
+    let filed = file(location, promoted, sbom, record);
     match filed {
         Ok((packages, promotion_added)) => InventoryFeed::Recorded {
             location: shown,
@@ -79,4 +61,30 @@ pub fn record_promotion(location: Location, promoted: &Promoted) -> InventoryFee
         },
         Err(e) => failed(e.to_string()),
     }
+}
+
+/// The two writes, in one place so that either failure becomes the outcome.
+fn file(
+    location: Location,
+    promoted: &Promoted,
+    sbom: &crate::sbom::Sbom,
+    record: String,
+) -> crate::error::Result<(usize, bool)> {
+    let mut inventory = Inventory::open(location)?;
+    let image = ImageRecord {
+        repository: promoted.repository.clone(),
+        digest: promoted.record.digest.clone(),
+        tags: vec![promoted.record.tag.clone()],
+        replace_tags: false,
+        origin: "promotion".into(),
+    };
+    let indexed = inventory.index(&[(image, sbom)])?;
+    let added = inventory.record_promotion(&PromotionEntry {
+        repository: promoted.repository.clone(),
+        digest: promoted.record.digest.clone(),
+        tag: promoted.record.tag.clone(),
+        promoted_at: promoted.record.finished_at.clone(),
+        record,
+    })?;
+    Ok((indexed.iter().map(|i| i.packages).sum(), added))
 }

@@ -18,6 +18,7 @@ mod sbom;
 mod scan;
 mod sign;
 mod signing_args;
+mod status;
 mod verify;
 
 use self::config::ConfigCommand;
@@ -42,6 +43,7 @@ use review::ReviewArgs;
 use sbom::SbomArgs;
 use scan::ScanArgs;
 use sign::SignArgs;
+use status::StatusArgs;
 use std::path::PathBuf;
 use verify::VerifyArgs;
 
@@ -114,6 +116,12 @@ pub enum Command {
     /// Verify an image's signatures and required attestations.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// What is in production: every tag's digest, signers, attestations, last scan, SBOM, verdict.
+    #[command(after_help = "Examples:
+  vimes status                          # every repository of promotion.to
+  vimes status payments/api web         # these production repositories
+  vimes --output json status | jq '.images[] | select(.verdict != \"verified\")'")]
+    Status(StatusArgs),
     /// Promote an image: scan, review, copy by digest, sign, attest, verify, then tag.
     #[command(after_help = PROMOTE_EXAMPLES)]
     Promote(PromoteArgs),
@@ -317,6 +325,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Sign(args) => sign::run(ctx, args).await,
         Command::Attest(args) => attest::run(ctx, args).await,
         Command::Verify(args) => verify::run(ctx, args).await,
+        Command::Status(args) => status::run(ctx, args).await,
         Command::Admission(cmd) => admission::run(ctx, cmd),
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),

@@ -6,8 +6,9 @@
 use super::Ctx;
 use crate::config::LoadedConfig;
 use crate::error::{Error, Result};
-use crate::signing::keys::{self, SigningKey, PASSWORD_ENV};
+use crate::signing::keys::{self, PublicKey, SigningKey, PASSWORD_ENV};
 use crate::signing::pkcs11::{self, Pkcs11Error, Pkcs11Uri, PIN_ENV};
+use crate::signing::AttestationType;
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
@@ -189,4 +190,40 @@ pub fn annotations(pairs: &[String]) -> Result<BTreeMap<String, String>> {
             ))),
         })
         .collect()
+}
+
+/// Attestation type names (`signing.require_attestations`,
+/// `--require-attestation`) as types, each once, in the order given.
+pub fn attestation_types<'a>(
+    names: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<AttestationType>> {
+    let mut types = Vec::new();
+    for name in names {
+        let kind = AttestationType::from_name(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown attestation type {name:?}; expected one of {}",
+                AttestationType::NAMES.join(", ")
+            ))
+        })?;
+        if !types.contains(&kind) {
+            types.push(kind);
+        }
+    }
+    Ok(types)
+}
+
+/// The keys `--key` names, else `signing.public_keys` (relative to
+/// vimes.yaml); none at all is a usage error: nothing could verify.
+pub fn trusted_keys(loaded: &LoadedConfig, explicit: &[String]) -> Result<Vec<PublicKey>> {
+    let base = loaded.path.as_deref().and_then(|p| p.parent());
+    let found = match explicit.is_empty() {
+        true => keys::load_configured_keys(&loaded.config.signing.public_keys, base)?,
+        false => keys::load_public_keys(explicit, None)?,
+    };
+    if found.is_empty() {
+        return Err(Error::Usage(
+            "no trusted public key: pass --key or set signing.public_keys".into(),
+        ));
+    }
+    Ok(found)
 }

@@ -1,14 +1,12 @@
 //! `vimes verify IMAGE`.
 
-use super::signing_args::annotations;
+use super::signing_args::{annotations, attestation_types, trusted_keys};
 use super::Ctx;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
-use crate::signing::keys::{load_configured_keys, load_public_keys};
 use crate::signing::verify::{verify_image, LayerCheck, VerifyPolicy, VerifyReport};
-use crate::signing::AttestationType;
 use crate::ui::escape::escape_control;
 use clap::Args;
 
@@ -32,35 +30,14 @@ pub struct VerifyArgs {
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
     let config = &loaded.config;
-    let base = loaded.path.as_deref().and_then(|p| p.parent());
-    let keys = if args.key.is_empty() {
-        load_configured_keys(&config.signing.public_keys, base)?
-    } else {
-        load_public_keys(&args.key, None)?
-    };
-    if keys.is_empty() {
-        return Err(Error::Usage(
-            "no trusted public key: pass --key or set signing.public_keys".into(),
-        )
-        .into());
-    }
-    let mut required = Vec::new();
-    for name in config
-        .signing
-        .require_attestations
-        .iter()
-        .chain(&args.require_attestations)
-    {
-        let kind = AttestationType::from_name(name).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown attestation type {name:?}; expected one of {}",
-                AttestationType::NAMES.join(", ")
-            ))
-        })?;
-        if !required.contains(&kind) {
-            required.push(kind);
-        }
-    }
+    let keys = trusted_keys(&loaded, &args.key)?;
+    let required = attestation_types(
+        config
+            .signing
+            .require_attestations
+            .iter()
+            .chain(&args.require_attestations),
+    )?;
     let policy = VerifyPolicy {
         annotations: annotations(&args.annotations)?,
         required_attestations: required,

@@ -168,6 +168,10 @@ pub struct PolicyConfig {
     /// Base images older than this many days are refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_base_age_days: Option<u32>,
+    /// `vimes status` calls a production image's scan stale when its newest
+    /// signed vulnerability attestation is older than this many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_scan_age_days: Option<u32>,
     /// Paths `vimes check` does not read (globs: `*`, `?`, `**`), matched
     /// against the path as the check prints it. Anything else it cannot read
     /// fails the check.
@@ -188,6 +192,7 @@ impl Default for PolicyConfig {
             allowed_registries: Vec::new(),
             require_digest: true,
             max_base_age_days: None,
+            max_scan_age_days: None,
             check_exclude: Vec::new(),
             provenance: ProvenancePolicy::default(),
         }

@@ -106,6 +106,12 @@ pub fn json_schema() -> Value {
                         "minimum": 0,
                         "maximum": u32::MAX
                     },
+                    "max_scan_age_days": {
+                        "description": "vimes status calls a production image's scan stale when its newest signed vulnerability attestation is older than this many days (or absent).",
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "maximum": u32::MAX
+                    },
                     "check_exclude": {
                         "description": "Paths vimes check does not read (globs: *, ?, **), matched against the path as the check prints it; any other file it cannot read fails the check.",
                         "type": "array",

@@ -142,6 +142,7 @@ fn fully_populated() -> Config {
             allowed_registries: vec!["h.example.com/production".into()],
             require_digest: false,
             max_base_age_days: Some(90),
+            max_scan_age_days: Some(7),
             check_exclude: vec!["charts/*/templates/**".into()],
             provenance: ProvenancePolicy {
                 required: true,

@@ -144,6 +144,7 @@ policy:
 {allowed_line}
   require_digest: true            # base images and manifests must be pinned by digest
   # max_base_age_days: 90         # refuse base images older than this
+  # max_scan_age_days: 7          # `vimes status`: a production scan older than this is stale
   # check_exclude: [charts/*/templates/**]   # paths `vimes check` does not read (else unreadable files fail it)
 
 # Signing (cosign-compatible). Create a key pair with `vimes key generate`;

@@ -262,6 +262,19 @@ impl HarborClient {
         self.get_all("/robots", &query, &[], &what).await
     }
 
+    /// The repositories of `project`, as Harbor names them
+    /// (`project/repository`), every page read.
+    pub async fn repositories(&self, project: &str) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Repository {
+            name: String,
+        }
+        let what = format!("listing the repositories of project {project}");
+        let path = format!("/projects/{}/repositories", encode_segment(project));
+        let found: Vec<Repository> = self.get_all(&path, &[], &[IS_NAME], &what).await?;
+        Ok(found.into_iter().map(|r| r.name).collect())
+    }
+
     /// Creates a robot account. `None` when one of that name exists (409):
     /// its secret cannot be shown again.
     pub async fn create_robot(&self, robot: &RobotCreate) -> Result<Option<CreatedRobot>> {

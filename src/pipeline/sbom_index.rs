@@ -6,13 +6,15 @@
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::pipeline::attested_sbom::attested_sbom;
+use crate::pipeline::registry_walk::{registry_entry, RegistryWalk};
 use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::sbom::document::{self, ReadError};
 use crate::sbom::inventory::{ImageRecord, Indexed};
 use crate::sbom::{Inventory, Sbom};
 use crate::signing::keys::{load_configured_keys, load_public_keys, PublicKey};
-use std::collections::BTreeMap;
+use crate::ui::progress::{watch, Progress};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What to index.
@@ -22,6 +24,9 @@ pub struct IndexRequest {
     pub targets: Vec<String>,
     /// Repositories whose every tagged image is indexed.
     pub repositories: Vec<String>,
+    /// Registry entries of vimes.yaml whose every repository is indexed,
+    /// digests already in the inventory left alone.
+    pub registries: Vec<String>,
     /// The image a single SBOM file describes (default: what the SBOM records).
     pub image: Option<String>,
     /// Trusted public keys for attestations (default: `signing.public_keys`).
@@ -37,6 +42,8 @@ pub struct IndexOutcome {
     pub failed: Vec<(String, Error)>,
     /// Digests of a repository without a signed SBOM, with why.
     pub skipped: Vec<(String, String)>,
+    /// Digests `--registry` found already indexed, left alone.
+    pub already_indexed: u64,
     /// The inventory's file.
     pub inventory: crate::sbom::inventory::Location,
     /// Images the inventory holds now.
@@ -53,6 +60,7 @@ pub async fn index(
     config_dir: Option<&Path>,
     inventory: &mut Inventory,
     request: &IndexRequest,
+    progress: &dyn Progress,
 ) -> Result<IndexOutcome> {
     let (mut files, mut images) = (Vec::new(), Vec::new());
     for target in &request.targets {
@@ -67,13 +75,14 @@ pub async fn index(
         indexed: Vec::new(),
         failed: Vec::new(),
         skipped: Vec::new(),
+        already_indexed: 0,
         inventory: inventory.location().clone(),
         images: 0,
         packages: 0,
         promotions: 0,
     };
-    let needs_registry =
-        !images.is_empty() || !request.repositories.is_empty() || request.image.is_some();
+    let walks_registries = !request.repositories.is_empty() || !request.registries.is_empty();
+    let needs_registry = !images.is_empty() || walks_registries || request.image.is_some();
     let client = match needs_registry {
         true => Some(RegistryClient::new(config)?),
         false => None,
@@ -87,7 +96,7 @@ pub async fn index(
         _ => None,
     };
     // Keys are checked before anything is filed.
-    let keys = match images.is_empty() && request.repositories.is_empty() {
+    let keys = match images.is_empty() && !walks_registries {
         true => None,
         false => Some(trusted_keys(config, config_dir, &request.keys)?),
     };
@@ -115,8 +124,28 @@ pub async fn index(
                 Err(e) => report.failed.push((target.clone(), e)),
             }
         }
+        let walk = Walk {
+            registry: RegistryWalk::new(config, client).await?,
+            client,
+            keys: &keys,
+            progress,
+        };
         for repository in &request.repositories {
-            index_repository(client, &keys, inventory, config, repository, &mut report).await?;
+            let repo = ImageRef::resolve(config, repository, Side::Source)?;
+            if !walk
+                .repository(inventory, &repo, false, &mut report)
+                .await?
+            {
+                // Indexing nothing must not look like success: the usual cause is a
+                // short name that resolved under promotion.from instead of production.
+                return Err(Error::Usage(format!(
+                    "{} has no image tags or does not exist (a short name resolves under promotion.from; give host/project/repository)",
+                    repo.repository_name()
+                )));
+            }
+        }
+        for name in &request.registries {
+            walk.registry(config, inventory, name, &mut report).await?;
         }
     }
     (report.images, report.packages) = inventory.counts()?;
@@ -282,55 +311,86 @@ fn trusted_keys(
     Ok(keys)
 }
 
-/// Every tagged digest of a repository (cosign `sha256-*` tags left out), with
-/// all of its tags; digests without a signed SBOM are reported as skipped.
-async fn index_repository(
-    client: &RegistryClient,
-    keys: &[PublicKey],
-    inventory: &mut Inventory,
-    config: &Config,
-    repository: &str,
-    report: &mut IndexOutcome,
-) -> Result<()> {
-    let repo = ImageRef::resolve(config, repository, Side::Source)?;
-    let mut by_digest: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let tags: Vec<String> = client
-        .list_tags(&repo)
-        .await?
-        .into_iter()
-        .filter(|t| !t.starts_with("sha256-"))
-        .collect();
-    if tags.is_empty() {
-        // Indexing nothing must not look like success: the usual cause is a
-        // short name that resolved under promotion.from instead of production.
-        return Err(Error::Usage(format!(
-            "{} has no image tags or does not exist (a short name resolves under promotion.from; give host/project/repository)",
-            repo.repository_name()
-        )));
-    }
-    for tag in tags {
-        if let Some(manifest) = client.get_manifest(&repo.with_tag(&tag)).await? {
-            by_digest.entry(manifest.digest).or_default().push(tag);
-        }
-    }
-    for (digest, tags) in by_digest {
-        let image = repo.with_digest(&digest);
-        match attested_sbom(client, &image, &digest, keys).await {
-            Ok(sbom) => {
-                let record = ImageRecord {
-                    repository: repo.repository_name(),
-                    digest,
-                    tags,
-                    replace_tags: true,
-                    origin: "attestation".into(),
-                };
-                report.indexed.extend(inventory.index(&[(record, &sbom)])?);
+/// What walking repositories needs.
+struct Walk<'a> {
+    registry: RegistryWalk<'a>,
+    client: &'a RegistryClient,
+    keys: &'a [PublicKey],
+    progress: &'a dyn Progress,
+}
+
+impl Walk<'_> {
+    /// Every repository of the registry entry `name`; one repository that
+    /// cannot be read is reported and the others still indexed.
+    async fn registry(
+        &self,
+        config: &Config,
+        inventory: &mut Inventory,
+        name: &str,
+        report: &mut IndexOutcome,
+    ) -> Result<()> {
+        let entry = registry_entry(config, name)?;
+        let step = "index";
+        self.progress.started(step, &format!("listing {name}"));
+        let repositories = watch(self.progress, step, self.registry.repositories(entry).await)?;
+        let total = repositories.len().max(1);
+        for (done, repository) in repositories.iter().enumerate() {
+            let percent = u8::try_from(done * 100 / total).unwrap_or(100);
+            self.progress
+                .percent(step, percent, &repository.repository_name());
+            if let Err(e) = self.repository(inventory, repository, true, report).await {
+                report.failed.push((repository.repository_name(), e));
             }
-            Err(Error::Policy(why)) => report
-                .skipped
-                .push((format!("{}@{digest}", repo.repository_name()), why)),
-            Err(e) => return Err(e),
         }
+        self.progress.finished(
+            step,
+            &format!("{} repositories of {name}", repositories.len()),
+            false,
+        );
+        Ok(())
     }
-    Ok(())
+
+    /// Every tagged digest of `repository` (cosign `sha256-*` tags left out),
+    /// with all of its tags; digests without a signed SBOM are reported as
+    /// skipped, and with `skip_indexed` digests the inventory already holds
+    /// are not read. `false` when the repository has no image tags.
+    async fn repository(
+        &self,
+        inventory: &mut Inventory,
+        repo: &ImageRef,
+        skip_indexed: bool,
+        report: &mut IndexOutcome,
+    ) -> Result<bool> {
+        let name = repo.repository_name();
+        let by_digest = self.registry.tagged_digests(repo).await?;
+        if by_digest.is_empty() {
+            return Ok(false);
+        }
+        let known: HashSet<String> = match skip_indexed {
+            true => inventory.digests_of(&name)?.into_iter().collect(),
+            false => HashSet::new(),
+        };
+        for (digest, tags) in by_digest {
+            if known.contains(&digest) {
+                report.already_indexed += 1;
+                continue;
+            }
+            let image = repo.with_digest(&digest);
+            match attested_sbom(self.client, &image, &digest, self.keys).await {
+                Ok(sbom) => {
+                    let record = ImageRecord {
+                        repository: name.clone(),
+                        digest,
+                        tags,
+                        replace_tags: true,
+                        origin: "attestation".into(),
+                    };
+                    report.indexed.extend(inventory.index(&[(record, &sbom)])?);
+                }
+                Err(Error::Policy(why)) => report.skipped.push((format!("{name}@{digest}"), why)),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
 }

@@ -17,6 +17,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod catalog;
 mod raw_get;
 mod referrers;
 mod retry;

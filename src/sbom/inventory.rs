@@ -268,6 +268,15 @@ impl Inventory {
         }
     }
 
+    /// The digests filed under `repository` (`host/repository`), in no
+    /// particular order: what `sbom index --registry` need not read again.
+    pub fn digests_of(&self, repository: &str) -> Result<Vec<String>> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.digests_of(repository),
+            Backend::Postgres(db) => db.digests_of(repository),
+        }
+    }
+
     /// How many images and packages are filed.
     pub fn counts(&self) -> Result<(u64, u64)> {
         match &self.backend {

@@ -28,4 +28,5 @@ mod scan;
 mod secrets;
 mod signing;
 mod snapshots;
+mod status;
 mod trivy_bed;

@@ -20,6 +20,11 @@ pub struct SbomIndexArgs {
     /// Index every tagged image of this repository (repeatable).
     #[arg(long, value_name = "REPO")]
     pub repository: Vec<String>,
+    /// Index every repository of this vimes.yaml registry entry (repeatable;
+    /// Harbor's API for type harbor, /v2/_catalog for type oci); digests
+    /// already in the inventory are not read again.
+    #[arg(long, value_name = "NAME")]
+    pub registry: Vec<String>,
     /// The image a single SBOM file describes (default: what the SBOM records).
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
@@ -35,9 +40,13 @@ pub struct SbomIndexArgs {
 pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let loaded = ctx.optional_config()?;
-    if args.targets.is_empty() && args.repository.is_empty() && !args.rebuild {
+    if args.targets.is_empty()
+        && args.repository.is_empty()
+        && args.registry.is_empty()
+        && !args.rebuild
+    {
         return Err(Error::Usage(
-            "nothing to index: give SBOM files, directories, images, or --repository REPO".into(),
+            "nothing to index: give SBOM files, directories, images, --repository REPO or --registry NAME".into(),
         )
         .into());
     }
@@ -49,6 +58,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
     let request = IndexRequest {
         targets: args.targets,
         repositories: args.repository,
+        registries: args.registry,
         image: args.image,
         keys: args.key,
     };
@@ -57,6 +67,7 @@ pub async fn index(ctx: &Ctx, args: SbomIndexArgs) -> anyhow::Result<Exit> {
         config_dir(&loaded),
         &mut inventory,
         &request,
+        &ctx.ui.progress(),
     )
     .await?;
     render_index(ctx, outcome, started)
@@ -93,6 +104,12 @@ fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow
         report.indexed.len(),
         report.inventory
     ));
+    if report.already_indexed > 0 {
+        text.push_str(&format!(
+            "\n{} digests already indexed, not read again",
+            report.already_indexed
+        ));
+    }
     for (target, why) in &report.skipped {
         text.push_str(&format!("\nskipped {target}: {why}"));
     }
@@ -102,6 +119,7 @@ fn render_index(ctx: &Ctx, mut report: IndexOutcome, started: Instant) -> anyhow
     let json = json!({
         "inventory": report.inventory,
         "indexed": report.indexed,
+        "already_indexed": report.already_indexed,
         "skipped": report.skipped.iter().map(|(t, why)| json!({"image": t, "reason": why})).collect::<Vec<_>>(),
         "failed": report.failed.iter().map(|(t, e)| json!({"target": t, "error": e.to_string(), "exit_code": e.exit().code()})).collect::<Vec<_>>(),
         "images": images,

@@ -37,18 +37,31 @@ impl RegistryClient {
         limit: u64,
         what: &str,
     ) -> Result<Option<Fetched>> {
-        let http = self.http()?;
-        let authorization = self.authorization(image, RegistryOperation::Pull).await?;
         let url = format!(
             "{}/v2/{}/{kind}/{reference}",
             self.base_url(image),
             image.repository
         );
+        self.get_bounded_url(image, &url, accept, limit, what).await
+    }
+
+    /// GETs `url` (on `image`'s registry, with the credentials for its
+    /// repository) as [`Self::get_bounded`] does.
+    pub(super) async fn get_bounded_url(
+        &self,
+        image: &ImageRef,
+        url: &str,
+        accept: Option<&str>,
+        limit: u64,
+        what: &str,
+    ) -> Result<Option<Fetched>> {
+        let http = self.http()?;
+        let authorization = self.authorization(image, RegistryOperation::Pull).await?;
         let outcome = self
             .retrying(image, what, Some(self.bounds.attempt_timeout), || {
-                let (http, url, authorization) = (&http, &url, &authorization);
+                let (http, authorization) = (&http, &authorization);
                 async move {
-                    let mut request = http.get(url.as_str());
+                    let mut request = http.get(url);
                     if let Some(value) = authorization {
                         request = request.header(reqwest::header::AUTHORIZATION, value);
                     }

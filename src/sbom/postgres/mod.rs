@@ -98,6 +98,17 @@ impl Postgres {
         Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 
+    /// The digests filed under `repository`.
+    pub fn digests_of(&self, repository: &str) -> Result<Vec<String>> {
+        let rows = self
+            .block(self.client.query(
+                "SELECT digest FROM images WHERE repository = $1",
+                &[&repository],
+            ))
+            .map_err(|e| pg_error(&self.place, &e))?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
     /// How many images and packages are filed.
     pub fn counts(&self) -> Result<(u64, u64)> {
         let row = self

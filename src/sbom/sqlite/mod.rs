@@ -214,6 +214,20 @@ impl Sqlite {
             .map_err(|e| db_error(&self.path, &e))
     }
 
+    /// The digests filed under `repository`.
+    pub fn digests_of(&self, repository: &str) -> Result<Vec<String>> {
+        let fail = |e: rusqlite::Error| db_error(&self.path, &e);
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT digest FROM images WHERE repository = ?1")
+            .map_err(fail)?;
+        let rows = statement
+            .query_map([repository], |r| r.get::<_, String>(0))
+            .map_err(fail)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(fail)
+    }
+
     /// How many images and packages are filed.
     pub fn counts(&self) -> Result<(u64, u64)> {
         self.conn

@@ -79,6 +79,7 @@ pub(super) fn handle(
         ("GET", ["projects", p, "immutabletagrules"]) => list_rules(&cx, p, is_name),
         ("POST", ["projects", p, "immutabletagrules"]) => create_rule(&cx, p, is_name),
         ("PUT", ["projects", p, "immutabletagrules", id]) => update_rule(&cx, p, is_name, id),
+        ("GET", ["projects", p, "repositories"]) => list_repositories(&cx, p, is_name),
         ("GET", ["projects", p, "repositories", r, "artifacts", reference]) => {
             get_artifact(&cx, p, r, reference)
         }
@@ -445,6 +446,34 @@ fn list_robots(cx: &Cx) -> Answer {
         .collect();
     drop(state);
     page(cx, "/robots", robots)
+}
+
+/// `GET /projects/{p}/repositories`: the backing registry's repositories
+/// under `p/`, paged as Harbor pages (names are `project/repository`).
+fn list_repositories(cx: &Cx, p: &str, is_name: bool) -> Answer {
+    if !is_name {
+        return Err(Reply::error(
+            400,
+            "BAD_REQUEST",
+            "the fake serves projects by name only",
+        ));
+    }
+    cx.reader(p)?;
+    let project_id = match cx.shared.state().projects.get(p) {
+        Some(project) => project.id,
+        None => return Err(Reply::error(404, "NOT_FOUND", "project not found")),
+    };
+    let repositories: Vec<Value> = super::v2::backend_repositories(cx.shared)
+        .into_iter()
+        .filter(|r| r.starts_with(&format!("{p}/")))
+        .enumerate()
+        .map(|(i, name)| {
+            json!({"id": i + 1, "project_id": project_id, "name": name,
+                   "artifact_count": 1, "pull_count": 0,
+                   "creation_time": "2026-01-01T00:00:00.000Z"})
+        })
+        .collect();
+    page(cx, &format!("/projects/{p}/repositories"), repositories)
 }
 
 fn create_robot(cx: &Cx) -> Answer {

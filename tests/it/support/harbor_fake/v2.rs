@@ -76,6 +76,24 @@ pub(super) fn backend_tags(shared: &Shared, repo: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every repository of the backing registry.
+pub(super) fn backend_repositories(shared: &Shared) -> Vec<String> {
+    let Ok(resp) = shared
+        .http
+        .get(format!("{}/v2/_catalog?n=1000", shared.backend))
+        .send()
+    else {
+        return Vec::new();
+    };
+    resp.json::<Value>()
+        .ok()
+        .and_then(|v| v["repositories"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect()
+}
+
 /// The tags naming `digest`.
 pub(super) fn tags_of(shared: &Shared, repo: &str, digest: &str) -> Vec<String> {
     let mut tags: Vec<String> = backend_tags(shared, repo)

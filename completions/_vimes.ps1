@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign an image digest in cosign''s format')
             [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Attach a signed in-toto attestation to an image digest')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -270,6 +271,22 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Annotation a signature must carry (repeatable)')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Annotation a signature must carry (repeatable)')
             [CompletionResult]::new('--require-attestation', '--require-attestation', [CompletionResultType]::ParameterName, 'Attestation type that must be present, in addition to signing.require_attestations')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vimes;status' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key (repeatable); default: signing.public_keys')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -598,6 +615,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         }
         'vimes;sbom;index' {
             [CompletionResult]::new('--repository', '--repository', [CompletionResultType]::ParameterName, 'Index every tagged image of this repository (repeatable)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Index every repository of this vimes.yaml registry entry (repeatable; Harbor''s API for type harbor, /v2/_catalog for type oci); digests already in the inventory are not read again')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'The image a single SBOM file describes (default: what the SBOM records)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key for attestations (repeatable); default: signing.public_keys')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
@@ -804,6 +822,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign an image digest in cosign''s format')
             [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Attach a signed in-toto attestation to an image digest')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -854,6 +873,9 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;help;verify' {
+            break
+        }
+        'vimes;help;status' {
             break
         }
         'vimes;help;promote' {

@@ -73,6 +73,9 @@ _vimes() {
             vimes,sign)
                 cmd="vimes__subcmd__sign"
                 ;;
+            vimes,status)
+                cmd="vimes__subcmd__status"
+                ;;
             vimes,verify)
                 cmd="vimes__subcmd__verify"
                 ;;
@@ -223,6 +226,9 @@ _vimes() {
             vimes__subcmd__help,sign)
                 cmd="vimes__subcmd__help__subcmd__sign"
                 ;;
+            vimes__subcmd__help,status)
+                cmd="vimes__subcmd__help__subcmd__status"
+                ;;
             vimes__subcmd__help,verify)
                 cmd="vimes__subcmd__help__subcmd__verify"
                 ;;
@@ -329,7 +335,7 @@ _vimes() {
 
     case "${cmd}" in
         vimes)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify status promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,7 +1201,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help)
-            opts="init config copy key sign attest verify promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
+            opts="init config copy key sign attest verify status promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1698,6 +1704,20 @@ _vimes() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vimes__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vimes__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2149,13 +2169,17 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__sbom__subcmd__index)
-            opts="-q -v -h -V --repository --image --key --rebuild --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --repository --registry --image --key --rebuild --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --repository)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2266,6 +2290,32 @@ _vimes() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__status)
+            opts="-q -v -h -V --key --config --output --quiet --verbose --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

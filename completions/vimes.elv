@@ -37,6 +37,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand sign 'Sign an image digest in cosign''s format'
             cand attest 'Attach a signed in-toto attestation to an image digest'
             cand verify 'Verify an image''s signatures and required attestations'
+            cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -248,6 +249,21 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand -a 'Annotation a signature must carry (repeatable)'
             cand --annotation 'Annotation a signature must carry (repeatable)'
             cand --require-attestation 'Attestation type that must be present, in addition to signing.require_attestations'
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vimes;status'= {
+            cand --key 'Trusted public key (repeatable); default: signing.public_keys'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
             cand -q 'Print only results and errors'
@@ -549,6 +565,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         }
         &'vimes;sbom;index'= {
             cand --repository 'Index every tagged image of this repository (repeatable)'
+            cand --registry 'Index every repository of this vimes.yaml registry entry (repeatable; Harbor''s API for type harbor, /v2/_catalog for type oci); digests already in the inventory are not read again'
             cand --image 'The image a single SBOM file describes (default: what the SBOM records)'
             cand --key 'Trusted public key for attestations (repeatable); default: signing.public_keys'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
@@ -735,6 +752,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand sign 'Sign an image digest in cosign''s format'
             cand attest 'Attach a signed in-toto attestation to an image digest'
             cand verify 'Verify an image''s signatures and required attestations'
+            cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -774,6 +792,8 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;help;attest'= {
         }
         &'vimes;help;verify'= {
+        }
+        &'vimes;help;status'= {
         }
         &'vimes;help;promote'= {
         }

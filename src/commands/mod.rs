@@ -13,6 +13,7 @@ mod hook;
 mod init;
 mod key;
 mod promote;
+mod rescan;
 mod review;
 mod sbom;
 mod scan;
@@ -39,6 +40,7 @@ use hook::HookCommand;
 use init::InitArgs;
 use key::KeyCommand;
 use promote::PromoteArgs;
+use rescan::RescanArgs;
 use review::ReviewArgs;
 use sbom::SbomArgs;
 use scan::ScanArgs;
@@ -122,6 +124,12 @@ pub enum Command {
   vimes status payments/api web         # these production repositories
   vimes --output json status | jq '.images[] | select(.verdict != \"verified\")'")]
     Status(StatusArgs),
+    /// Re-judge every production digest from its signed SBOM against today's Trivy DB.
+    #[command(after_help = "Examples:
+  vimes rescan                          # a CVE was announced: which production images are now blocked?
+  vimes rescan payments/api             # one production repository
+  vimes rescan --attach                 # and sign fresh vuln attestations for the ones that pass")]
+    Rescan(RescanArgs),
     /// Promote an image: scan, review, copy by digest, sign, attest, verify, then tag.
     #[command(after_help = PROMOTE_EXAMPLES)]
     Promote(PromoteArgs),
@@ -326,6 +334,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Attest(args) => attest::run(ctx, args).await,
         Command::Verify(args) => verify::run(ctx, args).await,
         Command::Status(args) => status::run(ctx, args).await,
+        Command::Rescan(args) => rescan::run(ctx, args).await,
         Command::Admission(cmd) => admission::run(ctx, cmd),
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),

@@ -287,6 +287,7 @@ pub fn to_trivy_report(artifact_name: &str, harbor: &HarborReport) -> Result<Rep
             class: "harbor".into(),
             kind: String::new(),
             vulnerabilities,
+            packages: Vec::new(),
             platform: None,
         }],
     })

@@ -107,13 +107,20 @@ async fn trivy_binary(config: &Config) -> Result<(ToolBinary, String)> {
 }
 
 /// A private Trivy cache dir for this process, with the shared DB hard-linked
-/// (or copied) in: Trivy locks its cache, so concurrent scans must not share one.
-struct PrivateCache {
+/// (or copied) in: Trivy locks its cache, so concurrent scans must not share
+/// one. Deleted when dropped.
+pub struct PrivateCache {
     dir: PathBuf,
 }
 
 impl PrivateCache {
-    fn create(base: &Path) -> Result<Self> {
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A new private cache holding a link to (or a copy of) `base`'s DB.
+    pub fn create(base: &Path) -> Result<Self> {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -147,7 +154,7 @@ impl Drop for PrivateCache {
 }
 
 /// The Trivy server token from the variable `tools.trivy.token_env` names.
-fn server_token(tool: &TrivyConfig) -> Option<String> {
+pub fn server_token(tool: &TrivyConfig) -> Option<String> {
     tool.token_env
         .as_ref()
         .and_then(|var| std::env::var(var).ok())
@@ -330,15 +337,31 @@ async fn scan_on_harbor(
 
 /// What every Trivy run of one scan shares: Trivy's version, the DB's date
 /// and the options that decide the report (together, the cache key).
-struct TrivyEnvironment {
-    binary: ToolBinary,
-    version: String,
-    base: PathBuf,
-    db_updated_at: Option<String>,
-    options: Vec<String>,
+pub struct TrivyEnvironment {
+    /// The binary, checked against its pin.
+    pub binary: ToolBinary,
+    /// Its version.
+    pub version: String,
+    /// The shared cache holding the DB.
+    pub base: PathBuf,
+    /// The DB's `UpdatedAt` (standalone mode).
+    pub db_updated_at: Option<String>,
+    /// The arguments that decide what a report holds.
+    pub options: Vec<String>,
 }
 
 impl TrivyEnvironment {
+    /// Trivy with its DB brought up to date first (standalone mode, unless
+    /// `tools.trivy.skip_db_update`), for runs that read no image (`rescan`).
+    pub async fn with_current_db(config: &Config) -> Result<Self> {
+        let tool = &config.tools.trivy;
+        let (binary, _) = trivy_binary(config).await?;
+        if tool.server.is_none() && !tool.skip_db_update {
+            update_db(tool, &binary.path, &crate::paths::trivy_cache_dir()).await?;
+        }
+        Self::read(config).await
+    }
+
     async fn read(config: &Config) -> Result<Self> {
         let tool = &config.tools.trivy;
         let (binary, version) = trivy_binary(config).await?;

@@ -146,44 +146,62 @@ pub fn trivy_db_cache() -> PathBuf {
 }
 
 fn build_db() -> PathBuf {
-    let base = process_dir().join("db-build");
-    let gopath = base.join("gopath");
-    fs::create_dir_all(&gopath).unwrap_or_else(|e| panic!("create {}: {e}", gopath.display()));
-    let bin = base.join("trivy-db");
+    let cache = process_dir().join("db-build").join("cache");
+    write_db(&db_fixture_path(), &cache);
+    cache
+}
 
-    let started = Instant::now();
-    let mut go = Command::new("go");
-    go.args(["build", "-o"])
-        .arg(&bin)
-        .arg("./ci/trivy-db")
-        .current_dir(MANIFEST_DIR)
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .env(
-            "GOPATH",
-            format!("{}:{DEBIAN_GOCODE}", gopath.to_string_lossy()),
+/// `ci/trivy-db`, built once per process.
+fn db_writer() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let base = process_dir().join("db-build");
+        let gopath = base.join("gopath");
+        fs::create_dir_all(&gopath).unwrap_or_else(|e| panic!("create {}: {e}", gopath.display()));
+        let bin = base.join("trivy-db");
+        let started = Instant::now();
+        let mut go = Command::new("go");
+        go.args(["build", "-o"])
+            .arg(&bin)
+            .arg("./ci/trivy-db")
+            .current_dir(MANIFEST_DIR)
+            .env("GO111MODULE", "off")
+            .env("GOFLAGS", "")
+            .env(
+                "GOPATH",
+                format!("{}:{DEBIAN_GOCODE}", gopath.to_string_lossy()),
+            );
+        let no_default_cache = std::env::var_os("GOCACHE").is_none()
+            && std::env::var_os("HOME").is_none()
+            && std::env::var_os("XDG_CACHE_HOME").is_none();
+        if no_default_cache {
+            go.env("GOCACHE", base.join("gocache"));
+        }
+        run_checked(&mut go, "go build ./ci/trivy-db");
+        eprintln!(
+            "trivy bed: go build ci/trivy-db took {:?}",
+            started.elapsed()
         );
-    let no_default_cache = std::env::var_os("GOCACHE").is_none()
-        && std::env::var_os("HOME").is_none()
-        && std::env::var_os("XDG_CACHE_HOME").is_none();
-    if no_default_cache {
-        go.env("GOCACHE", base.join("gocache"));
-    }
-    run_checked(&mut go, "go build ./ci/trivy-db");
-    let built = started.elapsed();
+        bin
+    })
+    .clone()
+}
 
-    let cache = base.join("cache");
+/// Writes the Trivy DB of `fixture` (the format of `fixtures/trivy-db/db.json`)
+/// into the cache dir `cache`.
+pub fn write_db(fixture: &Path, cache: &Path) {
     let started = Instant::now();
     run_checked(
-        Command::new(&bin)
+        Command::new(db_writer())
             .arg("-fixture")
-            .arg(db_fixture_path())
+            .arg(fixture)
             .arg("-cache")
-            .arg(&cache),
+            .arg(cache),
         "trivy-db (write the DB)",
     );
     eprintln!(
-        "trivy bed: go build ci/trivy-db took {built:?}, writing the DB took {:?}",
+        "trivy bed: writing the DB {} took {:?}",
+        cache.display(),
         started.elapsed()
     );
     for file in ["db/trivy.db", "db/metadata.json"] {
@@ -193,7 +211,6 @@ fn build_db() -> PathBuf {
             cache.join(file).display()
         );
     }
-    cache
 }
 
 /// A new Trivy cache dir (kept for the process) holding a copy of the DB from

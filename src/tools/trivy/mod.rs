@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod sbom;
+
 /// The oldest Trivy whose JSON report and flags vimes relies on.
 pub const MIN_VERSION: (u64, u64) = (0, 50);
 
@@ -304,10 +306,22 @@ pub struct ScanResult {
     /// Absent when there are none.
     #[serde(rename = "Vulnerabilities", default)]
     pub vulnerabilities: Vec<Vulnerability>,
+    /// Every package of the target, with `--list-all-pkgs` (only `trivy
+    /// sbom` asks, to check that no OS package went unjudged); not kept.
+    #[serde(rename = "Packages", default, skip_serializing)]
+    pub packages: Vec<ListedPackage>,
     /// vimes' addition for a multi-platform image: the platform
     /// (`linux/arm64`) whose manifest this result is about.
     #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+}
+
+/// One entry of `Results[].Packages`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ListedPackage {
+    /// Its identifiers.
+    #[serde(rename = "Identifier", default)]
+    pub identifier: Option<PkgIdentifier>,
 }
 
 /// One finding.

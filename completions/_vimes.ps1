@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Attach a signed in-toto attestation to an image digest')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
+            [CompletionResult]::new('rescan', 'rescan', [CompletionResultType]::ParameterValue, 'Re-judge every production digest from its signed SBOM against today''s Trivy DB')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -289,6 +290,24 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key (repeatable); default: signing.public_keys')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vimes;rescan' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key for the SBOM attestations (repeatable); default: signing.public_keys')
+            [CompletionResult]::new('--signing-key', '--signing-key', [CompletionResultType]::ParameterName, 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Sign a fresh vuln attestation for every image that still passes (as `scan --attach`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
@@ -823,6 +842,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('attest', 'attest', [CompletionResultType]::ParameterValue, 'Attach a signed in-toto attestation to an image digest')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
+            [CompletionResult]::new('rescan', 'rescan', [CompletionResultType]::ParameterValue, 'Re-judge every production digest from its signed SBOM against today''s Trivy DB')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -876,6 +896,9 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;help;status' {
+            break
+        }
+        'vimes;help;rescan' {
             break
         }
         'vimes;help;promote' {

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand attest 'Attach a signed in-toto attestation to an image digest'
             cand verify 'Verify an image''s signatures and required attestations'
             cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
+            cand rescan 'Re-judge every production digest from its signed SBOM against today''s Trivy DB'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -266,6 +267,23 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --key 'Trusted public key (repeatable); default: signing.public_keys'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vimes;rescan'= {
+            cand --key 'Trusted public key for the SBOM attestations (repeatable); default: signing.public_keys'
+            cand --signing-key 'Private key for --attach (path, env://VAR or pkcs11: URI); default: signing.key'
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand --attach 'Sign a fresh vuln attestation for every image that still passes (as `scan --attach`)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
             cand -v 'More logging on stderr (repeat for more)'
@@ -753,6 +771,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand attest 'Attach a signed in-toto attestation to an image digest'
             cand verify 'Verify an image''s signatures and required attestations'
             cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
+            cand rescan 'Re-judge every production digest from its signed SBOM against today''s Trivy DB'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -794,6 +813,8 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;help;verify'= {
         }
         &'vimes;help;status'= {
+        }
+        &'vimes;help;rescan'= {
         }
         &'vimes;help;promote'= {
         }

@@ -441,7 +441,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__admission__subcmd__kyverno)
-            opts="-q -v -h -V --kyverno-version --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --kyverno-version --require-vsa --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,7 +467,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__admission__subcmd__policy__subcmd__controller)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-q -v -h -V --require-vsa --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -523,6 +523,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --kyverno-version 'The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written'
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
+            cand --require-vsa 'Require only the SLSA verification summary promotion attests (verifier vimes, result PASSED) instead of every signing.require_attestations type'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
             cand -v 'More logging on stderr (repeat for more)'
@@ -537,6 +538,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;admission;policy-controller'= {
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
+            cand --require-vsa 'Require only the SLSA verification summary promotion attests (verifier vimes, result PASSED) instead of every signing.require_attestations type'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
             cand -v 'More logging on stderr (repeat for more)'

@@ -396,6 +396,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_s
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 sarif\t'SARIF 2.1.0 (commands that report findings)'"
+complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l require-vsa -d 'Require only the SLSA verification summary promotion attests (verifier vimes, result PASSED) instead of every signing.require_attestations type'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -s q -l quiet -d 'Print only results and errors'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -s v -l verbose -d 'More logging on stderr (repeat for more)'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from kyverno" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -406,6 +407,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_s
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from policy-controller" -l output -d 'Format of what is printed on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 sarif\t'SARIF 2.1.0 (commands that report findings)'"
+complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from policy-controller" -l require-vsa -d 'Require only the SLSA verification summary promotion attests (verifier vimes, result PASSED) instead of every signing.require_attestations type'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from policy-controller" -s q -l quiet -d 'Print only results and errors'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from policy-controller" -s v -l verbose -d 'More logging on stderr (repeat for more)'
 complete -c vimes -n "__fish_vimes_using_subcommand admission; and __fish_seen_subcommand_from policy-controller" -l no-color -d 'No colours (also when NO_COLOR is set)'

@@ -15,7 +15,7 @@ pub enum AdmissionCommand {
     /// Kyverno ClusterPolicy (kyverno.io/v1).
     Kyverno(KyvernoArgs),
     /// sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1).
-    PolicyController,
+    PolicyController(RequirementArgs),
 }
 
 /// `vimes admission kyverno`.
@@ -24,6 +24,26 @@ pub struct KyvernoArgs {
     /// The Kyverno release the cluster runs (1.11 or later): only fields its CRD defines are written.
     #[arg(long, value_name = "VERSION", default_value = "1.13")]
     pub kyverno_version: String,
+    #[command(flatten)]
+    pub requirement: RequirementArgs,
+}
+
+/// What the generated policy requires besides a signature.
+#[derive(Debug, Args)]
+pub struct RequirementArgs {
+    /// Require only the SLSA verification summary promotion attests (verifier vimes, result
+    /// PASSED) instead of every signing.require_attestations type.
+    #[arg(long)]
+    pub require_vsa: bool,
+}
+
+impl RequirementArgs {
+    fn requirement(&self) -> admission::Requirement {
+        match self.require_vsa {
+            true => admission::Requirement::VsaOnly,
+            false => admission::Requirement::Configured,
+        }
+    }
 }
 
 /// Runs `vimes admission ...`: YAML on stdout (JSON with `--output json`).
@@ -37,10 +57,15 @@ pub fn run(ctx: &Ctx, cmd: AdmissionCommand) -> anyhow::Result<Exit> {
     let generated = match cmd {
         AdmissionCommand::Kyverno(args) => {
             let version = admission::KyvernoVersion::parse(&args.kyverno_version)?;
-            admission::kyverno_policy(&loaded.config, &keys, version)
+            admission::kyverno_policy(
+                &loaded.config,
+                &keys,
+                version,
+                args.requirement.requirement(),
+            )
         }
-        AdmissionCommand::PolicyController => {
-            admission::policy_controller_policy(&loaded.config, &keys)
+        AdmissionCommand::PolicyController(args) => {
+            admission::policy_controller_policy(&loaded.config, &keys, args.requirement())
         }
     };
     let value = generated.map_err(|err| locate(err, config_path))?;

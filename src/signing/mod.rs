@@ -13,6 +13,10 @@ pub mod statement;
 pub mod store;
 pub mod verify;
 
+/// `verifier.id` of the SLSA verification summaries vimes attests: the
+/// admission policies of `--require-vsa` accept only this verifier's.
+pub const VSA_VERIFIER_ID: &str = "https://vimes.dev/verifier";
+
 /// Attestation types cosign (and vimes) name.
 ///
 /// The short names and the predicate type URIs they stand for are cosign's

@@ -362,3 +362,57 @@ fn admission_unknown_attestation_type_is_exit_2() {
     out.assert_code(2);
     out.assert_stderr_contains("sbom");
 }
+
+/// `--require-vsa`: the policy needs one attestation, and the fields its
+/// conditions read are what promotion writes into the real VSA.
+#[test]
+fn admission_require_vsa_conditions_hold_for_the_summary_promotion_attests() {
+    let Some(b) = crate::promote::setup("") else {
+        return;
+    };
+    let digest =
+        crate::support::trivy::build_fixture_image(&b.staging, "clean", "staging/web", "1.0");
+    b.env.run(&["--yes", "promote", "web:1.0"]).assert_code(0);
+    let vsa_uri = "https://slsa.dev/verification_summary/v1";
+    let predicate =
+        crate::promote::attestation_predicate(&b.production, "production/web", &digest, vsa_uri);
+
+    let out = b
+        .env
+        .run(&["--output", "json", "admission", "kyverno", "--require-vsa"]);
+    out.assert_code(0);
+    let policy = out.json();
+    let rules = policy["spec"]["rules"].as_array().unwrap();
+    let attestations = rules[1]["verifyImages"][0]["attestations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(attestations.len(), 1, "{policy}");
+    assert_eq!(attestations[0]["type"], vsa_uri);
+    for condition in attestations[0]["conditions"][0]["all"].as_array().unwrap() {
+        // `{{ a.b }}` → the predicate's field a.b.
+        let key = condition["key"].as_str().unwrap();
+        let path = key.trim_start_matches("{{").trim_end_matches("}}").trim();
+        let value = path.split('.').fold(&predicate, |v, part| &v[part]);
+        assert_eq!(value, &condition["value"], "{key} in {predicate}");
+    }
+
+    let out = b.env.run(&[
+        "--output",
+        "json",
+        "admission",
+        "policy-controller",
+        "--require-vsa",
+    ]);
+    out.assert_code(0);
+    let items = out.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "signature + VSA only");
+    let cue = items[1]["spec"]["authorities"][0]["attestations"][0]["policy"]["data"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(cue.contains(&format!(
+        "verificationResult: {}",
+        predicate["verificationResult"]
+    )));
+    assert!(cue.contains(&format!("id: {}", predicate["verifier"]["id"])));
+}

@@ -15,7 +15,7 @@ use crate::signing::keys::PublicKey;
 use serde_json::{json, Value};
 
 /// The verifier id vimes writes.
-pub const VERIFIER_ID: &str = "https://vimes.dev/verifier";
+pub use crate::signing::VSA_VERIFIER_ID as VERIFIER_ID;
 
 /// `sha256:<hex>` of the effective policy: `policy:` with every default
 /// filled in, the attestation types required and the keys trusted, as

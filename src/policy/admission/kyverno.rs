@@ -8,12 +8,12 @@
 //! a deprecated field beside its replacement.
 
 use super::{
-    attestation_clause, production_prefix, required_attestations, trusted_keys, MANAGED_BY,
-    POLICY_NAME, VULN_SCAN_MAX_AGE, WEBHOOK_TIMEOUT_SECONDS,
+    attestation_clause, production_prefix, trusted_keys, Requirement, MANAGED_BY, POLICY_NAME,
+    VULN_SCAN_MAX_AGE, WEBHOOK_TIMEOUT_SECONDS,
 };
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::signing::AttestationType;
+use crate::signing::{AttestationType, VSA_VERIFIER_ID};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -104,15 +104,16 @@ pub(super) const REKOR_URL: &str = "https://rekor.sigstore.dev";
 /// Errors: no `promotion` section or an unknown `promotion.to` registry, no
 /// key, or an unknown attestation type are configuration errors (exit 2); an
 /// unreadable key is a usage error (exit 2). The fields are those of
-/// `version`'s CRD.
+/// `version`'s CRD; `requirement` says which attestations are required.
 pub fn kyverno_policy(
     config: &Config,
     public_keys_pem: &[(String, String)],
     version: KyvernoVersion,
+    requirement: Requirement,
 ) -> Result<Value> {
     let glob = kyverno_image_glob(config)?;
     let keys = trusted_keys(public_keys_pem)?;
-    let required = required_attestations(config)?;
+    let required = requirement.attestations(config)?;
 
     // One attestor set with every key and `count: 1`: Kyverno then accepts a
     // signature by any one key (a logical OR), as `vimes verify` accepts a
@@ -233,6 +234,25 @@ fn kyverno_attestation(kind: AttestationType, attestors: &Value) -> Value {
         "type": kind.uri(),
         "attestors": attestors,
     });
+    if kind == AttestationType::Vsa {
+        // Only vimes' own summary of a gate that passed stands for the rest.
+        attestation["conditions"] = json!([{
+            "all": [
+                {
+                    "key": "{{ verificationResult }}",
+                    "operator": "Equals",
+                    "value": "PASSED",
+                    "message": "the verification summary does not say PASSED",
+                },
+                {
+                    "key": "{{ verifier.id }}",
+                    "operator": "Equals",
+                    "value": VSA_VERIFIER_ID,
+                    "message": format!("the verification summary is not by {VSA_VERIFIER_ID}"),
+                },
+            ]
+        }]);
+    }
     if kind == AttestationType::Vuln {
         attestation["conditions"] = json!([{
             "all": [{

@@ -92,6 +92,28 @@ pub fn production_prefix(config: &Config) -> Result<String> {
     })
 }
 
+/// Which attestations a generated policy requires.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Requirement {
+    /// A signature, and an attestation of each `signing.require_attestations`
+    /// type: the checks of `vimes verify`.
+    #[default]
+    Configured,
+    /// A signature, and one SLSA verification summary by vimes' verifier
+    /// saying `PASSED`: promotion checked the rest before signing it.
+    VsaOnly,
+}
+
+impl Requirement {
+    /// The attestation types the policy requires.
+    fn attestations(self, config: &Config) -> Result<Vec<AttestationType>> {
+        match self {
+            Requirement::Configured => required_attestations(config),
+            Requirement::VsaOnly => Ok(vec![AttestationType::Vsa]),
+        }
+    }
+}
+
 /// `signing.require_attestations` as types, in order, without duplicates.
 pub fn required_attestations(config: &Config) -> Result<Vec<AttestationType>> {
     let mut required = Vec::new();

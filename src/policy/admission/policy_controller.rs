@@ -1,12 +1,10 @@
 //! sigstore policy-controller `ClusterImagePolicy` resources
 //! (`policy.sigstore.dev/v1beta1`, docs.sigstore.dev "Policy Controller").
 
-use super::{
-    config_error, production_prefix, required_attestations, trusted_keys, MANAGED_BY, POLICY_NAME,
-};
+use super::{config_error, production_prefix, trusted_keys, Requirement, MANAGED_BY, POLICY_NAME};
 use crate::config::Config;
 use crate::error::Result;
-use crate::signing::AttestationType;
+use crate::signing::{AttestationType, VSA_VERIFIER_ID};
 use serde_json::{json, Value};
 
 /// The policy-controller policies enforcing vimes' verification rules, as a
@@ -26,10 +24,11 @@ use serde_json::{json, Value};
 pub fn policy_controller_policy(
     config: &Config,
     public_keys_pem: &[(String, String)],
+    requirement: Requirement,
 ) -> Result<Value> {
     let glob = policy_controller_image_glob(config)?;
     let keys = trusted_keys(public_keys_pem)?;
-    let required = required_attestations(config)?;
+    let required = requirement.attestations(config)?;
 
     let mut items = vec![cluster_image_policy(
         POLICY_NAME,
@@ -91,10 +90,22 @@ fn policy_controller_authorities(
                 "key": { "data": pem },
             });
             if let Some(kind) = attestation {
-                authority["attestations"] = json!([{
+                let mut check = json!({
                     "name": kind.name(),
                     "predicateType": policy_controller_predicate_type(kind),
-                }]);
+                });
+                if kind == AttestationType::Vsa {
+                    // Evaluated against the statement: only vimes' own
+                    // summary of a gate that passed stands for the rest.
+                    check["policy"] = json!({
+                        "type": "cue",
+                        "data": format!(
+                            "predicateType: \"{}\"\npredicate: {{\n  verifier: id: \"{VSA_VERIFIER_ID}\"\n  verificationResult: \"PASSED\"\n}}\n",
+                            kind.uri()
+                        ),
+                    });
+                }
+                authority["attestations"] = json!([check]);
             }
             authority
         })

@@ -2,6 +2,7 @@
 use super::kyverno::{kyverno_image_glob, DEFAULT_KYVERNO_VERSION, REKOR_URL};
 use super::policy_controller::{policy_controller_image_glob, policy_controller_predicate_type};
 use super::*;
+use crate::signing::VSA_VERIFIER_ID;
 use serde_json::json;
 
 const V13: KyvernoVersion = DEFAULT_KYVERNO_VERSION;
@@ -81,12 +82,12 @@ fn admission_glob_is_the_production_registry_and_project() {
 fn admission_without_promotion_is_a_config_error_saying_what_is_needed() {
     let mut c = config(&[]);
     c.promotion = None;
-    let err = kyverno_policy(&c, &keys(1), V13).unwrap_err();
+    let err = kyverno_policy(&c, &keys(1), V13, Requirement::Configured).unwrap_err();
     assert_eq!(err.exit(), crate::exit::Exit::Usage);
     let message = config_message(err);
     assert!(message.contains("promotion"), "{message}");
     assert!(message.contains("registries"), "{message}");
-    let err = policy_controller_policy(&c, &keys(1)).unwrap_err();
+    let err = policy_controller_policy(&c, &keys(1), Requirement::Configured).unwrap_err();
     assert!(config_message(err).contains("promotion"));
 }
 
@@ -118,15 +119,16 @@ fn admission_policy_controller_glob_refuses_characters_it_cannot_match() {
 #[test]
 fn admission_needs_a_readable_public_key() {
     let c = config(&[]);
-    let message = config_message(kyverno_policy(&c, &[], V13).unwrap_err());
+    let message =
+        config_message(kyverno_policy(&c, &[], V13, Requirement::Configured).unwrap_err());
     assert!(message.contains("signing.public_keys"), "{message}");
-    assert!(policy_controller_policy(&c, &[]).is_err());
+    assert!(policy_controller_policy(&c, &[], Requirement::Configured).is_err());
 
     let bad = vec![("bad.pub".to_string(), "not a key".to_string())];
-    let err = kyverno_policy(&c, &bad, V13).unwrap_err();
+    let err = kyverno_policy(&c, &bad, V13, Requirement::Configured).unwrap_err();
     assert_eq!(err.exit(), crate::exit::Exit::Usage);
     assert!(err.to_string().contains("bad.pub"), "{err}");
-    assert!(policy_controller_policy(&c, &bad).is_err());
+    assert!(policy_controller_policy(&c, &bad, Requirement::Configured).is_err());
 }
 
 #[test]
@@ -134,7 +136,7 @@ fn admission_keys_keep_their_bytes_except_crlf_line_ends() {
     let crlf = keys(1);
     let lf_only = vec![("lf.pub".to_string(), lf(&crlf[0].1))];
     for keys in [&crlf, &lf_only] {
-        let p = kyverno_policy(&config(&[]), keys, V13).unwrap();
+        let p = kyverno_policy(&config(&[]), keys, V13, Requirement::Configured).unwrap();
         let pem = p["spec"]["rules"][0]["verifyImages"][0]["attestors"][0]["entries"][0]["keys"]
             ["publicKeys"]
             .as_str()
@@ -148,7 +150,8 @@ fn admission_keys_keep_their_bytes_except_crlf_line_ends() {
 #[test]
 fn admission_unknown_attestation_type_is_a_config_error() {
     let c = config(&["cyclonedx", "sbom"]);
-    let message = config_message(kyverno_policy(&c, &keys(1), V13).unwrap_err());
+    let message =
+        config_message(kyverno_policy(&c, &keys(1), V13, Requirement::Configured).unwrap_err());
     assert!(message.contains("\"sbom\""), "{message}");
     assert!(
         message.contains("cyclonedx, spdx, spdxjson, vuln"),
@@ -168,7 +171,7 @@ fn admission_required_attestations_keep_order_and_drop_duplicates() {
 #[test]
 fn admission_kyverno_policy_signatures_only() {
     let keys = keys(1);
-    let p = kyverno_policy(&config(&[]), &keys, V13).unwrap();
+    let p = kyverno_policy(&config(&[]), &keys, V13, Requirement::Configured).unwrap();
     assert_eq!(p["apiVersion"], "kyverno.io/v1");
     assert_eq!(p["kind"], "ClusterPolicy");
     assert_eq!(p["metadata"]["name"], POLICY_NAME);
@@ -221,7 +224,13 @@ fn admission_kyverno_policy_signatures_only() {
 #[test]
 fn admission_kyverno_policy_any_key_and_each_required_attestation() {
     let keys = keys(2);
-    let p = kyverno_policy(&config(&["cyclonedx", "vuln"]), &keys, V13).unwrap();
+    let p = kyverno_policy(
+        &config(&["cyclonedx", "vuln"]),
+        &keys,
+        V13,
+        Requirement::Configured,
+    )
+    .unwrap();
     let rules = p["spec"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 2);
     let signatures = &rules[0]["verifyImages"][0]["attestors"];
@@ -268,7 +277,7 @@ fn admission_kyverno_policy_any_key_and_each_required_attestation() {
 #[test]
 fn admission_policy_controller_signature_policy() {
     let keys = keys(2);
-    let list = policy_controller_policy(&config(&[]), &keys).unwrap();
+    let list = policy_controller_policy(&config(&[]), &keys, Requirement::Configured).unwrap();
     assert_eq!(list["apiVersion"], "v1");
     assert_eq!(list["kind"], "List");
     let items = documents(&list);
@@ -302,6 +311,7 @@ fn admission_policy_controller_one_policy_per_required_attestation() {
     let list = policy_controller_policy(
         &config(&["cyclonedx", "vuln", "slsaprovenance", "review"]),
         &keys,
+        Requirement::Configured,
     )
     .unwrap();
     let items = documents(&list);
@@ -352,7 +362,7 @@ fn admission_kyverno_fields_follow_the_release() {
     let c = config(&["vuln"]);
     for old in ["1.11", "v1.12.3", "1.11.0"] {
         let version = KyvernoVersion::parse(old).unwrap();
-        let p = kyverno_policy(&c, &keys, version).unwrap();
+        let p = kyverno_policy(&c, &keys, version, Requirement::Configured).unwrap();
         let spec = &p["spec"];
         assert_eq!(spec["validationFailureAction"], "Enforce", "{old}");
         assert_eq!(spec["failurePolicy"], "Fail", "{old}");
@@ -366,7 +376,13 @@ fn admission_kyverno_fields_follow_the_release() {
         }
     }
     for new in ["1.13", "1.19.0", "2.0"] {
-        let p = kyverno_policy(&c, &keys, KyvernoVersion::parse(new).unwrap()).unwrap();
+        let p = kyverno_policy(
+            &c,
+            &keys,
+            KyvernoVersion::parse(new).unwrap(),
+            Requirement::Configured,
+        )
+        .unwrap();
         assert!(p["spec"].get("validationFailureAction").is_none(), "{new}");
         for rule in p["spec"]["rules"].as_array().unwrap() {
             assert_eq!(rule["verifyImages"][0]["failureAction"], "Enforce", "{new}");
@@ -385,8 +401,8 @@ fn admission_policies_survive_yaml_rendering() {
     let keys = keys(2);
     let c = config(&["vuln", "spdx"]);
     for value in [
-        kyverno_policy(&c, &keys, V13).unwrap(),
-        policy_controller_policy(&c, &keys).unwrap(),
+        kyverno_policy(&c, &keys, V13, Requirement::Configured).unwrap(),
+        policy_controller_policy(&c, &keys, Requirement::Configured).unwrap(),
     ] {
         let docs = documents(&value);
         let yaml = serde_saphyr::to_string_multiple(&docs).unwrap();
@@ -402,4 +418,45 @@ fn admission_documents_unwraps_lists_only() {
     assert_eq!(documents(&single), vec![&single]);
     let list = json!({ "kind": "List", "items": [{ "a": 1 }, { "b": 2 }] });
     assert_eq!(documents(&list).len(), 2);
+}
+
+#[test]
+fn admission_require_vsa_needs_only_vimes_passed_summary_in_both_controllers() {
+    let c = config(&["cyclonedx", "vuln"]);
+    let p = kyverno_policy(&c, &keys(2), V13, Requirement::VsaOnly).unwrap();
+    let rules = p["spec"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 2);
+    let attestations = rules[1]["verifyImages"][0]["attestations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(attestations.len(), 1, "only the VSA: {attestations:?}");
+    let vsa = &attestations[0];
+    assert_eq!(vsa["type"], "https://slsa.dev/verification_summary/v1");
+    let conditions = vsa["conditions"][0]["all"].as_array().unwrap();
+    let condition = |key: &str| {
+        conditions
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap_or_else(|| panic!("{key} in {conditions:?}"))
+    };
+    assert_eq!(condition("{{ verificationResult }}")["value"], "PASSED");
+    assert_eq!(condition("{{ verifier.id }}")["value"], VSA_VERIFIER_ID);
+    assert_eq!(vsa["attestors"][0]["entries"].as_array().unwrap().len(), 2);
+
+    let list = policy_controller_policy(&c, &keys(1), Requirement::VsaOnly).unwrap();
+    let items = list["items"].as_array().unwrap();
+    let names: Vec<&str> = items
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [POLICY_NAME, &format!("{POLICY_NAME}-vsa")]);
+    let check = &items[1]["spec"]["authorities"][0]["attestations"][0];
+    assert_eq!(check["predicateType"], AttestationType::Vsa.uri());
+    assert_eq!(check["policy"]["type"], "cue");
+    let cue = check["policy"]["data"].as_str().unwrap();
+    assert!(cue.contains("verificationResult: \"PASSED\""), "{cue}");
+    assert!(cue.contains(&format!("id: \"{VSA_VERIFIER_ID}\"")), "{cue}");
+    // Without --require-vsa the configured types are required, and no VSA.
+    let configured = policy_controller_policy(&c, &keys(1), Requirement::Configured).unwrap();
+    assert_eq!(configured["items"].as_array().unwrap().len(), 3);
 }

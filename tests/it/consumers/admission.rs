@@ -156,3 +156,37 @@ fn policy_controller_policies_match_the_crd_and_use_full_predicate_uris() {
         ]
     );
 }
+
+/// `--require-vsa` policies are accepted by both controllers' CRDs.
+#[test]
+fn require_vsa_policies_are_accepted_by_every_crd() {
+    let env = env();
+    for (crd, version) in kyverno_crds() {
+        let out = env.run(&[
+            "admission",
+            "kyverno",
+            "--kyverno-version",
+            &version,
+            "--require-vsa",
+        ]);
+        out.assert_code(0);
+        let docs = yaml_documents(&out.stdout);
+        let schema = crd_schema(&crd, "v1");
+        assert_valid(
+            &schema,
+            &docs[0],
+            &format!("--require-vsa for Kyverno {version}"),
+        );
+    }
+    let out = env.run(&["admission", "policy-controller", "--require-vsa"]);
+    out.assert_code(0);
+    let docs = yaml_documents(&out.stdout);
+    assert_eq!(docs.len(), 2, "signature + VSA");
+    let schema = crd_schema(
+        "policy-controller/300-clusterimagepolicy-v0.15.1.yaml",
+        "v1beta1",
+    );
+    for doc in &docs {
+        assert_valid(&schema, doc, "a --require-vsa ClusterImagePolicy");
+    }
+}

@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
             [CompletionResult]::new('exceptions', 'exceptions', [CompletionResultType]::ParameterValue, 'Manage signed vulnerability exceptions')
+            [CompletionResult]::new('vex', 'vex', [CompletionResultType]::ParameterValue, 'Sign and check the OpenVEX documents of policy.vex (they count only when an approver signed them)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages for vimes and every subcommand into a directory')
             [CompletionResult]::new('admission', 'admission', [CompletionResultType]::ParameterValue, 'Print the admission policy that makes a cluster enforce vimes.yaml''s keys and attestations')
@@ -515,6 +516,70 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
         'vimes;exceptions;help;help' {
             break
         }
+        'vimes;vex' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vimes;vex;sign' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The approver''s private key (path, env://VAR or pkcs11: URI); password from COSIGN_PASSWORD, a token''s PIN from COSIGN_PKCS11_PIN')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vimes;vex;verify' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vimes;vex;help' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vimes;vex;help;sign' {
+            break
+        }
+        'vimes;vex;help;verify' {
+            break
+        }
+        'vimes;vex;help;help' {
+            break
+        }
         'vimes;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
@@ -849,6 +914,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
             [CompletionResult]::new('exceptions', 'exceptions', [CompletionResultType]::ParameterValue, 'Manage signed vulnerability exceptions')
+            [CompletionResult]::new('vex', 'vex', [CompletionResultType]::ParameterValue, 'Sign and check the OpenVEX documents of policy.vex (they count only when an approver signed them)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages for vimes and every subcommand into a directory')
             [CompletionResult]::new('admission', 'admission', [CompletionResultType]::ParameterValue, 'Print the admission policy that makes a cluster enforce vimes.yaml''s keys and attestations')
@@ -933,6 +999,17 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;help;exceptions;export' {
+            break
+        }
+        'vimes;help;vex' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)')
+            break
+        }
+        'vimes;help;vex;sign' {
+            break
+        }
+        'vimes;help;vex;verify' {
             break
         }
         'vimes;help;completions' {

@@ -82,6 +82,9 @@ _vimes() {
             vimes,verify)
                 cmd="vimes__subcmd__verify"
                 ;;
+            vimes,vex)
+                cmd="vimes__subcmd__vex"
+                ;;
             vimes__subcmd__admission,help)
                 cmd="vimes__subcmd__admission__subcmd__help"
                 ;;
@@ -238,6 +241,9 @@ _vimes() {
             vimes__subcmd__help,verify)
                 cmd="vimes__subcmd__help__subcmd__verify"
                 ;;
+            vimes__subcmd__help,vex)
+                cmd="vimes__subcmd__help__subcmd__vex"
+                ;;
             vimes__subcmd__help__subcmd__admission,kyverno)
                 cmd="vimes__subcmd__help__subcmd__admission__subcmd__kyverno"
                 ;;
@@ -285,6 +291,12 @@ _vimes() {
                 ;;
             vimes__subcmd__help__subcmd__sbom,query)
                 cmd="vimes__subcmd__help__subcmd__sbom__subcmd__query"
+                ;;
+            vimes__subcmd__help__subcmd__vex,sign)
+                cmd="vimes__subcmd__help__subcmd__vex__subcmd__sign"
+                ;;
+            vimes__subcmd__help__subcmd__vex,verify)
+                cmd="vimes__subcmd__help__subcmd__vex__subcmd__verify"
                 ;;
             vimes__subcmd__hook,help)
                 cmd="vimes__subcmd__hook__subcmd__help"
@@ -334,6 +346,24 @@ _vimes() {
             vimes__subcmd__sbom__subcmd__help,query)
                 cmd="vimes__subcmd__sbom__subcmd__help__subcmd__query"
                 ;;
+            vimes__subcmd__vex,help)
+                cmd="vimes__subcmd__vex__subcmd__help"
+                ;;
+            vimes__subcmd__vex,sign)
+                cmd="vimes__subcmd__vex__subcmd__sign"
+                ;;
+            vimes__subcmd__vex,verify)
+                cmd="vimes__subcmd__vex__subcmd__verify"
+                ;;
+            vimes__subcmd__vex__subcmd__help,help)
+                cmd="vimes__subcmd__vex__subcmd__help__subcmd__help"
+                ;;
+            vimes__subcmd__vex__subcmd__help,sign)
+                cmd="vimes__subcmd__vex__subcmd__help__subcmd__sign"
+                ;;
+            vimes__subcmd__vex__subcmd__help,verify)
+                cmd="vimes__subcmd__vex__subcmd__help__subcmd__verify"
+                ;;
             *)
                 ;;
         esac
@@ -341,7 +371,7 @@ _vimes() {
 
     case "${cmd}" in
         vimes)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify status rescan promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify status rescan promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1207,7 +1237,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help)
-            opts="init config copy key sign attest verify status rescan promote scan review exceptions completions generate-man admission sbom harbor check hook build help"
+            opts="init config copy key sign attest verify status rescan promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1741,6 +1771,48 @@ _vimes() {
         vimes__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__help__subcmd__vex)
+            opts="sign verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__help__subcmd__vex__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__help__subcmd__vex__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2407,6 +2479,132 @@ _vimes() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex)
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version sign verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__help)
+            opts="sign verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__sign)
+            opts="-q -v -h -V --key --config --output --quiet --verbose --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__vex__subcmd__verify)
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

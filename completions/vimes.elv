@@ -43,6 +43,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
             cand exceptions 'Manage signed vulnerability exceptions'
+            cand vex 'Sign and check the OpenVEX documents of policy.vex (they count only when an approver signed them)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand generate-man 'Write man pages for vimes and every subcommand into a directory'
             cand admission 'Print the admission policy that makes a cluster enforce vimes.yaml''s keys and attestations'
@@ -474,6 +475,63 @@ set edit:completion:arg-completer[vimes] = {|@words|
         }
         &'vimes;exceptions;help;help'= {
         }
+        &'vimes;vex'= {
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)'
+            cand verify 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vimes;vex;sign'= {
+            cand --key 'The approver''s private key (path, env://VAR or pkcs11: URI); password from COSIGN_PASSWORD, a token''s PIN from COSIGN_PKCS11_PIN'
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vimes;vex;verify'= {
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vimes;vex;help'= {
+            cand sign 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)'
+            cand verify 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vimes;vex;help;sign'= {
+        }
+        &'vimes;vex;help;verify'= {
+        }
+        &'vimes;vex;help;help'= {
+        }
         &'vimes;completions'= {
             cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
             cand --output 'Format of what is printed on stdout'
@@ -778,6 +836,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
             cand exceptions 'Manage signed vulnerability exceptions'
+            cand vex 'Sign and check the OpenVEX documents of policy.vex (they count only when an approver signed them)'
             cand completions 'Print shell completions (bash, zsh, fish, powershell, elvish)'
             cand generate-man 'Write man pages for vimes and every subcommand into a directory'
             cand admission 'Print the admission policy that makes a cluster enforce vimes.yaml''s keys and attestations'
@@ -840,6 +899,14 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;help;exceptions;list'= {
         }
         &'vimes;help;exceptions;export'= {
+        }
+        &'vimes;help;vex'= {
+            cand sign 'Sign an OpenVEX document with an approver''s key (writes FILE.sig)'
+            cand verify 'Check an OpenVEX document''s signature against policy.approvers (exit 1 if it does not count)'
+        }
+        &'vimes;help;vex;sign'= {
+        }
+        &'vimes;help;vex;verify'= {
         }
         &'vimes;help;completions'= {
         }

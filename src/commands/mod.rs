@@ -21,6 +21,7 @@ mod sign;
 mod signing_args;
 mod status;
 mod verify;
+mod vex;
 
 use self::config::ConfigCommand;
 use crate::clock::Clock;
@@ -153,6 +154,14 @@ pub enum Command {
   vimes exceptions export --format harbor -o allowlist.json"
     )]
     Exceptions(ExceptionsCommand),
+    /// Sign and check the OpenVEX documents of policy.vex (they count only when an approver signed them).
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  vimes vex sign --key security/team.key security/web.openvex.json   # writes security/web.openvex.json.sig
+  vimes vex verify security/web.openvex.json"
+    )]
+    Vex(vex::VexCommand),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:
   vimes completions bash > /etc/bash_completion.d/vimes
@@ -338,6 +347,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Admission(cmd) => admission::run(ctx, cmd),
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),
+        Command::Vex(cmd) => vex::run(ctx, cmd),
         Command::Review(args) => review::run(ctx, args).await,
         Command::Completions(args) => completions::completions(args, (ctx.cli)()),
         Command::GenerateMan(args) => completions::man_pages(args, (ctx.cli)()),

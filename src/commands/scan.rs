@@ -11,7 +11,7 @@ use crate::registry::reference::Side;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::sign::{attest_image, Repeat};
 use crate::signing::AttestationType;
-use crate::ui::OutputFormat;
+use crate::ui::{table, OutputFormat};
 use clap::Args;
 
 /// `vimes scan IMAGE`.
@@ -196,6 +196,29 @@ pub fn render_text(outcome: &ScanOutcome) -> String {
         out.push_str(&format!(
             "exception {}: {} ({})\n",
             e.id, e.outcome, e.detail
+        ));
+    }
+    for s in &outcome.vex.suppressed {
+        out.push_str(&format!(
+            "vex {}: suppressed in {} {} ({}: {}; {}, signed by {})\n",
+            s.id,
+            table::printable(&s.package),
+            table::printable(&s.installed),
+            s.status,
+            table::printable(&s.statement),
+            table::printable(&s.source),
+            table::printable(&s.signed_by)
+        ));
+    }
+    for i in &outcome.vex.ignored {
+        out.push_str(&format!(
+            "vex {}{}: {}\n",
+            table::printable(&i.source),
+            i.vulnerability
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default(),
+            table::printable(&i.reason)
         ));
     }
     out.push_str(&if v.passed {

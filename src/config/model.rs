@@ -172,6 +172,14 @@ pub struct PolicyConfig {
     /// signed vulnerability attestation is older than this many days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_scan_age_days: Option<u32>,
+    /// OpenVEX documents whose statements may suppress findings, each only
+    /// when signed by a `policy.approvers` key (`FILE.sig`).
+    #[serde(default)]
+    pub vex: Vec<String>,
+    /// A VEX statement without its own `vimes:expires` lapses this many days
+    /// after its timestamp; unset, such a statement suppresses nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex_max_age_days: Option<u32>,
     /// Paths `vimes check` does not read (globs: `*`, `?`, `**`), matched
     /// against the path as the check prints it. Anything else it cannot read
     /// fails the check.
@@ -193,6 +201,8 @@ impl Default for PolicyConfig {
             require_digest: true,
             max_base_age_days: None,
             max_scan_age_days: None,
+            vex: Vec::new(),
+            vex_max_age_days: None,
             check_exclude: Vec::new(),
             provenance: ProvenancePolicy::default(),
         }

@@ -112,6 +112,18 @@ pub fn json_schema() -> Value {
                         "minimum": 0,
                         "maximum": u32::MAX
                     },
+                    "vex": {
+                        "description": "OpenVEX documents whose not_affected/fixed statements suppress findings, each only when signed by a policy.approvers key (FILE.sig) and only for the images it names by digest or repository glob, until it expires.",
+                        "type": "array",
+                        "items": { "type": "string", "minLength": 1 },
+                        "default": []
+                    },
+                    "vex_max_age_days": {
+                        "description": "A VEX statement without its own vimes:expires lapses this many days after its timestamp; unset, such a statement suppresses nothing.",
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "maximum": u32::MAX
+                    },
                     "check_exclude": {
                         "description": "Paths vimes check does not read (globs: *, ?, **), matched against the path as the check prints it; any other file it cannot read fails the check.",
                         "type": "array",

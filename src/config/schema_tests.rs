@@ -143,6 +143,8 @@ fn fully_populated() -> Config {
             require_digest: false,
             max_base_age_days: Some(90),
             max_scan_age_days: Some(7),
+            vex: vec!["security/web.openvex.json".into()],
+            vex_max_age_days: Some(30),
             check_exclude: vec!["charts/*/templates/**".into()],
             provenance: ProvenancePolicy {
                 required: true,

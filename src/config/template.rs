@@ -145,6 +145,8 @@ policy:
   require_digest: true            # base images and manifests must be pinned by digest
   # max_base_age_days: 90         # refuse base images older than this
   # max_scan_age_days: 7          # `vimes status`: a production scan older than this is stale
+  # vex: [security/web.openvex.json]   # OpenVEX that counts only when signed by an approver (FILE.sig)
+  # vex_max_age_days: 30          # a VEX statement without vimes:expires lapses this long after its timestamp
   # check_exclude: [charts/*/templates/**]   # paths `vimes check` does not read (else unreadable files fail it)
 
 # Signing (cosign-compatible). Create a key pair with `vimes key generate`;

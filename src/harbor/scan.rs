@@ -288,6 +288,7 @@ pub fn to_trivy_report(artifact_name: &str, harbor: &HarborReport) -> Result<Rep
             kind: String::new(),
             vulnerabilities,
             packages: Vec::new(),
+            suppressed: Vec::new(),
             platform: None,
         }],
     })

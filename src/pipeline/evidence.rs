@@ -42,6 +42,10 @@ pub struct PromotionRecord {
     pub findings: BTreeMap<String, usize>,
     /// Exceptions applied, with their approvers.
     pub exceptions_applied: Vec<AppliedException>,
+    /// The signed VEX statements that counted, the findings they suppressed
+    /// (each with its statement and signer), and what did not count.
+    #[serde(skip_serializing_if = "crate::pipeline::scan::VexOutcome::is_empty")]
+    pub vex: crate::pipeline::scan::VexOutcome,
     /// The `VIMES_TODAY` date exceptions were judged on instead of today's:
     /// an expired exception may have counted. Absent on a normal run.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,11 +13,12 @@ use crate::error::{Error, Result};
 use crate::pipeline::attested_sbom::attested_sbom_document;
 use crate::pipeline::registry_walk::RegistryWalk;
 use crate::pipeline::scan::{
-    load_exceptions, server_token, PrivateCache, ScanOutcome, TrivyEnvironment,
+    load_exceptions, server_token, PrivateCache, ScanOutcome, TrivyEnvironment, VexOutcome,
 };
 use crate::pipeline::status::production_repositories;
 use crate::policy::exceptions::LoadedExceptions;
 use crate::policy::gate::{self, Decision};
+use crate::policy::vex::IgnoredVex;
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::PublicKey;
 use crate::tools::trivy;
@@ -227,6 +228,20 @@ async fn rescan_digest(
         platforms: Vec::new(),
         today_overridden: clock.overridden().map(|d| d.to_string()),
         verdict,
+        // Stricter than scan, never looser: the SBOM is judged without VEX.
+        vex: VexOutcome {
+            ignored: config
+                .policy
+                .vex
+                .iter()
+                .map(|source| IgnoredVex {
+                    source: source.clone(),
+                    vulnerability: None,
+                    reason: "rescan does not apply VEX: suppresses nothing".into(),
+                })
+                .collect(),
+            ..VexOutcome::default()
+        },
         report,
     })
 }

@@ -7,6 +7,7 @@ use crate::config::{Config, RegistryConfig, RegistryType, ScanEngine, TrivyConfi
 use crate::error::{Error, Result};
 use crate::policy::exceptions::{self, LoadedExceptions};
 use crate::policy::gate::{self, Verdict};
+use crate::policy::vex;
 use crate::process::Invocation;
 use crate::registry::auth::{self, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
@@ -88,9 +89,94 @@ pub struct ScanOutcome {
     pub today_overridden: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
+    /// What the signed VEX documents of `policy.vex` did: the statements
+    /// that counted, the findings they suppressed, and what did not count.
+    #[serde(skip_serializing_if = "VexOutcome::is_empty")]
+    pub vex: VexOutcome,
     /// The report itself (the vuln attestation carries it).
     #[serde(skip)]
     pub report: crate::tools::trivy::Report,
+}
+
+/// The signed VEX of a scan.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct VexOutcome {
+    /// Statements that counted for this image (handed to Trivy).
+    pub applied: Vec<vex::AppliedVex>,
+    /// The findings they suppressed, with the statement and its signer.
+    pub suppressed: Vec<SuppressedByVex>,
+    /// Documents and statements that suppress nothing here, and why.
+    pub ignored: Vec<vex::IgnoredVex>,
+}
+
+impl VexOutcome {
+    /// Whether no VEX was configured for this image at all.
+    pub fn is_empty(&self) -> bool {
+        self.applied.is_empty() && self.ignored.is_empty()
+    }
+}
+
+/// A finding a signed VEX statement suppressed.
+#[derive(Clone, Debug, Serialize)]
+pub struct SuppressedByVex {
+    /// The vulnerability id.
+    pub id: String,
+    /// The package.
+    pub package: String,
+    /// Its installed version.
+    pub installed: String,
+    /// Its severity.
+    pub severity: crate::config::Severity,
+    /// The VEX status.
+    pub status: String,
+    /// The statement's justification.
+    pub statement: String,
+    /// The VEX document.
+    pub source: String,
+    /// The approver key that signed it.
+    pub signed_by: String,
+}
+
+/// The documents of `policy.vex` (paths relative to vimes.yaml) with their
+/// signatures checked against `policy.approvers`.
+fn load_vex(config: &Config, base: Option<&Path>) -> Result<Vec<vex::LoadedVex>> {
+    if config.policy.vex.is_empty() {
+        return Ok(Vec::new());
+    }
+    let paths: Vec<PathBuf> = config
+        .policy
+        .vex
+        .iter()
+        .map(|p| resolve_path(p, base))
+        .collect();
+    let keys = load_configured_keys(&config.policy.approvers, base)?;
+    vex::load(&paths, &keys)
+}
+
+/// The findings of `report` that Trivy marked suppressed, each tied to the
+/// applied statement that did it.
+fn suppressed_by(report: &trivy::Report, applied: &[vex::AppliedVex]) -> Vec<SuppressedByVex> {
+    let mut out: Vec<SuppressedByVex> = Vec::new();
+    for found in report.results.iter().flat_map(|r| &r.suppressed) {
+        let v = &found.finding;
+        let Some(by) = applied.iter().find(|a| a.vulnerability == v.id) else {
+            continue;
+        };
+        if out.iter().any(|s| s.id == v.id && s.package == v.package) {
+            continue;
+        }
+        out.push(SuppressedByVex {
+            id: v.id.clone(),
+            package: v.package.clone(),
+            installed: v.installed_version.clone(),
+            severity: v.severity,
+            status: found.status.clone(),
+            statement: by.statement.clone(),
+            source: by.source.clone(),
+            signed_by: by.signed_by.clone(),
+        });
+    }
+    out
 }
 
 /// Trivy's binary, checked against its pin, and its version (cached with
@@ -247,6 +333,14 @@ pub async fn scan_image(
 ) -> Result<ScanOutcome> {
     let today = options.clock.today();
     let exceptions = load_exceptions(config, config_dir, today)?;
+    let vex_documents = load_vex(config, config_dir)?;
+    let mut vex = vex::select(
+        &vex_documents,
+        &image.repository_name(),
+        digest,
+        today,
+        config.policy.vex_max_age_days,
+    );
     let client = RegistryClient::new(config)?;
     let targets = platforms::scan_targets(&client, image, digest).await?;
     let tool = &config.tools.trivy;
@@ -254,7 +348,18 @@ pub async fn scan_image(
         && registry.is_some_and(|r| r.kind == RegistryType::Harbor);
     let mut environment = None;
     if !harbor {
-        environment = Some(TrivyEnvironment::read(config).await?);
+        let mut env = TrivyEnvironment::read(config).await?;
+        env.vex = vex.applied.clone();
+        environment = Some(env);
+    } else if !vex_documents.is_empty() {
+        // Harbor's scanner takes no VEX: nothing is suppressed, and it says so.
+        for applied in std::mem::take(&mut vex.applied) {
+            vex.ignored.push(vex::IgnoredVex {
+                source: applied.source,
+                vulnerability: Some(applied.vulnerability),
+                reason: "Harbor's scanner does not read VEX (tools.trivy.engine: harbor): suppresses nothing".into(),
+            });
+        }
     }
     let mut parts = Vec::new();
     let mut scans = Vec::new();
@@ -278,6 +383,7 @@ pub async fn scan_image(
         scans.push(scanned);
     }
     let report = platforms::merge_reports(&format!("{}@{digest}", image.repository_name()), parts);
+    let suppressed = suppressed_by(&report, &vex.applied);
     let verdict = gate::evaluate(
         &report,
         &config.policy,
@@ -309,6 +415,11 @@ pub async fn scan_image(
             .max()
             .unwrap_or_else(now_rfc3339),
         verdict,
+        vex: VexOutcome {
+            applied: vex.applied,
+            suppressed,
+            ignored: vex.ignored,
+        },
         report,
     })
 }
@@ -348,6 +459,8 @@ pub struct TrivyEnvironment {
     pub db_updated_at: Option<String>,
     /// The arguments that decide what a report holds.
     pub options: Vec<String>,
+    /// The verified VEX statements every manifest of the scan is given.
+    pub vex: Vec<vex::AppliedVex>,
 }
 
 impl TrivyEnvironment {
@@ -377,6 +490,7 @@ impl TrivyEnvironment {
             base,
             db_updated_at,
             options: trivy::report_options(tool.offline, tool.server.as_deref()),
+            vex: Vec::new(),
         })
     }
 }
@@ -410,8 +524,14 @@ async fn scan_with_trivy(
     env: &TrivyEnvironment,
 ) -> Result<TargetScan> {
     let tool = &config.tools.trivy;
+    let vex_document = (!env.vex.is_empty())
+        .then(|| vex::trivy_document(&env.vex, &image.repository_name(), digest));
     let cache_key = env.db_updated_at.as_ref().map(|db| {
         let mut h = Sha256::new();
+        // The statements handed to Trivy change the report: part of the key.
+        if let Some(doc) = &vex_document {
+            h.update(doc["statements"].to_string().as_bytes());
+        }
         // The effective configuration is part of the key: a report made
         // under other options is never reused.
         h.update(
@@ -456,6 +576,17 @@ async fn scan_with_trivy(
         update_db(tool, &env.binary.path, &env.base).await?;
     }
     let private = PrivateCache::create(&env.base)?;
+    let vex_file = match &vex_document {
+        Some(doc) => {
+            let file = private.dir.join("verified.openvex.json");
+            std::fs::write(&file, doc.to_string()).map_err(|error| Error::File {
+                path: file.clone(),
+                error,
+            })?;
+            Some(file)
+        }
+        None => None,
+    };
     let request = ScanRequest {
         program: env.binary.path.display().to_string(),
         image: format!("{}@{digest}", image.repository_name()),
@@ -469,6 +600,7 @@ async fn scan_with_trivy(
         db_repository: None,
         offline: tool.offline,
         timeout: Duration::from_secs(tool.timeout_secs),
+        vex_file,
     };
     let output = trivy::scan(&request).await?;
     if let Some(file) = &cache_file {

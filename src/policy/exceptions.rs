@@ -226,7 +226,9 @@ pub fn load(path: &Path, approvers: &[PublicKey], today: Date) -> Result<LoadedE
     })
 }
 
-fn check_signature(bytes: &[u8], sig_path: &Path, approvers: &[PublicKey]) -> SignatureStatus {
+/// Whether `sig_path` holds an approver's signature over `bytes` (the
+/// detached format of exceptions files, and of signed VEX documents).
+pub fn check_signature(bytes: &[u8], sig_path: &Path, approvers: &[PublicKey]) -> SignatureStatus {
     let Ok(sig_text) = std::fs::read_to_string(sig_path) else {
         return SignatureStatus::Unsigned;
     };
@@ -260,7 +262,13 @@ pub fn sign(path: &Path, key: &SigningKey, today: Date) -> Result<PathBuf> {
     })?;
     let text = String::from_utf8_lossy(&bytes);
     parse(&text, path, today)?;
-    let sig = b64(&key.sign(&bytes)?);
+    write_signature(path, &bytes, key)
+}
+
+/// Signs `bytes` (the content of `path`) and writes the base64 signature to
+/// `FILE.sig`; returns that path.
+pub fn write_signature(path: &Path, bytes: &[u8], key: &SigningKey) -> Result<PathBuf> {
+    let sig = b64(&key.sign(bytes)?);
     let sig_path = signature_path(path);
     std::fs::write(&sig_path, format!("{sig}\n")).map_err(|error| Error::File {
         path: sig_path.clone(),

@@ -8,3 +8,4 @@ pub mod gate;
 pub mod provenance;
 pub mod rollback;
 pub mod sarif;
+pub mod vex;

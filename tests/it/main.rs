@@ -31,3 +31,4 @@ mod signing;
 mod snapshots;
 mod status;
 mod trivy_bed;
+mod vex;

@@ -358,6 +358,7 @@ pub async fn execute(
             .map(|(s, c)| (severity_name(*s).to_string(), c.total))
             .collect(),
         exceptions_applied: applied_exceptions(&prepared.scan),
+        vex: prepared.scan.vex.clone(),
         today_overridden: prepared.scan.today_overridden.clone(),
         reviewer: review.reviewer.clone(),
         reviewer_ci: review.ci.clone(),

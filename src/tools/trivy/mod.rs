@@ -55,6 +55,8 @@ pub struct ScanRequest {
     pub offline: bool,
     /// Killed after this long.
     pub timeout: Duration,
+    /// A VEX document vimes verified (`--vex FILE --show-suppressed`).
+    pub vex_file: Option<PathBuf>,
 }
 
 /// What one Trivy run produced.
@@ -165,6 +167,12 @@ pub async fn scan(request: &ScanRequest) -> Result<ScanOutput> {
     }
     if request.insecure {
         invocation = invocation.args(["--insecure"]);
+    }
+    if let Some(vex) = &request.vex_file {
+        invocation = invocation
+            .args(["--vex"])
+            .args([absolute(vex).display().to_string()])
+            .args(["--show-suppressed"]);
     }
     if let Some((_, Some(token))) = &request.server {
         // The token goes through the environment, never argv.
@@ -310,10 +318,37 @@ pub struct ScanResult {
     /// sbom` asks, to check that no OS package went unjudged); not kept.
     #[serde(rename = "Packages", default, skip_serializing)]
     pub packages: Vec<ListedPackage>,
+    /// Findings a VEX statement suppressed (`--show-suppressed`).
+    #[serde(
+        rename = "ExperimentalModifiedFindings",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub suppressed: Vec<SuppressedFinding>,
     /// vimes' addition for a multi-platform image: the platform
     /// (`linux/arm64`) whose manifest this result is about.
     #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+}
+
+/// One entry of `Results[].ExperimentalModifiedFindings`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SuppressedFinding {
+    /// `vulnerability`.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The VEX status (`not_affected`, `fixed`).
+    #[serde(rename = "Status", default)]
+    pub status: String,
+    /// The statement's justification.
+    #[serde(rename = "Statement", default)]
+    pub statement: String,
+    /// The document it came from.
+    #[serde(rename = "Source", default)]
+    pub source: String,
+    /// The finding.
+    #[serde(rename = "Finding")]
+    pub finding: Vulnerability,
 }
 
 /// One entry of `Results[].Packages`.

@@ -10,6 +10,7 @@ pub mod production_copy;
 pub mod promote;
 pub mod provenance;
 pub mod registry_walk;
+pub mod report;
 pub mod review;
 pub mod reviewer;
 pub mod sbom;

@@ -154,7 +154,8 @@ fn summary(status: &StatusReport, asked: Option<&Asked>) -> String {
     let images = status.images.len();
     let counts = Counts::of(status);
     let mut text = format!(
-        "{images} images, {} verified, {} failing",
+        "{images} image{}, {} verified, {} failing",
+        if images == 1 { "" } else { "s" },
         counts.verified,
         images - counts.verified
     );

@@ -22,6 +22,7 @@ mod promote_inventory;
 mod provenance;
 mod quickstart;
 mod registry_trust;
+mod report;
 mod runbooks;
 mod sbom;
 mod scan;

@@ -126,7 +126,8 @@ pub enum Command {
     Status(StatusArgs),
     /// The status of production as one self-contained HTML page; with --package or --advisory,
     /// the inventory's affected images too.
-    #[command(after_help = REPORT_EXAMPLES)]
+    // `--version` is the package's version range here, not vimes' own version.
+    #[command(disable_version_flag = true, after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
     /// Promote an image: scan, review, copy by digest, sign, attest, verify, then tag.
     #[command(after_help = PROMOTE_EXAMPLES)]

@@ -262,16 +262,16 @@ fn report_renders_production_in_headless_chromium_with_the_rows_and_counts() {
         .run(&["report", "-o", "no/such/dir/report.html"])
         .assert_code(2);
     b.env.run(&["--output", "json", "report"]).assert_code(2);
-    // A registry that does not answer: exit 4, and no page.
+    // A registry that does not answer: exit 4 (not "unsigned"), and the page
+    // says what could not be read.
     b.env
-        .run(&[
-            "report",
-            "127.0.0.1:1/production/web",
-            "-o",
-            "out/down.html",
-        ])
+        .run(&["report", "127.0.0.1:1/production/web", "-o", "out/down.html"])
         .assert_code(4);
-    assert!(!b.env.path("out/down.html").exists());
+    let down = b.env.read("out/down.html");
+    assert!(down.contains("<h2>Could not be read</h2>"), "{down}");
+    assert!(down.contains("<code>127.0.0.1:1/production/web</code>"), "{down}");
+    assert!(down.contains("(exit 4)"), "{down}");
+    assert_self_contained(&down);
 }
 
 #[test]

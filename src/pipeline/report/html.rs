@@ -30,20 +30,26 @@ th button::after { content: " \2195"; color: #8c959f; }
 th[aria-sort="ascending"] button::after { content: " \2191"; color: inherit; }
 th[aria-sort="descending"] button::after { content: " \2193"; color: inherit; }
 tbody tr:hover { background: #f8f9fb; }
-td.verdict, td.production { font-weight: 600; white-space: nowrap; }
-.verified { color: var(--ok); }
-.unsigned { color: var(--bad); }
-.missing_attestation { color: var(--warn); }
-.stale_scan { color: var(--stale); }
-.absent { color: #59636e; font-weight: 400; }
-ul.reasons { margin: 0; padding-left: 1rem; }
+.scroll { overflow-x: auto; }
+td.verdict, td.production { font-weight: 600; }
+td.verdict { min-width: 12rem; max-width: 26rem; }
+ul.reasons li { overflow-wrap: anywhere; }
+td.verified { color: var(--ok); }
+td.unsigned { color: var(--bad); }
+td.missing_attestation { color: var(--warn); }
+td.stale_scan { color: var(--stale); }
+td.absent { color: #59636e; font-weight: 400; }
+tr.image[data-verdict="unsigned"] td:first-child { box-shadow: inset 3px 0 var(--bad); }
+tr.image[data-verdict="missing_attestation"] td:first-child { box-shadow: inset 3px 0 var(--warn); }
+tr.image[data-verdict="stale_scan"] td:first-child { box-shadow: inset 3px 0 var(--stale); }
+ul.reasons { margin: .2rem 0 0; padding-left: 1rem; font-weight: 400; color: #1f2328; font-size: 13px; }
 .none { color: #8c959f; }
 #chart { display: block; max-width: 640px; height: auto; }
 #chart text { font: 13px system-ui, sans-serif; fill: #1f2328; }
-#chart .bar.verified rect { fill: var(--ok); }
-#chart .bar.unsigned rect { fill: var(--bad); }
-#chart .bar.missing_attestation rect { fill: var(--warn); }
-#chart .bar.stale_scan rect { fill: var(--stale); }
+#chart .bar.verified rect.value { fill: var(--ok); }
+#chart .bar.unsigned rect.value { fill: var(--bad); }
+#chart .bar.missing_attestation rect.value { fill: var(--warn); }
+#chart .bar.stale_scan rect.value { fill: var(--stale); }
 #chart rect.track { fill: #eef0f3; }
 .failed li, .undecided li { margin: .2rem 0; }
 @media print { th { position: static; } th button::after { content: none; } }
@@ -127,6 +133,12 @@ pub fn escape(text: &str) -> String {
         true => out.replace("://", ":/&#8203;/"),
         false => out,
     }
+}
+
+/// [`escape`]d, and breakable after each `/` (long repository names and
+/// key paths wrap at their slashes, not mid-word).
+fn breakable(text: &str) -> String {
+    escape(text).replace('/', "/<wbr>")
 }
 
 /// The whole page.
@@ -236,7 +248,7 @@ fn chart(counts: &Counts) -> String {
             "<g class=\"bar {name}\" data-verdict=\"{name}\" data-count=\"{count}\">\
              <text x=\"0\" y=\"{}\">{}</text>\
              <rect class=\"track\" x=\"{LABEL}\" y=\"{y}\" width=\"{TRACK}\" height=\"22\" rx=\"3\"></rect>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{width}\" height=\"22\" rx=\"3\"></rect>\
+             <rect class=\"value\" x=\"{LABEL}\" y=\"{y}\" width=\"{width}\" height=\"22\" rx=\"3\"></rect>\
              <text class=\"count\" x=\"{}\" y=\"{}\">{count}</text></g>\n",
             y + 16,
             verdict.label(),
@@ -267,19 +279,18 @@ fn images_section(images: &[ImageStatus]) -> String {
         return out;
     }
     out.push_str(
-        "<table class=\"sortable\" id=\"images-table\" data-name=\"images\">\n<thead><tr>",
+        "<div class=\"scroll\">\n<table class=\"sortable\" id=\"images-table\" data-name=\"images\">\n<thead><tr>",
     );
     for (column, title) in [
         ("repository", "Repository"),
         ("tags", "Tags"),
+        ("verdict", "Verdict"),
         ("digest", "Digest"),
         ("signers", "Signed by"),
         ("attestations", "Attestations"),
         ("scan", "Last signed scan"),
         ("db", "Trivy DB"),
         ("sbom", "SBOM"),
-        ("verdict", "Verdict"),
-        ("reasons", "Why"),
     ] {
         out.push_str(&format!(
             "<th scope=\"col\" data-column=\"{column}\">{title}</th>"
@@ -289,7 +300,7 @@ fn images_section(images: &[ImageStatus]) -> String {
     for image in images {
         out.push_str(&image_row(image));
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
     out
 }
 
@@ -307,23 +318,22 @@ fn image_row(image: &ImageStatus) -> String {
         ),
     };
     format!(
-        "<tr class=\"image {name}\" data-verdict=\"{name}\" data-repository=\"{}\" data-digest=\"{}\">\
-         <td class=\"repository\">{}</td>{}{}{}{}{}{}\
-         <td class=\"sbom\">{}</td>\
-         <td class=\"verdict {name}\" data-key=\"{}\">{}</td>\
-         <td class=\"reasons\">{reasons}</td></tr>\n",
+        "<tr class=\"image\" data-verdict=\"{name}\" data-repository=\"{}\" data-digest=\"{}\">\
+         <td class=\"repository\">{}</td>{}\
+         <td class=\"verdict {name}\" data-key=\"{}\">{}{reasons}</td>{}{}{}{}{}\
+         <td class=\"sbom\">{}</td></tr>\n",
         escape(&image.repository),
         escape(&image.digest),
-        escape(&image.repository),
+        breakable(&image.repository),
         list_cell("tags", &image.tags),
+        rank(image.verdict),
+        image.verdict.label(),
         digest_cell(&image.digest),
         list_cell("signers", &image.signers),
         list_cell("attestations", &image.attestations),
         scan_cell(image.scan.as_ref()),
         db_cell(image.scan.as_ref()),
         if image.sbom { "yes" } else { "no" },
-        rank(image.verdict),
-        image.verdict.label(),
     )
 }
 
@@ -335,7 +345,7 @@ fn list_cell(class: &str, values: &[String]) -> String {
             "<td class=\"{class}\">{}</td>",
             values
                 .iter()
-                .map(|v| escape(v))
+                .map(|v| breakable(v))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -407,7 +417,7 @@ fn affected_section(affected: &super::Affected<'_>, production: &[ImageStatus]) 
     });
     if !answer.matches.is_empty() {
         out.push_str(
-            "<table class=\"sortable\" id=\"affected-table\" data-name=\"affected\">\n<thead><tr>",
+            "<div class=\"scroll\">\n<table class=\"sortable\" id=\"affected-table\" data-name=\"affected\">\n<thead><tr>",
         );
         for (column, title) in [
             ("repository", "Repository"),
@@ -426,7 +436,7 @@ fn affected_section(affected: &super::Affected<'_>, production: &[ImageStatus]) 
         for found in &answer.matches {
             out.push_str(&affected_row(found, production));
         }
-        out.push_str("</tbody>\n</table>\n");
+        out.push_str("</tbody>\n</table>\n</div>\n");
     }
     if !answer.undecided.is_empty() {
         out.push_str(
@@ -475,7 +485,7 @@ fn affected_row(found: &Match, production: &[ImageStatus]) -> String {
         escape(&found.repository),
         escape(&found.digest),
         escape(&found.package),
-        escape(&found.repository),
+        breakable(&found.repository),
         digest_cell(&found.digest),
         list_cell("tags", &found.tags),
         escape(&found.version),

@@ -184,7 +184,7 @@ fn the_chart_and_the_rows_hold_the_counts_and_verdicts() {
             "{verdict}: {html}"
         );
     }
-    assert_eq!(html.matches("<tr class=\"image ").count(), 4);
+    assert_eq!(html.matches("<tr class=\"image\"").count(), 4);
     assert!(html.contains("data-repository=\"r.example/production/rogue\""));
     assert!(html.contains("4 images, 2 verified, 2 failing"));
     assert!(!html.contains("id=\"affected\""));

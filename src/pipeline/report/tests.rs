@@ -77,6 +77,21 @@ fn escape_makes_outside_text_inert() {
         escape("registry.example.com/production/api"),
         "registry.example.com/production/api"
     );
+    // Every ASCII character and the usual troublemakers, alone and in pairs.
+    let chars: Vec<char> = (0u8..128)
+        .map(char::from)
+        .chain(['\u{85}', '\u{2028}', '\u{202e}', '\u{feff}', 'é'])
+        .collect();
+    for a in &chars {
+        for b in &chars {
+            let text = format!("{a}{b}://{b}{a}");
+            let shown = escape(&text);
+            assert!(
+                !shown.contains(['<', '>', '"', '\'']) && !shown.contains("://"),
+                "{text:?} -> {shown:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -98,7 +113,8 @@ fn a_script_in_a_repository_tag_or_reason_is_shown_as_text() {
     assert!(!html.contains("<img"), "{html}");
     assert!(!html.contains("<b>key"), "{html}");
     assert!(html.contains("production/&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(html.contains("&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
+    // Tags wrap after a slash: the `<wbr>` is the page's own.
+    assert!(html.contains("&quot;&gt;&lt;script&gt;alert(2)&lt;/<wbr>script&gt;"));
     assert_self_contained(&html);
 }
 

@@ -8,6 +8,7 @@
 //! This module holds what the page is made of ([`Report`], [`Counts`]) and
 //! how it is put in place ([`write_atomically`]); [`html`] renders it.
 
+mod assets;
 pub mod html;
 
 use crate::error::{Error, Result};

@@ -267,3 +267,13 @@ fn the_file_is_replaced_whole_and_a_directory_is_refused() {
     let missing = write_atomically(&dir.path().join("no/such/report.html"), b"x").unwrap_err();
     assert_eq!(missing.exit().code(), 2);
 }
+
+#[test]
+fn the_pages_own_style_and_script_load_nothing_and_end_where_they_should() {
+    use super::assets::{SCRIPT, STYLE};
+    for (name, text) in [("style", STYLE), ("script", SCRIPT)] {
+        for needle in ["://", "@import", "url(", "</", "<!--", "src="] {
+            assert!(!text.contains(needle), "{name} contains {needle:?}");
+        }
+    }
+}

@@ -190,6 +190,8 @@ fn report_renders_production_in_headless_chromium_with_the_rows_and_counts() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_self_contained(&html);
     assert!(html.contains("2026-12-04"), "judged on VIMES_TODAY");
+    // Every row is in the markup itself: nothing depends on the script.
+    assert_eq!(rows(&html, "images-table").len(), 2);
     // Nothing left beside it but the page.
     let names: Vec<_> = std::fs::read_dir(b.env.path("out"))
         .unwrap()

@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
             [CompletionResult]::new('rescan', 'rescan', [CompletionResultType]::ParameterValue, 'Re-judge every production digest from its signed SBOM against today''s Trivy DB')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The status of production as one self-contained HTML page; with --package or --advisory, the inventory''s affected images too')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -319,6 +320,27 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vimes;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The HTML file to write (replaced whole); `-` or none: stdout')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'The HTML file to write (replaced whole); `-` or none: stdout')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key (repeatable); default: signing.public_keys')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Also list the inventory''s images holding this package (as `sbom query --package`)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Version range of --package: comparators joined by commas, e.g. ''>=1.2.3, <2.0''')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only packages of this PURL type (deb, pypi, npm, cargo, golang, ...)')
+            [CompletionResult]::new('--purl', '--purl', [CompletionResultType]::ParameterName, 'Also list the inventory''s images holding this package URL (as `sbom query --purl`)')
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'Also list the inventory''s images holding a version this OSV advisory (JSON) lists')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of what is printed on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations; never prompt')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'vimes;promote' {
@@ -910,6 +932,7 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify an image''s signatures and required attestations')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict')
             [CompletionResult]::new('rescan', 'rescan', [CompletionResultType]::ParameterValue, 'Re-judge every production digest from its signed SBOM against today''s Trivy DB')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The status of production as one self-contained HTML page; with --package or --advisory, the inventory''s affected images too')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan an image with Trivy and apply the vulnerability gate')
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Record a human review of an image''s findings (TTY prompt, or --yes)')
@@ -967,6 +990,9 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;help;rescan' {
+            break
+        }
+        'vimes;help;report' {
             break
         }
         'vimes;help;promote' {

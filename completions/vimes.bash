@@ -61,6 +61,9 @@ _vimes() {
             vimes,promote)
                 cmd="vimes__subcmd__promote"
                 ;;
+            vimes,report)
+                cmd="vimes__subcmd__report"
+                ;;
             vimes,rescan)
                 cmd="vimes__subcmd__rescan"
                 ;;
@@ -220,6 +223,9 @@ _vimes() {
             vimes__subcmd__help,promote)
                 cmd="vimes__subcmd__help__subcmd__promote"
                 ;;
+            vimes__subcmd__help,report)
+                cmd="vimes__subcmd__help__subcmd__report"
+                ;;
             vimes__subcmd__help,rescan)
                 cmd="vimes__subcmd__help__subcmd__rescan"
                 ;;
@@ -371,7 +377,7 @@ _vimes() {
 
     case "${cmd}" in
         vimes)
-            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify status rescan promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
+            opts="-q -v -h -V --config --output --quiet --verbose --no-color --yes --help --version init config copy key sign attest verify status rescan report promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,7 +1243,7 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help)
-            opts="init config copy key sign attest verify status rescan promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
+            opts="init config copy key sign attest verify status rescan report promote scan review exceptions vex completions generate-man admission sbom harbor check hook build help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1643,6 +1649,20 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__help__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2114,6 +2134,60 @@ _vimes() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vimes__subcmd__report)
+            opts="-o -q -v -h --output-file --key --package --version --type --purl --advisory --config --output --quiet --verbose --no-color --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --purl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --advisory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

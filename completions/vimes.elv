@@ -39,6 +39,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand verify 'Verify an image''s signatures and required attestations'
             cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
             cand rescan 'Re-judge every production digest from its signed SBOM against today''s Trivy DB'
+            cand report 'The status of production as one self-contained HTML page; with --package or --advisory, the inventory''s affected images too'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -295,6 +296,26 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'vimes;report'= {
+            cand -o 'The HTML file to write (replaced whole); `-` or none: stdout'
+            cand --output-file 'The HTML file to write (replaced whole); `-` or none: stdout'
+            cand --key 'Trusted public key (repeatable); default: signing.public_keys'
+            cand --package 'Also list the inventory''s images holding this package (as `sbom query --package`)'
+            cand --version 'Version range of --package: comparators joined by commas, e.g. ''>=1.2.3, <2.0'''
+            cand --type 'Only packages of this PURL type (deb, pypi, npm, cargo, golang, ...)'
+            cand --purl 'Also list the inventory''s images holding this package URL (as `sbom query --purl`)'
+            cand --advisory 'Also list the inventory''s images holding a version this OSV advisory (JSON) lists'
+            cand --config 'vimes.yaml to use (default: $VIMES_CONFIG, else searched upwards from the working directory)'
+            cand --output 'Format of what is printed on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'More logging on stderr (repeat for more)'
+            cand --verbose 'More logging on stderr (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --yes 'Answer yes to confirmations; never prompt'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'vimes;promote'= {
             cand --tag 'Production tag (default: the source tag)'
@@ -832,6 +853,7 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand verify 'Verify an image''s signatures and required attestations'
             cand status 'What is in production: every tag''s digest, signers, attestations, last scan, SBOM, verdict'
             cand rescan 'Re-judge every production digest from its signed SBOM against today''s Trivy DB'
+            cand report 'The status of production as one self-contained HTML page; with --package or --advisory, the inventory''s affected images too'
             cand promote 'Promote an image: scan, review, copy by digest, sign, attest, verify, then tag'
             cand scan 'Scan an image with Trivy and apply the vulnerability gate'
             cand review 'Record a human review of an image''s findings (TTY prompt, or --yes)'
@@ -876,6 +898,8 @@ set edit:completion:arg-completer[vimes] = {|@words|
         &'vimes;help;status'= {
         }
         &'vimes;help;rescan'= {
+        }
+        &'vimes;help;report'= {
         }
         &'vimes;help;promote'= {
         }

@@ -14,6 +14,7 @@ mod init;
 mod key;
 mod promote;
 mod rescan;
+mod report;
 mod review;
 mod sbom;
 mod scan;
@@ -42,6 +43,7 @@ use init::InitArgs;
 use key::KeyCommand;
 use promote::PromoteArgs;
 use rescan::RescanArgs;
+use report::ReportArgs;
 use review::ReviewArgs;
 use sbom::SbomArgs;
 use scan::ScanArgs;
@@ -131,6 +133,11 @@ pub enum Command {
   vimes rescan payments/api             # one production repository
   vimes rescan --attach                 # and sign fresh vuln attestations for the ones that pass")]
     Rescan(RescanArgs),
+    /// The status of production as one self-contained HTML page; with --package or --advisory,
+    /// the inventory's affected images too.
+    // `--version` is the package's version range here, not vimes' own version.
+    #[command(disable_version_flag = true, after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// Promote an image: scan, review, copy by digest, sign, attest, verify, then tag.
     #[command(after_help = PROMOTE_EXAMPLES)]
     Promote(PromoteArgs),
@@ -207,6 +214,19 @@ pub enum Command {
     #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
 }
+
+const REPORT_EXAMPLES: &str =
+    "The page needs no network: inline style, a small inline script (click a
+header to sort; every row is there without it) and an inline chart of the
+verdicts. It is written even when an image fails; the exit code is `status`'s,
+and 1 too when the inventory holds anything --package/--purl/--advisory asked.
+
+Examples:
+  vimes report -o report.html                 # every repository of promotion.to
+  vimes report payments/api web -o report.html
+  vimes report --advisory GHSA-xxxx.osv.json -o report.html
+  vimes report --package openssl --version '<3.0.13-1~deb12u1' --type deb -o report.html
+  vimes --output json report -o report.html | jq .counts";
 
 const PROMOTE_EXAMPLES: &str = "Examples:
   vimes promote payments/api:1.4              # staging -> production, same tag
@@ -344,6 +364,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Verify(args) => verify::run(ctx, args).await,
         Command::Status(args) => status::run(ctx, args).await,
         Command::Rescan(args) => rescan::run(ctx, args).await,
+        Command::Report(args) => report::run(ctx, args).await,
         Command::Admission(cmd) => admission::run(ctx, cmd),
         Command::Scan(args) => scan::run(ctx, args).await,
         Command::Exceptions(cmd) => exceptions::run(ctx, cmd),

@@ -2,7 +2,7 @@
 //! and `sbom query` live in the submodules.
 
 mod index;
-mod query;
+pub(super) mod query;
 
 use index::SbomIndexArgs;
 use query::SbomQueryArgs;

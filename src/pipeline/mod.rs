@@ -11,6 +11,7 @@ pub mod promote;
 pub mod provenance;
 pub mod registry_walk;
 pub mod rescan;
+pub mod report;
 pub mod review;
 pub mod reviewer;
 pub mod sbom;

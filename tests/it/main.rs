@@ -23,6 +23,7 @@ mod provenance;
 mod quickstart;
 mod registry_trust;
 mod rescan;
+mod report;
 mod runbooks;
 mod sbom;
 mod scan;

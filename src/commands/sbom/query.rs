@@ -36,8 +36,9 @@ pub struct SbomQueryArgs {
     pub fail_if_found: bool,
 }
 
-/// The question `sbom query` was asked, checked before the inventory is opened.
-enum Question {
+/// The question `sbom query` (or `report`) was asked, checked before the
+/// inventory is opened.
+pub(in crate::commands) enum Question {
     Package {
         name: String,
         kind: Option<String>,
@@ -47,61 +48,88 @@ enum Question {
     Advisory(osv::Advisory, PathBuf),
 }
 
+impl Question {
+    /// Parses the flags (exit 2 on a malformed range, PURL or advisory);
+    /// `None` when none of `--package`, `--purl`, `--advisory` was given.
+    pub(in crate::commands) fn parse(
+        package: Option<String>,
+        version: Option<&str>,
+        package_type: Option<String>,
+        purl: Option<String>,
+        advisory: Option<PathBuf>,
+    ) -> Result<Option<Question>, Error> {
+        Ok(Some(if let Some(name) = package {
+            let range = version
+                .map(Range::parse)
+                .transpose()
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            if let Some(r) = &range {
+                query::check_range(r, package_type.as_deref())?;
+            }
+            Question::Package {
+                name,
+                kind: package_type,
+                range,
+            }
+        } else if let Some(text) = purl {
+            Question::Purl(
+                Purl::parse(&text).map_err(|e| Error::Usage(e.to_string()))?,
+                text,
+            )
+        } else if let Some(path) = advisory {
+            let bytes = crate::regular_file::read(&path).map_err(|error| Error::File {
+                path: path.clone(),
+                error,
+            })?;
+            let advisory = osv::parse(&bytes)
+                .map_err(|why| Error::Usage(format!("{}: {why}", path.display())))?;
+            Question::Advisory(advisory, path)
+        } else {
+            return Ok(None);
+        }))
+    }
+
+    /// Asks the inventory: the answer, the question as JSON, and in words.
+    pub(in crate::commands) fn ask(
+        &self,
+        inventory: &Inventory,
+    ) -> Result<(Answer, serde_json::Value, String), Error> {
+        Ok(match self {
+            Question::Package { name, kind, range } => (
+                query::by_package(inventory, name, kind.as_deref(), range.as_ref())?,
+                json!({"package": name, "type": kind, "version": range.as_ref().map(|r| &r.text)}),
+                match range {
+                    Some(r) => format!("{name} {}", r.text),
+                    None => name.clone(),
+                },
+            ),
+            Question::Purl(purl, text) => (
+                query::by_purl(inventory, purl)?,
+                json!({"purl": text}),
+                text.clone(),
+            ),
+            Question::Advisory(advisory, path) => (
+                query::by_advisory(inventory, advisory)?,
+                json!({"advisory": advisory.id, "file": path}),
+                format!("advisory {}", advisory.id),
+            ),
+        })
+    }
+}
+
 /// Runs `vimes sbom query`.
 pub fn query(ctx: &Ctx, args: SbomQueryArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
-    let question = if let Some(name) = args.package {
-        let range = args
-            .version
-            .as_deref()
-            .map(Range::parse)
-            .transpose()
-            .map_err(|e| Error::Usage(e.to_string()))?;
-        if let Some(r) = &range {
-            query::check_range(r, args.package_type.as_deref())?;
-        }
-        Question::Package {
-            name,
-            kind: args.package_type,
-            range,
-        }
-    } else if let Some(text) = args.purl {
-        Question::Purl(
-            Purl::parse(&text).map_err(|e| Error::Usage(e.to_string()))?,
-            text,
-        )
-    } else if let Some(path) = args.advisory {
-        let bytes = crate::regular_file::read(&path).map_err(|error| Error::File {
-            path: path.clone(),
-            error,
-        })?;
-        let advisory =
-            osv::parse(&bytes).map_err(|why| Error::Usage(format!("{}: {why}", path.display())))?;
-        Question::Advisory(advisory, path)
-    } else {
-        return Err(Error::Usage("give --package, --purl or --advisory".into()).into());
-    };
+    let question = Question::parse(
+        args.package,
+        args.version.as_deref(),
+        args.package_type,
+        args.purl,
+        args.advisory,
+    )?
+    .ok_or_else(|| Error::Usage("give --package, --purl or --advisory".into()))?;
     let inventory = Inventory::open_existing(inventory_location(&loaded)?)?;
-    let (answer, asked, what): (Answer, serde_json::Value, String) = match &question {
-        Question::Package { name, kind, range } => (
-            query::by_package(&inventory, name, kind.as_deref(), range.as_ref())?,
-            json!({"package": name, "type": kind, "version": range.as_ref().map(|r| &r.text)}),
-            match range {
-                Some(r) => format!("{name} {}", r.text),
-                None => name.clone(),
-            },
-        ),
-        Question::Purl(purl, text) => (
-            query::by_purl(&inventory, purl)?,
-            json!({"purl": text}),
-            text.clone(),
-        ),
-        Question::Advisory(advisory, path) => (
-            query::by_advisory(&inventory, advisory)?,
-            json!({"advisory": advisory.id, "file": path}),
-            format!("advisory {}", advisory.id),
-        ),
-    };
+    let (answer, asked, what) = question.ask(&inventory)?;
     let indexed = inventory.image_count()?;
     for u in &answer.undecided {
         ctx.ui.status(&printable(&format!(

@@ -113,6 +113,35 @@ impl<'a> RegistryWalk<'a> {
         Ok(by_digest)
     }
 
+    /// Every tagged digest of `repositories`, as `(repository, digest,
+    /// tags)`. A repository that cannot be read goes to `failed`, as does one
+    /// without tags when it was `asked` for by name (a typo must not pass as
+    /// "nothing to judge"); the others are still walked.
+    pub async fn tagged_images<'r>(
+        &self,
+        repositories: &'r [ImageRef],
+        asked: bool,
+        failed: &mut Vec<(String, Error)>,
+    ) -> Vec<(&'r ImageRef, String, Vec<String>)> {
+        let mut images = Vec::new();
+        for repository in repositories {
+            match self.tagged_digests(repository).await {
+                Ok(found) if found.is_empty() && asked => failed.push((
+                    repository.repository_name(),
+                    Error::Usage(format!(
+                        "{} has no image tags or does not exist",
+                        repository.repository_name()
+                    )),
+                )),
+                Ok(found) => {
+                    images.extend(found.into_iter().map(|(d, tags)| (repository, d, tags)));
+                }
+                Err(e) => failed.push((repository.repository_name(), e)),
+            }
+        }
+        images
+    }
+
     async fn digest_of(&self, repository: &ImageRef, tag: &str) -> Result<Option<String>> {
         let in_project = repository.repository.split_once('/');
         match (self.harbor(&repository.registry), in_project) {

@@ -127,22 +127,13 @@ pub async fn status(config: &Config, request: &StatusRequest) -> Result<StatusRe
         images: Vec::new(),
         failed: Vec::new(),
     };
-    let mut digests = Vec::new();
-    for repository in &targets {
-        match walk.tagged_digests(repository).await {
-            Ok(found) if found.is_empty() && !request.repositories.is_empty() => {
-                report.failed.push((
-                    repository.repository_name(),
-                    Error::Usage(format!(
-                        "{} has no image tags or does not exist",
-                        repository.repository_name()
-                    )),
-                ));
-            }
-            Ok(found) => digests.extend(found.into_iter().map(|(d, tags)| (repository, d, tags))),
-            Err(e) => report.failed.push((repository.repository_name(), e)),
-        }
-    }
+    let digests = walk
+        .tagged_images(
+            &targets,
+            !request.repositories.is_empty(),
+            &mut report.failed,
+        )
+        .await;
     let client = &client;
     let judged: Vec<(String, Result<ImageStatus>)> = stream::iter(digests)
         .map(|(repository, digest, tags)| async move {

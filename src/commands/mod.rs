@@ -352,6 +352,30 @@ impl Ctx {
     }
 }
 
+/// The configured inventory (for every command that reads or writes it). The password of a PostgreSQL inventory is read
+/// here, at the edge, from the variable `sbom.password_env` names.
+pub(crate) fn inventory_location(
+    loaded: &LoadedConfig,
+) -> crate::error::Result<crate::sbom::inventory::Location> {
+    let sbom = &loaded.config.sbom;
+    let password = sbom
+        .inventory
+        .as_deref()
+        .filter(|target| crate::config::is_postgres_url(target))
+        .and_then(|_| {
+            let var = sbom
+                .password_env
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_INVENTORY_PASSWORD_ENV);
+            std::env::var(var).ok()
+        });
+    crate::sbom::inventory::Location::configured(
+        sbom,
+        loaded.path.as_deref().and_then(std::path::Path::parent),
+        password,
+    )
+}
+
 /// Runs one command and returns its exit status.
 pub async fn run(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
     match command {

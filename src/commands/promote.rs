@@ -56,7 +56,7 @@ pub async fn run(ctx: &Ctx, args: PromoteArgs) -> anyhow::Result<Exit> {
         )
     };
     // The inventory is named before anything runs; it is written after the tag.
-    let inventory = super::sbom::inventory_location(&loaded)?;
+    let inventory = super::inventory_location(&loaded)?;
     let client = RegistryClient::new(config)?;
     let view = ctx.ui.progress();
     let cx = Context {

@@ -2,7 +2,7 @@
 //! (and, with `--package`, `--purl` or `--advisory`, the inventory's affected
 //! images) as one self-contained HTML page.
 
-use super::sbom::inventory_location;
+use super::inventory_location;
 use super::sbom::query::Question;
 use super::signing_args::{attestation_types, trusted_keys};
 use super::Ctx;

@@ -8,12 +8,11 @@ use index::SbomIndexArgs;
 use query::SbomQueryArgs;
 
 use super::signing_args::signing_key;
-use super::Ctx;
+use super::{inventory_location, Ctx};
 use crate::config::{LoadedConfig, SbomFormat};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::sbom::SbomRun;
-use crate::sbom::inventory::Location;
 use crate::sbom::Inventory;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
@@ -82,24 +81,6 @@ pub async fn run(ctx: &Ctx, args: SbomArgs) -> anyhow::Result<Exit> {
 
 fn config_dir(loaded: &LoadedConfig) -> Option<&Path> {
     loaded.path.as_deref().and_then(Path::parent)
-}
-
-/// The configured inventory. The password of a PostgreSQL inventory is read
-/// here, at the edge, from the variable `sbom.password_env` names.
-pub(super) fn inventory_location(loaded: &LoadedConfig) -> Result<Location> {
-    let sbom = &loaded.config.sbom;
-    let password = sbom
-        .inventory
-        .as_deref()
-        .filter(|target| crate::config::is_postgres_url(target))
-        .and_then(|_| {
-            let var = sbom
-                .password_env
-                .as_deref()
-                .unwrap_or(crate::config::DEFAULT_INVENTORY_PASSWORD_ENV);
-            std::env::var(var).ok()
-        });
-    Location::configured(sbom, config_dir(loaded), password)
 }
 
 async fn generate(ctx: &Ctx, args: SbomGenerateArgs) -> anyhow::Result<Exit> {

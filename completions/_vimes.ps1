@@ -270,6 +270,8 @@ Register-ArgumentCompleter -Native -CommandName 'vimes' -ScriptBlock {
             break
         }
         'vimes;verify' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Trusted public key (repeatable); default: signing.public_keys')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Annotation a signature must carry (repeatable)')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Annotation a signature must carry (repeatable)')

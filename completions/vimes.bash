@@ -2531,12 +2531,20 @@ _vimes() {
             return 0
             ;;
         vimes__subcmd__verify)
-            opts="-a -q -v -h -V --key --annotation --require-attestation --config --output --quiet --verbose --no-color --yes --help --version"
+            opts="-f -a -q -v -h -V --file --key --annotation --require-attestation --config --output --quiet --verbose --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

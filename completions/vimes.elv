@@ -248,6 +248,8 @@ set edit:completion:arg-completer[vimes] = {|@words|
             cand --version 'Print version'
         }
         &'vimes;verify'= {
+            cand -f 'Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin)'
+            cand --file 'Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin)'
             cand --key 'Trusted public key (repeatable); default: signing.public_keys'
             cand -a 'Annotation a signature must carry (repeatable)'
             cand --annotation 'Annotation a signature must carry (repeatable)'

@@ -194,6 +194,7 @@ complete -c vimes -n "__fish_vimes_using_subcommand attest" -l no-color -d 'No c
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -l yes -d 'Answer yes to confirmations; never prompt'
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vimes -n "__fish_vimes_using_subcommand attest" -s V -l version -d 'Print version'
+complete -c vimes -n "__fish_vimes_using_subcommand verify" -s f -l file -d 'Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin)' -r -F
 complete -c vimes -n "__fish_vimes_using_subcommand verify" -l key -d 'Trusted public key (repeatable); default: signing.public_keys' -r
 complete -c vimes -n "__fish_vimes_using_subcommand verify" -s a -l annotation -d 'Annotation a signature must carry (repeatable)' -r
 complete -c vimes -n "__fish_vimes_using_subcommand verify" -l require-attestation -d 'Attestation type that must be present, in addition to signing.require_attestations' -r

@@ -9,12 +9,18 @@ use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::verify::{verify_image, LayerCheck, VerifyPolicy, VerifyReport};
 use crate::ui::escape::escape_control;
 use clap::Args;
+use futures_util::{stream, StreamExt};
 
-/// `vimes verify IMAGE`.
+/// `vimes verify IMAGE...`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("images").required(true).multiple(true).args(["image", "file"])))]
 pub struct VerifyArgs {
-    /// Image to verify.
-    pub image: String,
+    /// Images to verify (several are verified concurrently, with one registry client).
+    #[arg(value_name = "IMAGE")]
+    pub image: Vec<String>,
+    /// Also verify the images listed in FILE, one per line (`#` starts a comment; `-`: stdin).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
     /// Trusted public key (repeatable); default: signing.public_keys.
     #[arg(long, value_name = "PUB")]
     pub key: Vec<String>,
@@ -26,7 +32,11 @@ pub struct VerifyArgs {
     pub require_attestations: Vec<String>,
 }
 
-/// Runs `vimes verify`: exit 0 only when verified, 1 otherwise.
+/// Images verified at once: each is a handful of small registry reads.
+const VERIFIED_AT_ONCE: usize = 8;
+
+/// Runs `vimes verify`: exit 0 only when every image is verified, 1 when one
+/// is not; an image that could not be read exits as its error does.
 pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
     let loaded = ctx.optional_config()?;
     let config = &loaded.config;
@@ -45,20 +55,107 @@ pub async fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Exit> {
         // cosign or an older vimes signed in one layout is still signed.
         required_formats: Vec::new(),
     };
-    let image = ImageRef::resolve(config, &args.image, Side::Destination)?;
+    let mut names = args.image.clone();
+    if let Some(file) = &args.file {
+        names.extend(image_list(file)?);
+    }
+    if names.is_empty() {
+        return Err(Error::Usage("no image to verify (the list is empty)".into()).into());
+    }
+    // Every reference is checked before anything is read.
+    let images: Vec<ImageRef> = names
+        .iter()
+        .map(|name| ImageRef::resolve(config, name, Side::Destination))
+        .collect::<Result<_, _>>()?;
     let client = RegistryClient::new(config)?;
-    // An image that cannot be found cannot be shown to be signed: that is a "no".
-    let digest = client.resolve_digest(&image, Error::Policy).await?;
-    let report = verify_image(&client, &image, &digest, &keys, &policy).await?;
+    let one = |image: ImageRef| {
+        let (client, keys, policy) = (&client, &keys, &policy);
+        async move {
+            // An image that cannot be found cannot be shown to be signed: a "no".
+            let digest = client.resolve_digest(&image, Error::Policy).await?;
+            verify_image(client, &image, &digest, keys, policy).await
+        }
+    };
+    if images.len() == 1 {
+        let report = one(images[0].clone()).await?;
+        let text = render_text(&report);
+        ctx.ui
+            .result(text.trim_end(), &serde_json::to_value(&report)?);
+        return Ok(match report.verified {
+            true => Exit::Success,
+            false => Exit::PolicyDenied,
+        });
+    }
+    let outcomes: Vec<Result<VerifyReport, Error>> = stream::iter(images)
+        .map(one)
+        .buffered(VERIFIED_AT_ONCE)
+        .collect()
+        .await;
+    let mut text = String::new();
+    let mut docs = Vec::new();
+    let mut exit = Exit::Success;
+    let mut verified = 0;
+    for (name, outcome) in names.iter().zip(outcomes) {
+        match outcome {
+            Ok(report) => {
+                text.push_str(&render_text(&report));
+                text.push('\n');
+                docs.push(serde_json::to_value(&report)?);
+                if report.verified {
+                    verified += 1;
+                } else if exit == Exit::Success {
+                    exit = Exit::PolicyDenied;
+                }
+            }
+            Err(e) => {
+                text.push_str(&format!(
+                    "NOT verified: {}: {}\n\n",
+                    escape_control(name),
+                    escape_control(&e.to_string())
+                ));
+                docs.push(serde_json::json!({
+                    "image": name, "verified": false,
+                    "error": e.to_string(), "exit_code": e.exit().code(),
+                }));
+                // A registry that did not answer outranks a "no".
+                if matches!(exit, Exit::Success | Exit::PolicyDenied) {
+                    exit = e.exit();
+                }
+            }
+        }
+    }
+    text.push_str(&format!("{} images, {verified} verified", names.len()));
+    ctx.ui.result(
+        &text,
+        &serde_json::json!({
+            "images": docs,
+            "verified": exit == Exit::Success,
+        }),
+    );
+    Ok(exit)
+}
 
-    let text = render_text(&report);
-    ctx.ui
-        .result(text.trim_end(), &serde_json::to_value(&report)?);
-    Ok(if report.verified {
-        Exit::Success
+/// The images of a list file: one per line, blank lines and `#` comments skipped.
+fn image_list(file: &std::path::Path) -> Result<Vec<String>, Error> {
+    let text = if file == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).map_err(|error| Error::File {
+            path: file.to_path_buf(),
+            error,
+        })?
     } else {
-        Exit::PolicyDenied
-    })
+        crate::regular_file::open(file)
+            .and_then(std::io::read_to_string)
+            .map_err(|error| Error::File {
+                path: file.to_path_buf(),
+                error,
+            })?
+    };
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// The report for people (and CI logs). Everything in it but vimes' own

@@ -581,5 +581,6 @@ mod both;
 mod bundle;
 mod bundle_copy;
 mod bundle_promote;
+mod many;
 mod planted;
 mod statements;

@@ -180,6 +180,10 @@ pub struct PolicyConfig {
     /// after its timestamp; unset, such a statement suppresses nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vex_max_age_days: Option<u32>,
+    /// Also read the image's `openvex` attestations: they count like the
+    /// files of `vex` when an approver key signed them.
+    #[serde(default)]
+    pub vex_attestations: bool,
     /// Paths `vimes check` does not read (globs: `*`, `?`, `**`), matched
     /// against the path as the check prints it. Anything else it cannot read
     /// fails the check.
@@ -203,6 +207,7 @@ impl Default for PolicyConfig {
             max_scan_age_days: None,
             vex: Vec::new(),
             vex_max_age_days: None,
+            vex_attestations: false,
             check_exclude: Vec::new(),
             provenance: ProvenancePolicy::default(),
         }

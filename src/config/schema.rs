@@ -124,6 +124,11 @@ pub fn json_schema() -> Value {
                         "minimum": 0,
                         "maximum": u32::MAX
                     },
+                    "vex_attestations": {
+                        "description": "Also read the image's openvex attestations; they count like the files of vex when signed by a policy.approvers key.",
+                        "type": "boolean",
+                        "default": false
+                    },
                     "check_exclude": {
                         "description": "Paths vimes check does not read (globs: *, ?, **), matched against the path as the check prints it; any other file it cannot read fails the check.",
                         "type": "array",

@@ -145,6 +145,7 @@ fn fully_populated() -> Config {
             max_scan_age_days: Some(7),
             vex: vec!["security/web.openvex.json".into()],
             vex_max_age_days: Some(30),
+            vex_attestations: true,
             check_exclude: vec!["charts/*/templates/**".into()],
             provenance: ProvenancePolicy {
                 required: true,

@@ -147,6 +147,7 @@ policy:
   # max_scan_age_days: 7          # `vimes status`: a production scan older than this is stale
   # vex: [security/web.openvex.json]   # OpenVEX that counts only when signed by an approver (FILE.sig)
   # vex_max_age_days: 30          # a VEX statement without vimes:expires lapses this long after its timestamp
+  # vex_attestations: true        # also the image's openvex attestations signed by an approver key
   # check_exclude: [charts/*/templates/**]   # paths `vimes check` does not read (else unreadable files fail it)
 
 # Signing (cosign-compatible). Create a key pair with `vimes key generate`;

@@ -12,6 +12,8 @@ use crate::process::Invocation;
 use crate::registry::auth::{self, Credentials};
 use crate::registry::{ImageRef, RegistryClient};
 use crate::signing::keys::{load_configured_keys, resolve_path};
+use crate::signing::verify::verified_statements;
+use crate::signing::AttestationType;
 use crate::tools::pin::{self, ToolBinary};
 use crate::tools::trivy::{self, ScanRequest};
 use crate::ui::progress::Progress;
@@ -151,6 +153,60 @@ fn load_vex(config: &Config, base: Option<&Path>) -> Result<Vec<vex::LoadedVex>>
         .collect();
     let keys = load_configured_keys(&config.policy.approvers, base)?;
     vex::load(&paths, &keys)
+}
+
+/// The image's `openvex` attestations whose signature a `policy.approvers`
+/// key verifies, as VEX documents; the others, and predicates that are not
+/// OpenVEX, as what does not count. A registry that failed to deliver one
+/// is an error (exit 4): the statement it withheld may be the one that
+/// matters, and a scan must not depend on which reads happened to succeed.
+async fn attested_vex(
+    config: &Config,
+    base: Option<&Path>,
+    client: &RegistryClient,
+    image: &ImageRef,
+    digest: &str,
+) -> Result<(Vec<vex::LoadedVex>, Vec<vex::IgnoredVex>)> {
+    let keys = load_configured_keys(&config.policy.approvers, base)?;
+    let source = "openvex attestations";
+    if keys.is_empty() {
+        return Ok((
+            Vec::new(),
+            vec![vex::IgnoredVex {
+                source: source.into(),
+                vulnerability: None,
+                reason: "policy.approvers lists no key, so no attestation can count".into(),
+            }],
+        ));
+    }
+    let is_openvex = |uri: &str| AttestationType::OpenVex.matches_uri(uri);
+    let found = verified_statements(client, image, digest, &keys, &is_openvex).await?;
+    if let Some(failure) = found.registry_failure {
+        return Err(failure.into_error());
+    }
+    let mut documents = Vec::new();
+    let mut ignored: Vec<vex::IgnoredVex> = found
+        .refused
+        .iter()
+        .map(|why| vex::IgnoredVex {
+            source: source.into(),
+            vulnerability: None,
+            reason: format!("{why}: suppresses nothing"),
+        })
+        .collect();
+    for verified in &found.verified {
+        let name = format!("openvex attestation {}", verified.check.layer);
+        let signer = verified.check.verdict.key().unwrap_or("an approver key");
+        let predicate = serde_json::from_slice::<serde_json::Value>(&verified.statement)
+            .ok()
+            .and_then(|s| s.get("predicate").map(|p| p.to_string()))
+            .unwrap_or_default();
+        match vex::from_attestation(predicate.as_bytes(), &name, signer) {
+            Ok(document) => documents.push(document),
+            Err(why) => ignored.push(why),
+        }
+    }
+    Ok((documents, ignored))
 }
 
 /// The findings of `report` that Trivy marked suppressed, each tied to the
@@ -333,7 +389,14 @@ pub async fn scan_image(
 ) -> Result<ScanOutcome> {
     let today = options.clock.today();
     let exceptions = load_exceptions(config, config_dir, today)?;
-    let vex_documents = load_vex(config, config_dir)?;
+    let mut vex_documents = load_vex(config, config_dir)?;
+    let client = RegistryClient::new(config)?;
+    let mut attested_ignored = Vec::new();
+    if config.policy.vex_attestations {
+        let (documents, ignored) = attested_vex(config, config_dir, &client, image, digest).await?;
+        vex_documents.extend(documents);
+        attested_ignored = ignored;
+    }
     let mut vex = vex::select(
         &vex_documents,
         &image.repository_name(),
@@ -341,7 +404,7 @@ pub async fn scan_image(
         today,
         config.policy.vex_max_age_days,
     );
-    let client = RegistryClient::new(config)?;
+    vex.ignored.extend(attested_ignored);
     let targets = platforms::scan_targets(&client, image, digest).await?;
     let tool = &config.tools.trivy;
     let harbor = tool.engine == ScanEngine::Harbor

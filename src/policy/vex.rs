@@ -146,6 +146,32 @@ pub fn load(paths: &[PathBuf], approvers: &[PublicKey]) -> Result<Vec<LoadedVex>
         .collect()
 }
 
+/// An OpenVEX document attested on the image (the predicate of an `openvex`
+/// attestation whose signature an approver key verified), named `source`.
+/// A predicate that is not OpenVEX is reported as the reason it counts for
+/// nothing, not as an error: the image may carry anything.
+pub fn from_attestation(
+    predicate: &[u8],
+    source: &str,
+    signer: &str,
+) -> std::result::Result<LoadedVex, IgnoredVex> {
+    match parse(predicate, Path::new(source)) {
+        Ok(statements) => Ok(LoadedVex {
+            path: PathBuf::from(source),
+            signature: SignatureStatus::Valid {
+                key: signer.to_string(),
+                fingerprint: String::new(),
+            },
+            statements,
+        }),
+        Err(e) => Err(IgnoredVex {
+            source: source.to_string(),
+            vulnerability: None,
+            reason: format!("{e}: suppresses nothing"),
+        }),
+    }
+}
+
 /// Parses an OpenVEX document (exit 2 naming the file when it is not one).
 fn parse(bytes: &[u8], path: &Path) -> Result<Vec<VexStatement>> {
     let bad = |why: String| -> Error {

@@ -157,3 +157,69 @@ fn only_an_approver_signed_current_statement_for_this_image_suppresses_a_finding
     env.run(&["vex", "sign", "--key", "security/team.key", VEX])
         .assert_code(2);
 }
+
+#[test]
+fn an_openvex_attestation_counts_only_when_an_approver_key_signed_it() {
+    let Some(mut bed) = scan_bed("  vex_attestations: true\n")
+        .fixture("reg", "unfixed-only", "staging/app", "1")
+        .signing_key("keys/dev")
+        .build()
+    else {
+        return;
+    };
+    let digest = bed.digests["staging/app:1"].clone();
+    let host = bed.regs["reg"].host();
+    let image = format!("{host}/staging/app:1");
+    let env = &mut bed.env;
+    env.write(
+        "app.openvex.json",
+        vex_document(&format!("{host}/staging/app@{digest}"), "2027-01-31"),
+    );
+
+    // Attested with a developer's key, not an approver's: suppresses nothing.
+    env.run(&[
+        "attest",
+        "--type",
+        "openvex",
+        "--predicate",
+        "app.openvex.json",
+        "--key",
+        "keys/dev.key",
+        &image,
+    ])
+    .assert_code(0);
+    let out = env.run(&["--output", "json", "scan", "--no-cache", "app:1"]);
+    out.assert_code(1);
+    let reasons = ignored_reasons(&out.json());
+    assert!(
+        reasons.iter().any(|r| r.contains("suppresses nothing")),
+        "the refused attestation is named: {reasons:?}"
+    );
+
+    // Attested with the security team's key: Trivy suppresses the finding.
+    env.run(&[
+        "attest",
+        "--type",
+        "openvex",
+        "--predicate",
+        "app.openvex.json",
+        "--key",
+        "security/team.key",
+        &image,
+    ])
+    .assert_code(0);
+    let out = env.run(&["--output", "json", "scan", "app:1"]);
+    out.assert_code(0);
+    let doc = out.json();
+    let suppressed = doc["vex"]["suppressed"].as_array().unwrap();
+    assert_eq!(suppressed.len(), 1, "{}", doc["vex"]);
+    assert_eq!(suppressed[0]["id"], "CVE-2099-0004");
+    assert!(
+        suppressed[0]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("openvex attestation"),
+        "{}",
+        doc["vex"]
+    );
+}

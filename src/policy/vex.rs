@@ -317,29 +317,19 @@ fn lapsed(statement: &VexStatement, today: Date, max_age_days: Option<u32>) -> O
 }
 
 /// Whether a product id names `repository@digest`: a `pkg:oci` purl or an
-/// image reference with this digest (and, when it says, this repository),
-/// or a repository glob (exceptions syntax) matching the repository.
+/// image reference with this digest, or a repository glob (exceptions
+/// syntax) matching the repository. The digest is the content's identity:
+/// a statement about it holds in staging and, after promotion copied the
+/// same digest, in production.
 fn names_image(product: &str, repository: &str, digest: &str) -> bool {
     if let Some(rest) = product.strip_prefix("pkg:oci/") {
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let Some((_, version)) = path.split_once('@') else {
-            return false;
-        };
-        let same_digest = version.replace("%3A", ":").replace("%3a", ":") == digest;
-        let repository_url = query
-            .split('&')
-            .filter_map(|q| q.split_once('='))
-            .find(|(k, _)| *k == "repository_url")
-            .map(|(_, v)| {
-                v.replace("%2F", "/")
-                    .replace("%2f", "/")
-                    .replace("%3A", ":")
-            });
-        return same_digest
-            && repository_url.is_none_or(|url| url.eq_ignore_ascii_case(repository));
+        let path = rest.split(['?', '#']).next().unwrap_or(rest);
+        return path
+            .split_once('@')
+            .is_some_and(|(_, version)| version.replace("%3A", ":").replace("%3a", ":") == digest);
     }
-    if let Some((name, named_digest)) = product.split_once('@') {
-        return named_digest == digest && name.eq_ignore_ascii_case(repository);
+    if let Some((_, named_digest)) = product.split_once('@') {
+        return named_digest == digest;
     }
     glob_match(product, repository)
 }
@@ -424,9 +414,11 @@ mod tests {
         );
         assert!(names_image(&purl, repo, DIGEST));
         assert!(names_image(&format!("pkg:oci/web@{DIGEST}"), repo, DIGEST));
+        // The digest names the content, in staging as in production.
+        assert!(names_image(&purl, "reg.example.com/staging/web", DIGEST));
         assert!(!names_image(
-            &purl,
-            "reg.example.com/production/api",
+            &format!("pkg:oci/web@sha256:{}", "0".repeat(64)),
+            repo,
             DIGEST
         ));
         assert!(names_image(&format!("{repo}@{DIGEST}"), repo, DIGEST));

@@ -2,6 +2,7 @@
 //! signed SBOM against today's Trivy DB; exit 1 when any is now blocked.
 
 use super::signing_args::{signing_key, trusted_keys};
+use super::status::{failed_json, short, walk_exit};
 use super::Ctx;
 use crate::exit::Exit;
 use crate::pipeline::evidence::vuln_predicate;
@@ -110,13 +111,7 @@ async fn attach_passing(
 /// A failure to read comes first (a registry or Trivy that did not answer
 /// is not "still clean"), then 1 when any image is blocked.
 fn exit_of(report: &RescanReport) -> Exit {
-    if let Some((_, error)) = report.failed.first() {
-        return error.exit();
-    }
-    match report.all_passed() {
-        true => Exit::Success,
-        false => Exit::PolicyDenied,
-    }
+    walk_exit(&report.failed, report.all_passed())
 }
 
 fn to_json(report: &RescanReport, attached: &[Value]) -> Value {
@@ -128,9 +123,7 @@ fn to_json(report: &RescanReport, attached: &[Value]) -> Value {
         "blocked": report.images.iter().filter(|i| !i.outcome.verdict.passed)
             .map(|i| format!("{}@{}", i.outcome.repository, i.outcome.digest)).collect::<Vec<_>>(),
         "attached": attached,
-        "failed": report.failed.iter().map(|(what, e)| json!({
-            "target": what, "error": e.to_string(), "exit_code": e.exit().code(),
-        })).collect::<Vec<_>>(),
+        "failed": failed_json(&report.failed),
         "passed": report.all_passed(),
     })
 }
@@ -171,11 +164,7 @@ pub fn render_text(report: &RescanReport, attached: &[Value]) -> String {
                 vec![
                     i.outcome.repository.clone(),
                     i.tags.join(","),
-                    i.outcome
-                        .digest
-                        .get(..19)
-                        .unwrap_or(&i.outcome.digest)
-                        .to_string(),
+                    short(&i.outcome.digest).to_string(),
                     i.blocking().join(","),
                 ]
             })

@@ -3,6 +3,7 @@
 
 use super::signing_args::{attestation_types, trusted_keys};
 use super::Ctx;
+use crate::error::Error;
 use crate::exit::Exit;
 use crate::pipeline::status::{self, ImageStatus, StatusReport, StatusRequest};
 use crate::ui::table;
@@ -39,22 +40,36 @@ pub async fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Exit> {
 /// 0 when every image is verified; a failure to read comes first (a
 /// registry that did not answer is not "unsigned"), then 1.
 fn exit_of(report: &StatusReport) -> Exit {
-    if let Some((_, error)) = report.failed.first() {
+    walk_exit(&report.failed, report.all_verified())
+}
+
+/// The exit of a command that walks production (`status`, `rescan`): the
+/// first failure to read, else 0 when every image passed, else 1.
+pub(super) fn walk_exit(failed: &[(String, Error)], all_passed: bool) -> Exit {
+    if let Some((_, error)) = failed.first() {
         return error.exit();
     }
-    match report.all_verified() {
+    match all_passed {
         true => Exit::Success,
         false => Exit::PolicyDenied,
     }
+}
+
+/// What could not be read, as JSON: `[{target, error, exit_code}]`.
+pub(super) fn failed_json(failed: &[(String, Error)]) -> serde_json::Value {
+    failed
+        .iter()
+        .map(|(what, e)| {
+            json!({"target": what, "error": e.to_string(), "exit_code": e.exit().code()})
+        })
+        .collect()
 }
 
 fn to_json(report: &StatusReport) -> serde_json::Value {
     json!({
         "repositories": report.repositories,
         "images": report.images,
-        "failed": report.failed.iter().map(|(what, e)| json!({
-            "target": what, "error": e.to_string(), "exit_code": e.exit().code(),
-        })).collect::<Vec<_>>(),
+        "failed": failed_json(&report.failed),
         "verified": report.all_verified(),
     })
 }
@@ -144,7 +159,7 @@ fn row(image: &ImageStatus) -> Vec<String> {
 }
 
 /// `sha256:` and the first 12 hex digits.
-fn short(digest: &str) -> &str {
+pub(super) fn short(digest: &str) -> &str {
     digest.get(..19).unwrap_or(digest)
 }
 

@@ -12,6 +12,7 @@ use super::exceptions::{
 };
 use crate::clock::{date_of_timestamp, Date};
 use crate::error::{ConfigError, Error, Result};
+use crate::sbom::purl::Purl;
 use crate::signing::keys::{PublicKey, SigningKey};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -322,11 +323,9 @@ fn lapsed(statement: &VexStatement, today: Date, max_age_days: Option<u32>) -> O
 /// a statement about it holds in staging and, after promotion copied the
 /// same digest, in production.
 fn names_image(product: &str, repository: &str, digest: &str) -> bool {
-    if let Some(rest) = product.strip_prefix("pkg:oci/") {
-        let path = rest.split(['?', '#']).next().unwrap_or(rest);
-        return path
-            .split_once('@')
-            .is_some_and(|(_, version)| version.replace("%3A", ":").replace("%3a", ":") == digest);
+    if product.starts_with("pkg:") {
+        return Purl::parse(product)
+            .is_ok_and(|p| p.kind == "oci" && p.version.as_deref() == Some(digest));
     }
     if let Some((_, named_digest)) = product.split_once('@') {
         return named_digest == digest;

@@ -3,6 +3,7 @@
 //! and signed exceptions as `scan`, with no layer pulled.
 
 use crate::promote::setup;
+use crate::status::image;
 use crate::support::oci::{push_image, TestImage};
 use crate::support::trivy::{build_fixture_image, db_fixture_path, write_db};
 use serde_json::Value;
@@ -27,19 +28,6 @@ fn db_with_new_cve(dir: &std::path::Path) -> std::path::PathBuf {
     let cache = dir.join("trivy-new-cve");
     write_db(&fixture, &cache);
     cache
-}
-
-fn image<'a>(doc: &'a Value, repository: &str) -> &'a Value {
-    doc["images"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no images in {doc}"))
-        .iter()
-        .find(|i| {
-            i["repository"]
-                .as_str()
-                .is_some_and(|r| r.ends_with(&format!("/{repository}")))
-        })
-        .unwrap_or_else(|| panic!("{repository} not in {doc}"))
 }
 
 #[test]

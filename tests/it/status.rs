@@ -9,7 +9,7 @@ use crate::support::trivy::build_fixture_image;
 use serde_json::Value;
 
 /// The status entry of `repository` (the path under the host).
-fn image<'a>(status: &'a Value, repository: &str) -> &'a Value {
+pub(crate) fn image<'a>(status: &'a Value, repository: &str) -> &'a Value {
     status["images"]
         .as_array()
         .unwrap_or_else(|| panic!("no images in {status}"))

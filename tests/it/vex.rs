@@ -156,6 +156,9 @@ fn only_an_approver_signed_current_statement_for_this_image_suppresses_a_finding
     out.assert_stderr_contains("not an OpenVEX document");
     env.run(&["vex", "sign", "--key", "security/team.key", VEX])
         .assert_code(2);
+    env.run(&["vex", "verify", VEX]).assert_code(2);
+    env.run(&["vex", "verify", "security/missing.openvex.json"])
+        .assert_code(2);
 }
 
 #[test]

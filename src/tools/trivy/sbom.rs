@@ -15,6 +15,7 @@
 use super::{failed, parse_report, report_options, Report};
 use crate::error::{Error, Result};
 use crate::process::{absolute, Invocation};
+use crate::sbom::purl::{facts, Purl};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -74,23 +75,26 @@ pub fn for_trivy(document: &Value) -> Result<TrivySbom> {
 /// The component's purl in the form both sides are compared in, when it is
 /// an OS package.
 fn os_purl(component: &Value) -> Option<String> {
-    let purl = component.get("purl")?.as_str()?;
-    let kind = purl.strip_prefix("pkg:")?.split('/').next()?;
-    OS_PURL_TYPES.contains(&kind).then(|| comparable_purl(purl))
+    let purl = Purl::parse(component.get("purl")?.as_str()?).ok()?;
+    OS_PURL_TYPES
+        .contains(&purl.kind.as_str())
+        .then(|| comparable(&purl))
 }
 
-/// `pkg:type/namespace/name@[epoch:]version`, percent-decoded, qualifiers
-/// dropped except the epoch, which Trivy writes as `?epoch=N` and Syft
-/// inside the version.
-fn comparable_purl(purl: &str) -> String {
-    let purl = purl.split('#').next().unwrap_or(purl);
-    let (base, _) = purl.split_once('?').unwrap_or((purl, ""));
-    let base = percent_decode(base);
-    match (qualifier(purl, "epoch"), base.split_once('@')) {
-        (Some(epoch), Some((name, version))) if !version.contains(':') && epoch != "0" => {
-            format!("{name}@{epoch}:{version}")
+/// `pkg:type/namespace/name@[epoch:]version` (the project's PURL parser
+/// decodes and normalises it), qualifiers dropped except the epoch, which
+/// Trivy writes as `?epoch=N` and Syft inside the version.
+fn comparable_purl(text: &str) -> String {
+    Purl::parse(text).map_or_else(|_| text.to_string(), |purl| comparable(&purl))
+}
+
+fn comparable(purl: &Purl) -> String {
+    let version = purl.version.as_deref().unwrap_or_default();
+    match purl.qualifier("epoch") {
+        Some(epoch) if !version.contains(':') && epoch != "0" => {
+            format!("pkg:{}@{epoch}:{version}", purl.key())
         }
-        _ => base,
+        _ => format!("pkg:{}@{version}", purl.key()),
     }
 }
 
@@ -102,39 +106,6 @@ fn property<'a>(component: &'a Value, name: &str) -> Option<&'a str> {
         .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?
         .get("value")?
         .as_str()
-}
-
-/// The value of qualifier `key` in a purl, percent-decoded.
-fn qualifier(purl: &str, key: &str) -> Option<String> {
-    let query = purl.split_once('?')?.1.split('#').next()?;
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| percent_decode(v))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Splits a Debian/RPM version `[epoch:]version[-release]` the way Trivy
@@ -167,16 +138,20 @@ fn add_source_properties(component: &mut Value) {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    // The purl's `upstream` may carry the source version (`tiff@4.5.0-6`).
+    let upstream = facts(&purl).and_then(|f| f.upstream);
     let source = property(component, "syft:metadata:source")
         .map(str::to_string)
-        .or_else(|| qualifier(&purl, "upstream"))
+        .or_else(|| upstream.as_ref().map(|(name, _)| name.clone()))
         .filter(|s| !s.is_empty())
         // dpkg's `Source:` may carry the version: `glibc (2.36-9)`.
         .map(|s| s.split_whitespace().next().unwrap_or_default().to_string())
         .unwrap_or_else(|| name.clone());
     let source_version = property(component, "syft:metadata:sourceVersion")
         .filter(|v| !v.is_empty())
-        .map_or_else(|| version.clone(), str::to_string);
+        .map(str::to_string)
+        .or_else(|| upstream.and_then(|(_, version)| version))
+        .unwrap_or_else(|| version.clone());
     let (epoch, rest) = split_epoch(&source_version);
     let is_rpm = purl.starts_with("pkg:rpm/");
     let (src_version, src_release) = match (is_rpm, rest.rsplit_once('-')) {

@@ -68,4 +68,7 @@ fn verify_many_images_reports_each_and_exits_with_the_worst() {
         .run(&["verify", "web:1.0", "Bad Reference"])
         .assert_code(2);
     b.env.run(&["verify"]).assert_code(2);
+    b.env
+        .run(&["verify", "-f", "no-such-list.txt"])
+        .assert_code(2);
 }
